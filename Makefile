@@ -38,7 +38,8 @@ GO_ENV = CGO_CFLAGS="-I$(STAGE_INC)" \
 	CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz" \
 	GOFLAGS="$(strip $(GOFLAGS) -tags=libbpf_nopkgconfig)"
 else
-GO_ENV = PKG_CONFIG_PATH="$(STAGE_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))"
+GO_ENV = PKG_CONFIG="$(PKG_CONFIG)" \
+	PKG_CONFIG_PATH="$(STAGE_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))"
 endif
 
 LIBBPF_A := $(STAGE_LIB)/libbpf.a
@@ -49,7 +50,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 	-I$(BUILD)/include -I$(STAGE_INC)
 
 .PHONY: help deps sync check-sync libbpf libbpf-shared bpf vmlinux env test \
-	test-go test-build demo clean
+	test-go test-build test-slow demo clean
 
 help:
 	@echo "make demo          build and run the example agent (persist, status, stop)"
@@ -57,6 +58,8 @@ help:
 	@echo "make libbpf        sync and build the vendored libbpf (static) into DESTDIR"
 	@echo "make libbpf-shared the same, with libbpf.so"
 	@echo "make env           export lines for building another Go module against it"
+	@echo "make bpf           compile the BPF C programs of binding/testdata and cmd/"
+	@echo "make test-slow     the tests plus a sync from Debian's linux-source-6.1"
 	@echo "make clean         remove build/"
 
 # Build dependencies: checked each time, installed when missing (as root on
@@ -97,10 +100,17 @@ bpf: $(BPF_OBJS)
 %.bpf.o: %.bpf.c $(VMLINUX_H) $(LIBBPF_A)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-env: $(LIBBPF_A)
+# Only export lines reach stdout, so that `eval "$(make -s env)"` works on a
+# fresh tree too: building libbpf first reports on stderr.
+env:
+	@$(MAKE) --no-print-directory libbpf >&2
 	@echo 'export $(GO_ENV)'
 
 test: test-build test-go
+
+# The slow extra: sync and build libbpf 1.1 from Debian's linux-source-6.1.
+test-slow: | deps
+	$(TOP)/.ci/test-build --slow
 
 test-build: | deps
 	$(TOP)/.ci/test-build

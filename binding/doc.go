@@ -1,0 +1,72 @@
+// Package libbpf is a thin cgo binding over upstream libbpf (release 1.7.0,
+// linked statically by default): it opens BPF ELF objects compiled by
+// clang, loads them into the kernel, attaches their programs and works
+// with their maps and global variables, keeping libbpf's names and
+// semantics.
+//
+// # Life cycle
+//
+// OpenFile or OpenMem parses an object (bpf_object__open_*). Before Load,
+// configure it: Program.SetType, SetAutoload, Map.SetMaxEntries,
+// SetPinPath, ReuseFD, Object.SetGlobal. Object.Load creates the maps and
+// loads the programs (bpf_object__load); a program the kernel rejects gives
+// a *VerifierError with the verifier log. Then attach programs
+// (Program.Attach, AttachTracepoint, AttachRawTracepoint), which returns a
+// Link, and use the maps (Map.Lookup, Update, Delete, NextKey,
+// LookupAndDelete) and global variables (Object.Global, SetGlobal).
+//
+// Programs and Maps belong to their Object and are valid until
+// Object.Close; afterwards their methods return errors wrapping ErrClosed
+// and their plain getters return zero values ("" for names, -1 for file
+// descriptors). Links are independent of the Object, as in libbpf: closing
+// the Object leaves them attached, and a Link keeps its program in the
+// kernel until the Link is closed.
+//
+// # No finalizers
+//
+// Nothing in this package uses a garbage-collector finalizer. A Link that
+// is dropped without Close stays attached until the process exits, and an
+// Object dropped without Close keeps its memory and kernel objects until
+// then, exactly as in C: calling Close is the caller's job, usually with
+// defer. To leave a program attached after the process exits, pin its Link
+// (Link.Pin) and, if the process should not detach it either, call
+// Link.Disconnect before Close.
+//
+// # Errors
+//
+// Errors from libbpf wrap the syscall.Errno it reported and name the libbpf
+// function, so errors.Is(err, os.ErrNotExist) or errors.Is(err,
+// syscall.EPERM) work as for system calls. Sizes are checked in Go first
+// (ErrInvalidSize), unknown names give ErrNotFound (which also matches
+// os.ErrNotExist), pin paths outside bpffs give ErrNotBPFFS, and any use
+// of a closed or nil handle gives ErrClosed. Close is idempotent and
+// returns nil when called again.
+//
+// # Concurrency
+//
+// Each Object has a read-write lock. The methods of Object, Program and
+// Map take it for reading, so once loaded, map operations, global variable
+// access and attaching are safe from many goroutines at once. Load, Close,
+// Map.ReuseFD, Map.Pin and Map.Unpin take it for writing: Close waits for running operations
+// and makes later ones fail with ErrClosed, so closing while other
+// goroutines use the maps is safe. Configuration before Load (the setters
+// listed above) should happen from one goroutine: libbpf's setters are not
+// synchronized against each other. Each Link has its own lock and is safe
+// for concurrent use. Values read and written through global variables are
+// plain memory shared with the BPF programs: SetGlobal and Global are not
+// atomic with respect to the programs or each other.
+//
+// # Logging
+//
+// libbpf's messages go to log/slog (see SetLogger), never to stderr. The
+// package installs libbpf's print callback (libbpf_set_print) once, at
+// initialization; other code in the process must not replace it.
+//
+// # Building
+//
+// The package needs libbpf 1.7.0 or newer, libelf and zlib. By default the
+// flags come from pkg-config (run `eval "$(make -s env)"` in the repository
+// to use the vendored build); with the libbpf_nopkgconfig build tag they
+// come from CGO_CFLAGS and CGO_LDFLAGS instead. Most operations need root
+// or CAP_BPF (plus CAP_PERFMON for tracing) and a kernel with BTF.
+package libbpf

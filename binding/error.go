@@ -1,0 +1,150 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
+	"unsafe"
+)
+
+// ErrClosed is wrapped by the error of every method called on a closed or
+// nil Object, Program, Map or Link. Methods that return plain values (Name,
+// FD, PinPath, Type and so on) return the zero value instead: "" for
+// strings, 0 for types and sizes, -1 for file descriptors.
+var ErrClosed = errors.New("libbpf: use of closed handle")
+
+// ErrNotFound is wrapped when a program, map or global variable of that
+// name does not exist in the object. Such errors also satisfy
+// errors.Is(err, os.ErrNotExist).
+var ErrNotFound = errors.New("libbpf: not found")
+
+// ErrInvalidSize is wrapped when a key, value or global variable buffer does
+// not have the size the map or variable needs. The check happens in Go,
+// before libbpf is called, and the message names both sizes.
+var ErrInvalidSize = errors.New("libbpf: invalid size")
+
+// ErrNotBPFFS is wrapped when a pin path's parent folder is not on a BPF
+// file system (bpffs) mount, where the kernel requires pins to live.
+var ErrNotBPFFS = errors.New("libbpf: not on a bpffs mount")
+
+// notFoundError is the error returned for unknown names: it matches both
+// ErrNotFound and fs.ErrNotExist.
+type notFoundError struct {
+	what string
+}
+
+// Error names what was not found.
+func (e *notFoundError) Error() string { return e.what + ": " + ErrNotFound.Error() }
+
+// Is makes the error match both ErrNotFound and fs.ErrNotExist.
+func (e *notFoundError) Is(target error) bool {
+	return target == ErrNotFound || target == fs.ErrNotExist
+}
+
+// closedError returns the error for a method called on a closed handle.
+func closedError(what string) error {
+	return fmt.Errorf("%s: %w", what, ErrClosed)
+}
+
+// libbpfErrno is one of libbpf's own error codes (LIBBPF_ERRNO__*, from
+// 4000 up), which syscall.Errno cannot describe.
+type libbpfErrno struct {
+	errno syscall.Errno
+}
+
+// Error returns libbpf's description of the code (libbpf_strerror).
+func (e *libbpfErrno) Error() string {
+	var buf [128]C.char
+	// buf is Go memory without Go pointers, written only during the call.
+	C.libbpf_strerror(C.int(e.errno), &buf[0], C.size_t(len(buf)))
+	// buf is NUL-terminated by libbpf_strerror and still in scope.
+	return C.GoString(&buf[0])
+}
+
+// Unwrap returns the code as a syscall.Errno.
+func (e *libbpfErrno) Unwrap() error { return e.errno }
+
+// errnoErr converts a libbpf return value (a negative error code) to an
+// error wrapping syscall.Errno.
+func errnoErr(ret C.int) error {
+	code := syscall.Errno(-ret)
+	if ret > 0 {
+		code = syscall.Errno(ret)
+	}
+	if code >= C.__LIBBPF_ERRNO__START && code < C.__LIBBPF_ERRNO__END {
+		return &libbpfErrno{errno: code}
+	}
+	return code
+}
+
+// ptrErr converts the errno cgo captured after a libbpf function returned
+// NULL into an error wrapping syscall.Errno.
+func ptrErr(err error) error {
+	var code syscall.Errno
+	if errors.As(err, &code) && code != 0 {
+		return errnoErr(C.int(-code))
+	}
+	return syscall.EINVAL
+}
+
+// VerifierError is returned by Object.Load when the kernel rejects one of
+// the object's programs, most often because the BPF verifier refused it.
+// Log holds the kernel's log for that program as libbpf captured it in the
+// object's kernel log buffer (see ObjectOptions.KernelLogSize); it may be
+// empty when the kernel failed the load before the verifier ran, and holds
+// the end of the log if the buffer was too small.
+type VerifierError struct {
+	// Program is the name of the program that failed to load.
+	Program string
+	// Log is the kernel's verifier log for the program.
+	Log string
+	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno.
+	Err error
+}
+
+// verifierTailLines is how many of the log's last non-empty lines
+// VerifierError.Error quotes.
+const verifierTailLines = 3
+
+// Error names the program and the error code and quotes the last non-empty
+// lines of the verifier log, which usually state the reason.
+func (e *VerifierError) Error() string {
+	msg := fmt.Sprintf("load program %s: %v", e.Program, e.Err)
+	var tail []string
+	for line := range strings.Lines(e.Log) {
+		if line = strings.TrimSpace(line); line != "" {
+			tail = append(tail, line)
+		}
+	}
+	if len(tail) > verifierTailLines {
+		tail = tail[len(tail)-verifierTailLines:]
+	}
+	if len(tail) > 0 {
+		msg += ": verifier log: " + strings.Join(tail, " | ")
+	}
+	return msg
+}
+
+// Unwrap returns Err, so errors.Is(err, syscall.EACCES) and similar hold.
+func (e *VerifierError) Unwrap() error { return e.Err }
+
+// cString returns a C copy of s, or NULL for "". The caller frees it.
+func cString(s string) *C.char {
+	if s == "" {
+		return nil
+	}
+	return C.CString(s)
+}
+
+// freeCString frees a string from cString; NULL is fine.
+func freeCString(s *C.char) {
+	// s was allocated by C.CString (malloc) or is NULL, which free accepts.
+	C.free(unsafe.Pointer(s))
+}

@@ -1,0 +1,221 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"sync"
+)
+
+// Link is an attachment of a program (struct bpf_link), made by
+// Program.Attach, AttachTracepoint, AttachRawTracepoint or OpenLink. It is
+// independent of the Object whose program it attached: Object.Close leaves
+// it attached. The caller must Close it; nothing else detaches it, not even
+// the garbage collector, so a Link dropped without Close stays attached
+// until the process exits (and longer if pinned).
+//
+// A Link is safe for concurrent use.
+type Link struct {
+	// mu guards l: Close, Disconnect, Pin and Unpin take it for writing,
+	// the other methods for reading.
+	mu sync.RWMutex
+	// l is the libbpf link; nil once closed.
+	l *C.struct_bpf_link
+}
+
+// newLink wraps a link libbpf returned.
+func newLink(l *C.struct_bpf_link) *Link {
+	return &Link{l: l}
+}
+
+// lock takes the read lock and reports whether the link is still open;
+// when it returns true the caller must call l.mu.RUnlock.
+func (l *Link) lock() bool {
+	if l == nil {
+		return false
+	}
+	l.mu.RLock()
+	if l.l == nil {
+		l.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+// OpenLink opens the link pinned at path in bpffs with bpf_link__open
+// (kernel 5.7). A pin that is not a link (a map or program) gives an error
+// wrapping EINVAL. Its PinPath is path, so Unpin removes that pin. Close
+// releases this process's reference; the pinned link stays attached.
+func OpenLink(path string) (*Link, error) {
+	if err := checkPinPath(path); err != nil {
+		return nil, fmt.Errorf("bpf_link__open: %w", err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory; libbpf copies it as the link's pin path.
+	l, err := C.bpf_link__open(cPath)
+	if l == nil {
+		return nil, fmt.Errorf("bpf_link__open %q: %w", path, ptrErr(err))
+	}
+	// libbpf opens any pinned BPF object; refuse maps and programs.
+	if err := checkFDKind(int(C.bpf_link__fd(l)), "bpf-link"); err != nil {
+		// l was just opened; destroying it only closes its descriptor.
+		C.bpf_link__destroy(l)
+		return nil, fmt.Errorf("bpf_link__open %q: %w", path, err)
+	}
+	return newLink(l), nil
+}
+
+// Disconnect makes Close stop short of detaching, with
+// bpf_link__disconnect. Afterwards Close frees the Link's memory but, on
+// purpose, neither detaches the program nor closes the link's file
+// descriptor, which stays open in the process.
+//
+// The program therefore keeps running for the rest of the process's life,
+// and past it only when the link is pinned in bpffs (Pin): tracepoint, raw
+// tracepoint and kprobe attachments, which are perf-event or
+// raw-tracepoint based, are detached by the kernel when their last file
+// descriptor closes, which happens at process exit unless a pin holds a
+// reference too. Disconnect cannot be undone and is a no-op on a closed
+// Link.
+func (l *Link) Disconnect() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l == nil {
+		return
+	}
+	C.bpf_link__disconnect(l.l)
+}
+
+// Close detaches the program, unless Disconnect was called, and frees the
+// link, with bpf_link__destroy. For links made by the kernel, detaching
+// means closing this process's file descriptor, so a pinned link stays
+// attached until its pin is removed too. Close is idempotent: later calls
+// return nil.
+func (l *Link) Close() error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l == nil {
+		return nil
+	}
+	ret := C.bpf_link__destroy(l.l)
+	// bpf_link__destroy frees the link even when detaching fails.
+	l.l = nil
+	if ret < 0 {
+		return fmt.Errorf("bpf_link__destroy: %w", errnoErr(ret))
+	}
+	return nil
+}
+
+// Detach detaches the program from its hook with bpf_link__detach
+// (BPF_LINK_DETACH, kernel 5.9) while the Link stays open: its file
+// descriptor and pin stay valid but no longer run the program. Close is
+// still needed to free it. Links without a kernel link object fail with
+// an error from the kernel.
+func (l *Link) Detach() error {
+	if !l.lock() {
+		return closedError("bpf_link__detach")
+	}
+	defer l.mu.RUnlock()
+	if ret := C.bpf_link__detach(l.l); ret < 0 {
+		return fmt.Errorf("bpf_link__detach: %w", errnoErr(ret))
+	}
+	return nil
+}
+
+// Pin pins the link at path in bpffs with bpf_link__pin (kernel 5.7), so
+// that the attachment outlives this process. path's parent folder must
+// exist (else the error wraps ENOENT) and be on a bpffs mount (else
+// ErrNotBPFFS).
+func (l *Link) Pin(path string) error {
+	if l == nil {
+		return closedError("bpf_link__pin")
+	}
+	// Pin records the pin path in the libbpf link.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l == nil {
+		return closedError("bpf_link__pin")
+	}
+	if err := checkPinPath(path); err != nil {
+		return fmt.Errorf("bpf_link__pin: %w", err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory; libbpf copies it as the link's pin path.
+	if ret := C.bpf_link__pin(l.l, cPath); ret < 0 {
+		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
+	}
+	return nil
+}
+
+// Unpin removes the link's pin (at PinPath) with bpf_link__unpin. The link
+// stays attached as long as this Link is open.
+func (l *Link) Unpin() error {
+	if l == nil {
+		return closedError("bpf_link__unpin")
+	}
+	// Unpin clears the pin path in the libbpf link.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.l == nil {
+		return closedError("bpf_link__unpin")
+	}
+	if ret := C.bpf_link__unpin(l.l); ret < 0 {
+		return fmt.Errorf("bpf_link__unpin: %w", errnoErr(ret))
+	}
+	return nil
+}
+
+// PinPath returns where the link is pinned (bpf_link__pin_path), or "" when
+// it is not pinned or is closed.
+func (l *Link) PinPath() string {
+	if !l.lock() {
+		return ""
+	}
+	defer l.mu.RUnlock()
+	// l.l is valid under the read lock; GoString copies and maps NULL to "".
+	return C.GoString(C.bpf_link__pin_path(l.l))
+}
+
+// FD returns the link's file descriptor (bpf_link__fd), or -1 once closed.
+// The descriptor belongs to the Link and is closed by Close.
+func (l *Link) FD() int {
+	if !l.lock() {
+		return -1
+	}
+	defer l.mu.RUnlock()
+	if fd := C.bpf_link__fd(l.l); fd >= 0 {
+		return int(fd)
+	}
+	return -1
+}
+
+// UpdateProgram atomically replaces the program the link runs with p, using
+// bpf_link__update_program (BPF_LINK_UPDATE, kernel 5.7). p must be loaded
+// and of a type the link accepts; perf-event based links (tracepoints,
+// kprobes) do not support it and fail with an error from the kernel.
+func (l *Link) UpdateProgram(p *Program) error {
+	if !l.lock() {
+		return closedError("bpf_link__update_program")
+	}
+	defer l.mu.RUnlock()
+	if !p.lock() {
+		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
+	}
+	defer p.obj.mu.RUnlock()
+	// Both handles are valid under their read locks.
+	if ret := C.bpf_link__update_program(l.l, p.prog); ret < 0 {
+		return fmt.Errorf("bpf_link__update_program %s: %w", p.name, errnoErr(ret))
+	}
+	return nil
+}

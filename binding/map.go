@@ -1,0 +1,490 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// MapUpdateFlags are the flags of Map.Update (the BPF_MAP_UPDATE_ELEM
+// flags).
+type MapUpdateFlags uint64
+
+const (
+	// UpdateAny creates the element or updates an existing one (BPF_ANY).
+	UpdateAny MapUpdateFlags = C.BPF_ANY
+	// UpdateNoExist creates the element only if it does not exist
+	// (BPF_NOEXIST); otherwise the update fails with EEXIST.
+	UpdateNoExist MapUpdateFlags = C.BPF_NOEXIST
+	// UpdateExist updates the element only if it exists (BPF_EXIST);
+	// otherwise the update fails with ENOENT.
+	UpdateExist MapUpdateFlags = C.BPF_EXIST
+	// UpdateLock updates the value's bpf_spin_lock-protected fields under
+	// the lock (BPF_F_LOCK, kernel 5.1).
+	UpdateLock MapUpdateFlags = C.BPF_F_LOCK
+)
+
+// Map is one BPF map of an Object (struct bpf_map), including the internal
+// maps libbpf makes for global variables (.bss, .data, .rodata, .kconfig).
+// It belongs to its Object: once the Object is closed, every method returns
+// an error wrapping ErrClosed or a zero value.
+//
+// Lookup, Update, Delete, NextKey and LookupAndDelete work once the object
+// is loaded (before, they fail with EBADF). They are safe for concurrent use, check buffer sizes in Go
+// (ErrInvalidSize), make a single call into libbpf and do not allocate when
+// they succeed.
+type Map struct {
+	obj *Object
+	m   *C.struct_bpf_map
+	// Cached from libbpf by refresh at open and after ReuseFD, which may
+	// change them; read under the object's read lock.
+	name         string
+	mapType      MapType
+	keySize      int
+	valueSize    int
+	valueBufSize int
+}
+
+// refresh reads the map's name, type and sizes from libbpf. The caller
+// holds the object's write lock, or is the only user of the map.
+func (m *Map) refresh() error {
+	// m.m is valid while the object is open; GoString copies.
+	m.name = C.GoString(C.bpf_map__name(m.m))
+	m.mapType = MapType(C.bpf_map__type(m.m))
+	m.keySize = int(C.bpf_map__key_size(m.m))
+	m.valueSize = int(C.bpf_map__value_size(m.m))
+	m.valueBufSize = m.valueSize
+	if m.mapType.perCPU() {
+		n, err := NumPossibleCPUs()
+		if err != nil {
+			return err
+		}
+		m.valueBufSize = (m.valueSize + 7) / 8 * 8 * n
+	}
+	return nil
+}
+
+// lock takes the object's read lock and reports whether the map is still
+// open; when it returns true the caller must call m.obj.mu.RUnlock.
+func (m *Map) lock() bool {
+	if m == nil || m.obj == nil {
+		return false
+	}
+	m.obj.mu.RLock()
+	if m.obj.obj == nil {
+		m.obj.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+// closed returns the error for calling fn on a closed map.
+func (m *Map) closed(fn string) error {
+	if m == nil || m.obj == nil {
+		return closedError(fn)
+	}
+	return closedError(fmt.Sprintf("map %s: %s", m.name, fn))
+}
+
+// Name returns the map's name (bpf_map__name), or "" once the object is
+// closed. Internal maps are named after the object and section, e.g.
+// "myobj.bss", or after the section for custom ones, e.g. ".data.custom".
+func (m *Map) Name() string {
+	if !m.lock() {
+		return ""
+	}
+	defer m.obj.mu.RUnlock()
+	return m.name
+}
+
+// Type returns the map type (bpf_map__type), or 0 once the object is closed.
+func (m *Map) Type() MapType {
+	if !m.lock() {
+		return MapTypeUnspec
+	}
+	defer m.obj.mu.RUnlock()
+	return m.mapType
+}
+
+// KeySize returns the size of a key in bytes (bpf_map__key_size), or 0 once
+// the object is closed.
+func (m *Map) KeySize() int {
+	if !m.lock() {
+		return 0
+	}
+	defer m.obj.mu.RUnlock()
+	return m.keySize
+}
+
+// ValueSize returns the size of a value in bytes as declared
+// (bpf_map__value_size), or 0 once the object is closed. For per-CPU maps
+// Lookup and Update need ValueBufferSize bytes instead.
+func (m *Map) ValueSize() int {
+	if !m.lock() {
+		return 0
+	}
+	defer m.obj.mu.RUnlock()
+	return m.valueSize
+}
+
+// ValueBufferSize returns the size of the value buffer Lookup, Update and
+// LookupAndDelete need: ValueSize, or for per-CPU maps ValueSize rounded up
+// to 8 bytes times NumPossibleCPUs, one slot per possible CPU in CPU order.
+// It returns 0 once the object is closed.
+func (m *Map) ValueBufferSize() int {
+	if !m.lock() {
+		return 0
+	}
+	defer m.obj.mu.RUnlock()
+	return m.valueBufSize
+}
+
+// MaxEntries returns the map's capacity (bpf_map__max_entries), or 0 once
+// the object is closed.
+func (m *Map) MaxEntries() uint32 {
+	if !m.lock() {
+		return 0
+	}
+	defer m.obj.mu.RUnlock()
+	return uint32(C.bpf_map__max_entries(m.m))
+}
+
+// SetMaxEntries sets the map's capacity with bpf_map__set_max_entries. It
+// must be called before Object.Load; afterwards libbpf refuses with EBUSY.
+func (m *Map) SetMaxEntries(n uint32) error {
+	if !m.lock() {
+		return m.closed("bpf_map__set_max_entries")
+	}
+	defer m.obj.mu.RUnlock()
+	if ret := C.bpf_map__set_max_entries(m.m, C.__u32(n)); ret < 0 {
+		return fmt.Errorf("map %s: bpf_map__set_max_entries %d: %w", m.name, n, errnoErr(ret))
+	}
+	return nil
+}
+
+// FD returns the map's file descriptor (bpf_map__fd), or -1 before the map
+// is created or once the object is closed. The descriptor belongs to the
+// object and is closed by Object.Close.
+func (m *Map) FD() int {
+	if !m.lock() {
+		return -1
+	}
+	defer m.obj.mu.RUnlock()
+	if fd := C.bpf_map__fd(m.m); fd >= 0 {
+		return int(fd)
+	}
+	return -1
+}
+
+// Pin pins the map at path in bpffs with bpf_map__pin, so that it outlives
+// the process; an empty path uses the path set by SetPinPath. The object
+// must be loaded (else the error wraps EBADF; use SetPinPath to pin at
+// Load). path's parent folder must exist (else the error wraps ENOENT) and
+// be on a bpffs mount (else ErrNotBPFFS). A failed Pin leaves the map's pin
+// path as it was, although libbpf would keep the new one.
+func (m *Map) Pin(path string) error {
+	if m == nil || m.obj == nil {
+		return closedError("bpf_map__pin")
+	}
+	// Pin changes the map's pin path and pinned state inside libbpf.
+	m.obj.mu.Lock()
+	defer m.obj.mu.Unlock()
+	if m.obj.obj == nil {
+		return m.closed("bpf_map__pin")
+	}
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__pin")
+	}
+	// m.m is valid under the lock; NULL means no pin path is set.
+	hadPath := C.bpf_map__pin_path(m.m) != nil
+	err := m.pinOp("bpf_map__pin", path, func(cPath *C.char) C.int {
+		return C.bpf_map__pin(m.m, cPath)
+	})
+	if err != nil && !hadPath {
+		// Forget the path libbpf recorded before failing, so that a later
+		// Pin elsewhere or a pin at Load is not affected.
+		C.bpf_map__set_pin_path(m.m, nil)
+	}
+	return err
+}
+
+// Unpin removes the map's pin at path with bpf_map__unpin; an empty path
+// uses the map's pin path. The path is checked as for Pin, so that Unpin
+// never unlinks files outside bpffs.
+func (m *Map) Unpin(path string) error {
+	if m == nil || m.obj == nil {
+		return closedError("bpf_map__unpin")
+	}
+	// Unpin changes the map's pinned state inside libbpf.
+	m.obj.mu.Lock()
+	defer m.obj.mu.Unlock()
+	if m.obj.obj == nil {
+		return m.closed("bpf_map__unpin")
+	}
+	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
+		return C.bpf_map__unpin(m.m, cPath)
+	})
+}
+
+// pinOp resolves an empty path to the map's pin path, checks it and calls
+// fn (NULL stands for the map's pin path). The caller holds the object's
+// write lock.
+func (m *Map) pinOp(fn, path string, call func(*C.char) C.int) error {
+	check := path
+	if check == "" {
+		// m.m is valid under the lock; GoString copies (NULL gives "").
+		check = C.GoString(C.bpf_map__pin_path(m.m))
+	}
+	if err := checkPinPath(check); err != nil {
+		return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+	}
+	cPath := cString(path)
+	defer freeCString(cPath)
+	// cPath is C memory or NULL, which libbpf reads as "the pin path".
+	if ret := call(cPath); ret < 0 {
+		return fmt.Errorf("map %s: %s %q: %w", m.name, fn, check, errnoErr(ret))
+	}
+	return nil
+}
+
+// SetPinPath sets where the map is pinned with bpf_map__set_pin_path; ""
+// clears it. When set before Object.Load, Load reuses a compatible map
+// already pinned there, or creates the map and pins it there (creating
+// missing folders). The path is checked by Load, not here, since its
+// folder may not exist yet.
+func (m *Map) SetPinPath(path string) error {
+	if !m.lock() {
+		return m.closed("bpf_map__set_pin_path")
+	}
+	defer m.obj.mu.RUnlock()
+	cPath := cString(path)
+	defer freeCString(cPath)
+	// libbpf copies cPath (C memory or NULL to clear).
+	if ret := C.bpf_map__set_pin_path(m.m, cPath); ret < 0 {
+		return fmt.Errorf("map %s: bpf_map__set_pin_path %q: %w", m.name, path, errnoErr(ret))
+	}
+	return nil
+}
+
+// PinPath returns the map's pin path (bpf_map__pin_path), or "" when none is
+// set or the object is closed.
+func (m *Map) PinPath() string {
+	if !m.lock() {
+		return ""
+	}
+	defer m.obj.mu.RUnlock()
+	// m.m is valid under the read lock; GoString copies and maps NULL to "".
+	return C.GoString(C.bpf_map__pin_path(m.m))
+}
+
+// IsPinned reports whether the map is pinned at its pin path
+// (bpf_map__is_pinned); false once the object is closed.
+func (m *Map) IsPinned() bool {
+	if !m.lock() {
+		return false
+	}
+	defer m.obj.mu.RUnlock()
+	return bool(C.bpf_map__is_pinned(m.m))
+}
+
+// ReuseFD makes the map use the existing map behind fd instead of creating
+// one at Load, with bpf_map__reuse_fd, which duplicates fd (the caller keeps
+// and closes its own) and takes the name, type and sizes of the existing
+// map. fd must be a BPF map (checked through /proc/self/fd), else the error
+// wraps EINVAL, or EBADF for a closed descriptor. It must be called before Object.Load and waits for other users of
+// the object.
+func (m *Map) ReuseFD(fd int) error {
+	if m == nil || m.obj == nil {
+		return closedError("bpf_map__reuse_fd")
+	}
+	m.obj.mu.Lock()
+	defer m.obj.mu.Unlock()
+	if m.obj.obj == nil {
+		return m.closed("bpf_map__reuse_fd")
+	}
+	// libbpf would take any descriptor its fdinfo fallback can read, so
+	// make sure fd is a BPF map first.
+	if err := checkFDKind(fd, "bpf-map"); err != nil {
+		return fmt.Errorf("map %s: bpf_map__reuse_fd: %w", m.name, err)
+	}
+	if ret := C.bpf_map__reuse_fd(m.m, C.int(fd)); ret < 0 {
+		return fmt.Errorf("map %s: bpf_map__reuse_fd %d: %w", m.name, fd, errnoErr(ret))
+	}
+	return m.refresh()
+}
+
+// checkKey returns ErrInvalidSize unless key is one key long.
+func (m *Map) checkKey(key []byte, what string) error {
+	if len(key) != m.keySize {
+		return fmt.Errorf("map %s: %s is %d bytes, want %d: %w", m.name, what, len(key), m.keySize, ErrInvalidSize)
+	}
+	return nil
+}
+
+// checkValue returns ErrInvalidSize unless value is ValueBufferSize long.
+func (m *Map) checkValue(value []byte) error {
+	if len(value) != m.valueBufSize {
+		return fmt.Errorf("map %s: value is %d bytes, want %d: %w", m.name, len(value), m.valueBufSize, ErrInvalidSize)
+	}
+	return nil
+}
+
+// notLoaded returns the error for a map operation before Object.Load, when
+// the map does not exist in the kernel yet (libbpf would answer ENOENT,
+// which reads like a missing key).
+func (m *Map) notLoaded(fn string) error {
+	return fmt.Errorf("map %s: %s: object not loaded: %w", m.name, fn, unix.EBADF)
+}
+
+// opError wraps the error code of a map operation.
+func (m *Map) opError(fn string, ret C.int) error {
+	return fmt.Errorf("map %s: %s: %w", m.name, fn, errnoErr(ret))
+}
+
+// Lookup copies the value stored under key into value with
+// bpf_map__lookup_elem. key must be KeySize bytes and value ValueBufferSize
+// bytes. A missing key gives an error wrapping ENOENT (and so
+// os.ErrNotExist).
+func (m *Map) Lookup(key, value []byte) error {
+	if !m.lock() {
+		return m.closed("bpf_map__lookup_elem")
+	}
+	defer m.obj.mu.RUnlock()
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__lookup_elem")
+	}
+	if err := m.checkKey(key, "key"); err != nil {
+		return err
+	}
+	if err := m.checkValue(value); err != nil {
+		return err
+	}
+	// key and value are Go memory without Go pointers, only used during the call.
+	ret := C.bpf_map__lookup_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+		bytesPtr(value), C.size_t(len(value)), 0)
+	if ret < 0 {
+		return m.opError("bpf_map__lookup_elem", ret)
+	}
+	return nil
+}
+
+// Update stores value under key with bpf_map__update_elem; flags choose
+// between create and update (UpdateAny, UpdateNoExist, UpdateExist) and may
+// add UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
+func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
+	if !m.lock() {
+		return m.closed("bpf_map__update_elem")
+	}
+	defer m.obj.mu.RUnlock()
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__update_elem")
+	}
+	if err := m.checkKey(key, "key"); err != nil {
+		return err
+	}
+	if err := m.checkValue(value); err != nil {
+		return err
+	}
+	// key and value are Go memory without Go pointers, only used during the call.
+	ret := C.bpf_map__update_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+		bytesPtr(value), C.size_t(len(value)), C.__u64(flags))
+	if ret < 0 {
+		return m.opError("bpf_map__update_elem", ret)
+	}
+	return nil
+}
+
+// Delete removes the element stored under key with bpf_map__delete_elem.
+// key must be KeySize bytes. A missing key gives an error wrapping ENOENT;
+// array maps cannot delete and fail with EINVAL.
+func (m *Map) Delete(key []byte) error {
+	if !m.lock() {
+		return m.closed("bpf_map__delete_elem")
+	}
+	defer m.obj.mu.RUnlock()
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__delete_elem")
+	}
+	if err := m.checkKey(key, "key"); err != nil {
+		return err
+	}
+	// key is Go memory without Go pointers, only used during the call.
+	ret := C.bpf_map__delete_elem(m.m, bytesPtr(key), C.size_t(len(key)), 0)
+	if ret < 0 {
+		return m.opError("bpf_map__delete_elem", ret)
+	}
+	return nil
+}
+
+// NextKey writes the key that follows key into next with
+// bpf_map__get_next_key; a nil key asks for the first key. Both are KeySize
+// bytes. After the last key the error wraps ENOENT (and so
+// os.ErrNotExist). To walk a map, start with nil and pass each result
+// back in as key.
+func (m *Map) NextKey(key, next []byte) error {
+	if !m.lock() {
+		return m.closed("bpf_map__get_next_key")
+	}
+	defer m.obj.mu.RUnlock()
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__get_next_key")
+	}
+	if key != nil {
+		if err := m.checkKey(key, "key"); err != nil {
+			return err
+		}
+	}
+	if err := m.checkKey(next, "next key"); err != nil {
+		return err
+	}
+	// key (or NULL) and next are Go memory without Go pointers, only used during the call.
+	ret := C.bpf_map__get_next_key(m.m, bytesPtr(key), bytesPtr(next), C.size_t(len(next)))
+	if ret < 0 {
+		return m.opError("bpf_map__get_next_key", ret)
+	}
+	return nil
+}
+
+// LookupAndDelete copies the value stored under key into value and removes
+// the element atomically, with bpf_map__lookup_and_delete_elem (kernel 4.20
+// for queue and stack maps, 5.14 for hash maps). key must be KeySize bytes
+// (0 for queues and stacks) and value ValueBufferSize bytes. A missing key
+// gives an error wrapping ENOENT.
+func (m *Map) LookupAndDelete(key, value []byte) error {
+	if !m.lock() {
+		return m.closed("bpf_map__lookup_and_delete_elem")
+	}
+	defer m.obj.mu.RUnlock()
+	if !m.obj.loaded {
+		return m.notLoaded("bpf_map__lookup_and_delete_elem")
+	}
+	if err := m.checkKey(key, "key"); err != nil {
+		return err
+	}
+	if err := m.checkValue(value); err != nil {
+		return err
+	}
+	// key and value are Go memory without Go pointers, only used during the call.
+	ret := C.bpf_map__lookup_and_delete_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+		bytesPtr(value), C.size_t(len(value)), 0)
+	if ret < 0 {
+		return m.opError("bpf_map__lookup_and_delete_elem", ret)
+	}
+	return nil
+}
+
+// NumPossibleCPUs returns the number of possible CPUs
+// (libbpf_num_possible_cpus), the number of value slots of per-CPU maps.
+// libbpf reads /sys/devices/system/cpu/possible once and caches the count.
+func NumPossibleCPUs() (int, error) {
+	ret := C.libbpf_num_possible_cpus()
+	if ret < 0 {
+		return 0, fmt.Errorf("libbpf_num_possible_cpus: %w", errnoErr(ret))
+	}
+	return int(ret), nil
+}

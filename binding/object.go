@@ -1,0 +1,411 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// defaultKernelLogSize is the size of the kernel log buffer when
+// ObjectOptions.KernelLogSize is 0.
+const defaultKernelLogSize = 1 << 20
+
+// minKernelLogSize and maxKernelLogSize are the bounds the kernel puts on a
+// BPF_PROG_LOAD log buffer.
+const (
+	minKernelLogSize = 128
+	maxKernelLogSize = math.MaxUint32 >> 2
+)
+
+// bpffsMagic is BPF_FS_MAGIC, the f_type statfs reports for bpffs.
+const bpffsMagic = 0xcafe4a11
+
+// ObjectOptions are the options of OpenFile and OpenMem; they fill libbpf's
+// struct bpf_object_open_opts. The zero value keeps libbpf's defaults.
+type ObjectOptions struct {
+	// Name overrides the object name (object_name). The default is the
+	// file's base name for OpenFile and the name argument for OpenMem.
+	Name string
+	// PinRoot is the folder where maps declared with LIBBPF_PIN_BY_NAME are
+	// pinned (pin_root_path); libbpf's default is /sys/fs/bpf.
+	PinRoot string
+	// KConfig is extra Kconfig text (kconfig), such as "CONFIG_HZ=100\n",
+	// that overrides the system's values for __kconfig externs.
+	KConfig string
+	// BTFPath is a custom BTF file for CO-RE relocations (btf_custom_path)
+	// used instead of the kernel's own /sys/kernel/btf/vmlinux.
+	BTFPath string
+	// KernelLogLevel is the kernel log level for program and BTF loads
+	// (kernel_log_level). 0 asks for a verifier log only when a load
+	// fails; 1 or more also logs loads that succeed.
+	KernelLogLevel uint32
+	// KernelLogSize is the size in bytes of the kernel log buffer
+	// (kernel_log_buf) the binding allocates for the object; 0 means
+	// 1 MiB. The kernel accepts 128 bytes up to 1 GiB - 1, and keeps the
+	// end of a log that does not fit (failing the load with ENOSPC if the
+	// program was otherwise fine).
+	KernelLogSize int
+}
+
+// Object is a BPF ELF object file opened by libbpf (struct bpf_object): its
+// programs, maps and global variables. Open it with OpenFile or OpenMem,
+// configure it, Load it into the kernel, and Close it when done.
+//
+// Object, and the Programs and Maps that belong to it, are safe for
+// concurrent use once loaded; see the package documentation for the rules
+// that apply before Load.
+type Object struct {
+	// mu guards obj: readers are the methods of Object, Program and Map,
+	// writers are Load, Close and the Map methods that change libbpf's
+	// state after Load (ReuseFD, Pin, Unpin).
+	mu sync.RWMutex
+	// obj is the libbpf object; nil once closed.
+	obj *C.struct_bpf_object
+	// logBuf is the C kernel_log_buf given to libbpf at open time; libbpf
+	// writes to it during Load, so it lives until Close.
+	logBuf  *C.char
+	logSize int
+	// loaded is set once Load has been attempted.
+	loaded bool
+	name   string
+	progs  []*Program
+	maps   []*Map
+}
+
+// OpenFile opens the BPF ELF object file at path with bpf_object__open_file.
+// opts may be nil. The object is not loaded into the kernel yet: configure
+// it, then call Load. Close releases it.
+func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
+	if path == "" {
+		return nil, fmt.Errorf("bpf_object__open_file: empty path: %w", unix.EINVAL)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	return open(opts, "bpf_object__open_file "+fmt.Sprintf("%q", path),
+		func(o *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
+			// cPath is C memory; o is Go memory holding only C pointers, used only during the call.
+			obj, err := C.lbg_open_file(cPath, o)
+			return obj, err
+		})
+}
+
+// OpenMem opens a BPF ELF object held in memory with bpf_object__open_mem.
+// name is the object's name (opts.Name, when set, overrides it); opts may
+// be nil. data is copied, so the caller may reuse it once OpenMem returns.
+// The object is not loaded into the kernel yet: configure it, then call
+// Load. Close releases it.
+func OpenMem(name string, data []byte, opts *ObjectOptions) (*Object, error) {
+	if len(data) == 0 {
+		return nil, fmt.Errorf("bpf_object__open_mem %q: empty object data: %w", name, unix.EINVAL)
+	}
+	if name != "" && (opts == nil || opts.Name == "") {
+		o := ObjectOptions{}
+		if opts != nil {
+			o = *opts
+		}
+		o.Name = name
+		opts = &o
+	}
+	// libbpf parses the ELF image during bpf_object__open_mem only, but the
+	// copy keeps Go memory out of libbpf's hands entirely.
+	buf := C.CBytes(data)
+	defer C.free(buf)
+	return open(opts, fmt.Sprintf("bpf_object__open_mem %q", name),
+		func(o *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
+			// buf is C memory; o is Go memory holding only C pointers, used only during the call.
+			obj, err := C.lbg_open_mem(buf, C.size_t(len(data)), o)
+			return obj, err
+		})
+}
+
+// open converts opts to C, calls openFn and wraps the resulting object.
+func open(opts *ObjectOptions, what string,
+	openFn func(*C.struct_lbg_open_opts) (*C.struct_bpf_object, error)) (*Object, error) {
+	if opts == nil {
+		opts = &ObjectOptions{}
+	}
+	logSize := opts.KernelLogSize
+	if logSize == 0 {
+		logSize = defaultKernelLogSize
+	}
+	if logSize < minKernelLogSize || logSize > maxKernelLogSize {
+		return nil, fmt.Errorf("%s: kernel log size %d is outside [%d, %d]: %w",
+			what, opts.KernelLogSize, minKernelLogSize, maxKernelLogSize, unix.EINVAL)
+	}
+	syncLogLevel()
+
+	// co is Go memory holding only C pointers, which cgo allows to pass.
+	// libbpf copies the strings during the open call (checked in 1.7), so
+	// they are freed on return; the log buffer stays for Load.
+	var co C.struct_lbg_open_opts
+	co.object_name = cString(opts.Name)
+	defer freeCString(co.object_name)
+	co.pin_root_path = cString(opts.PinRoot)
+	defer freeCString(co.pin_root_path)
+	co.kconfig = cString(opts.KConfig)
+	defer freeCString(co.kconfig)
+	co.btf_custom_path = cString(opts.BTFPath)
+	defer freeCString(co.btf_custom_path)
+	// calloc leaves the pages untouched until the kernel writes a log.
+	logBuf := (*C.char)(C.calloc(1, C.size_t(logSize)))
+	if logBuf == nil {
+		return nil, fmt.Errorf("%s: allocate kernel log buffer: %w", what, unix.ENOMEM)
+	}
+	co.kernel_log_buf = logBuf
+	co.kernel_log_size = C.size_t(logSize)
+	co.kernel_log_level = C.__u32(opts.KernelLogLevel)
+
+	obj, err := openFn(&co)
+	if obj == nil {
+		// logBuf was only ever referenced by the failed, freed object.
+		C.free(unsafe.Pointer(logBuf))
+		return nil, fmt.Errorf("%s: %w", what, ptrErr(err))
+	}
+
+	o := &Object{obj: obj, logBuf: logBuf, logSize: logSize}
+	// obj is valid; bpf_object__name returns a string owned by it.
+	o.name = C.GoString(C.bpf_object__name(obj))
+	for p := C.bpf_object__next_program(obj, nil); p != nil; p = C.bpf_object__next_program(obj, p) {
+		o.progs = append(o.progs, &Program{obj: o, prog: p, name: C.GoString(C.bpf_program__name(p))})
+	}
+	for m := C.bpf_object__next_map(obj, nil); m != nil; m = C.bpf_object__next_map(obj, m) {
+		mp := &Map{obj: o, m: m}
+		if err := mp.refresh(); err != nil {
+			o.Close()
+			return nil, fmt.Errorf("%s: map %s: %w", what, mp.name, err)
+		}
+		o.maps = append(o.maps, mp)
+	}
+	return o, nil
+}
+
+// Load creates the object's maps and loads its programs into the kernel
+// with bpf_object__load (run as bpf_object__prepare, which creates the
+// maps, then bpf_object__load, which loads the programs). Load can be called
+// once: like libbpf, it refuses a second attempt with EINVAL, even after a
+// failure.
+//
+// When the kernel rejects a program, the error is a *VerifierError holding
+// the program's name and verifier log; otherwise it wraps the error code
+// and names the libbpf function. Load blocks every other method of the
+// object, its programs and maps until it returns.
+func (o *Object) Load() error {
+	if o == nil {
+		return closedError("bpf_object__load")
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.obj == nil {
+		return closedError("bpf_object__load")
+	}
+	if o.loaded {
+		return fmt.Errorf("bpf_object__load %q: object was already loaded: %w", o.name, unix.EINVAL)
+	}
+	syncLogLevel()
+	o.loaded = true
+	if ret := C.bpf_object__prepare(o.obj); ret < 0 {
+		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, errnoErr(ret))
+	}
+	// Forget any BTF log from the prepare step, so that the buffer holds
+	// only what program loads write.
+	*o.logBuf = 0
+	res := C.lbg_object_load(o.obj)
+	if res.err == 0 {
+		return nil
+	}
+	err := errnoErr(res.err)
+	for _, p := range o.progs {
+		if p.prog == res.failed_prog {
+			return &VerifierError{
+				Program: p.name,
+				// The kernel NUL-terminates the log within logSize bytes,
+				// and calloc zeroed the buffer.
+				Log: C.GoStringN(o.logBuf, C.int(cStrnlen(o.logBuf, o.logSize))),
+				Err: err,
+			}
+		}
+	}
+	return fmt.Errorf("bpf_object__load %q: %w", o.name, err)
+}
+
+// cStrnlen returns the length of the C string at s, looking at no more than
+// max bytes.
+func cStrnlen(s *C.char, max int) int {
+	// s points to max bytes of C memory owned by the caller.
+	b := unsafe.Slice((*byte)(unsafe.Pointer(s)), max)
+	for i, c := range b {
+		if c == 0 {
+			return i
+		}
+	}
+	return max
+}
+
+// Close releases the object with bpf_object__close: its maps and programs
+// are unloaded unless something else holds them (a pin, a Link, another
+// file descriptor), and the Programs and Maps of the object become closed.
+// Links made from its programs are independent and stay attached. Close
+// waits for running map operations, is idempotent and returns nil.
+func (o *Object) Close() error {
+	if o == nil {
+		return nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.obj == nil {
+		return nil
+	}
+	C.bpf_object__close(o.obj)
+	o.obj = nil
+	// libbpf no longer refers to the log buffer once the object is closed.
+	C.free(unsafe.Pointer(o.logBuf))
+	o.logBuf = nil
+	return nil
+}
+
+// Name returns the object's name (bpf_object__name), or "" once closed.
+func (o *Object) Name() string {
+	if o == nil {
+		return ""
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return ""
+	}
+	return o.name
+}
+
+// Programs returns the object's programs in ELF order (as
+// bpf_object__next_program walks them), or nil once closed. The pointers
+// are created at open and stay the same for the object's life.
+func (o *Object) Programs() []*Program {
+	if o == nil {
+		return nil
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return nil
+	}
+	return append([]*Program(nil), o.progs...)
+}
+
+// Maps returns the object's maps in ELF order (as bpf_object__next_map walks
+// them), including internal maps such as .bss, .data and .rodata, or nil
+// once closed. The pointers are created at open and stay the same for the
+// object's life.
+func (o *Object) Maps() []*Map {
+	if o == nil {
+		return nil
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return nil
+	}
+	return append([]*Map(nil), o.maps...)
+}
+
+// Program returns the program whose function name is name, as
+// bpf_object__find_program_by_name finds it. An unknown name gives an error
+// wrapping ErrNotFound and os.ErrNotExist.
+func (o *Object) Program(name string) (*Program, error) {
+	if o == nil {
+		return nil, closedError("program " + name)
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return nil, closedError("program " + name)
+	}
+	for _, p := range o.progs {
+		if p.name == name {
+			return p, nil
+		}
+	}
+	return nil, &notFoundError{what: fmt.Sprintf("object %s: program %q", o.name, name)}
+}
+
+// Map returns the map called name, found with bpf_object__find_map_by_name,
+// which also accepts the ELF section name of an internal map (".bss",
+// ".data", ".rodata", ".data.custom", ...). An unknown name gives an error
+// wrapping ErrNotFound and os.ErrNotExist.
+func (o *Object) Map(name string) (*Map, error) {
+	if o == nil {
+		return nil, closedError("map " + name)
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return nil, closedError("map " + name)
+	}
+	if name != "" {
+		cName := C.CString(name)
+		defer freeCString(cName)
+		// o.obj is open (read lock held) and cName is C memory.
+		if m := C.bpf_object__find_map_by_name(o.obj, cName); m != nil {
+			if mp := o.mapOf(m); mp != nil {
+				return mp, nil
+			}
+		}
+	}
+	return nil, &notFoundError{what: fmt.Sprintf("object %s: map %q", o.name, name)}
+}
+
+// mapOf returns the Map wrapping m. The caller holds o.mu.
+func (o *Object) mapOf(m *C.struct_bpf_map) *Map {
+	for _, mp := range o.maps {
+		if mp.m == m {
+			return mp
+		}
+	}
+	return nil
+}
+
+// checkFDKind checks that fd is open and is the kind of BPF object want
+// names ("bpf-map", "bpf-link", "bpf-prog"), from the anonymous inode
+// /proc/self/fd shows for it.
+func checkFDKind(fd int, want string) error {
+	if fd < 0 {
+		return fmt.Errorf("file descriptor %d: %w", fd, unix.EBADF)
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+		return fmt.Errorf("file descriptor %d: %w", fd, err)
+	}
+	target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+	if err != nil {
+		return fmt.Errorf("file descriptor %d: %w", fd, err)
+	}
+	if target != "anon_inode:"+want {
+		return fmt.Errorf("file descriptor %d is %s, not %s: %w", fd, target, want, unix.EINVAL)
+	}
+	return nil
+}
+
+// checkPinPath checks, before libbpf is called, that path's parent folder
+// exists and is on a bpffs mount.
+func checkPinPath(path string) error {
+	if path == "" {
+		return fmt.Errorf("empty pin path: %w", unix.EINVAL)
+	}
+	dir := filepath.Dir(path)
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
+	}
+	if uint32(st.Type) != bpffsMagic {
+		return fmt.Errorf("pin path %q is not on a bpffs mount: %w", path, ErrNotBPFFS)
+	}
+	return nil
+}

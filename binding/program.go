@@ -1,0 +1,342 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"math"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Program is one BPF program of an Object (struct bpf_program). It belongs
+// to its Object: once the Object is closed, every method returns an error
+// wrapping ErrClosed or a zero value. Links made from it do not depend on
+// the Object.
+type Program struct {
+	obj  *Object
+	prog *C.struct_bpf_program
+	name string
+}
+
+// lock takes the object's read lock and reports whether the program is
+// still open; when it returns true the caller must call p.obj.mu.RUnlock.
+func (p *Program) lock() bool {
+	if p == nil || p.obj == nil {
+		return false
+	}
+	p.obj.mu.RLock()
+	if p.obj.obj == nil {
+		p.obj.mu.RUnlock()
+		return false
+	}
+	return true
+}
+
+// closed returns the error for calling fn on a closed program.
+func (p *Program) closed(fn string) error {
+	if p == nil || p.obj == nil {
+		return closedError(fn)
+	}
+	return closedError(fn + " " + p.name)
+}
+
+// Name returns the program's function name (bpf_program__name), or "" once
+// the object is closed.
+func (p *Program) Name() string {
+	if !p.lock() {
+		return ""
+	}
+	defer p.obj.mu.RUnlock()
+	return p.name
+}
+
+// SectionName returns the ELF section the program is in, such as
+// "tracepoint/syscalls/sys_enter_getpid" (bpf_program__section_name), or ""
+// once the object is closed.
+func (p *Program) SectionName() string {
+	if !p.lock() {
+		return ""
+	}
+	defer p.obj.mu.RUnlock()
+	// p.prog is valid while the read lock is held; GoString copies.
+	return C.GoString(C.bpf_program__section_name(p.prog))
+}
+
+// Type returns the program type (bpf_program__type), which libbpf derives
+// from the section name unless SetType changed it, or 0 once the object is
+// closed.
+func (p *Program) Type() ProgramType {
+	if !p.lock() {
+		return ProgramTypeUnspec
+	}
+	defer p.obj.mu.RUnlock()
+	return ProgramType(C.bpf_program__type(p.prog))
+}
+
+// SetType sets the program type with bpf_program__set_type. It must be
+// called before Object.Load; afterwards libbpf refuses with EBUSY.
+func (p *Program) SetType(t ProgramType) error {
+	if !p.lock() {
+		return p.closed("bpf_program__set_type")
+	}
+	defer p.obj.mu.RUnlock()
+	if ret := C.bpf_program__set_type(p.prog, C.enum_bpf_prog_type(t)); ret < 0 {
+		return fmt.Errorf("bpf_program__set_type %s %s: %w", p.name, t, errnoErr(ret))
+	}
+	return nil
+}
+
+// ExpectedAttachType returns the attach type given to the kernel at load
+// time (bpf_program__expected_attach_type), or 0 once the object is closed.
+func (p *Program) ExpectedAttachType() AttachType {
+	if !p.lock() {
+		return 0
+	}
+	defer p.obj.mu.RUnlock()
+	return AttachType(C.bpf_program__expected_attach_type(p.prog))
+}
+
+// SetExpectedAttachType sets the attach type given to the kernel at load
+// time with bpf_program__set_expected_attach_type. It must be called before
+// Object.Load; afterwards libbpf refuses with EBUSY.
+func (p *Program) SetExpectedAttachType(t AttachType) error {
+	if !p.lock() {
+		return p.closed("bpf_program__set_expected_attach_type")
+	}
+	defer p.obj.mu.RUnlock()
+	if ret := C.bpf_program__set_expected_attach_type(p.prog, C.enum_bpf_attach_type(t)); ret < 0 {
+		return fmt.Errorf("bpf_program__set_expected_attach_type %s %s: %w", p.name, t, errnoErr(ret))
+	}
+	return nil
+}
+
+// Autoload reports whether Object.Load loads the program
+// (bpf_program__autoload); false once the object is closed.
+func (p *Program) Autoload() bool {
+	if !p.lock() {
+		return false
+	}
+	defer p.obj.mu.RUnlock()
+	return bool(C.bpf_program__autoload(p.prog))
+}
+
+// SetAutoload chooses whether Object.Load loads the program, with
+// bpf_program__set_autoload. It must be called before Object.Load;
+// afterwards it fails with EBUSY like the other setters (libbpf itself
+// would answer EINVAL).
+func (p *Program) SetAutoload(autoload bool) error {
+	if !p.lock() {
+		return p.closed("bpf_program__set_autoload")
+	}
+	defer p.obj.mu.RUnlock()
+	if p.obj.loaded {
+		return fmt.Errorf("bpf_program__set_autoload %s: object already loaded: %w", p.name, unix.EBUSY)
+	}
+	if ret := C.bpf_program__set_autoload(p.prog, C.bool(autoload)); ret < 0 {
+		return fmt.Errorf("bpf_program__set_autoload %s: %w", p.name, errnoErr(ret))
+	}
+	return nil
+}
+
+// FD returns the program's file descriptor (bpf_program__fd), or -1 when it
+// is not loaded or the object is closed. The descriptor belongs to the
+// object and is closed by Object.Close.
+func (p *Program) FD() int {
+	if !p.lock() {
+		return -1
+	}
+	defer p.obj.mu.RUnlock()
+	if fd := C.bpf_program__fd(p.prog); fd >= 0 {
+		return int(fd)
+	}
+	return -1
+}
+
+// Pin pins the loaded program at path in bpffs with bpf_program__pin, so it
+// outlives the process. path's parent folder must exist (else the error
+// wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS).
+func (p *Program) Pin(path string) error {
+	return p.pinOp("bpf_program__pin", path, func(cPath *C.char) C.int {
+		return C.bpf_program__pin(p.prog, cPath)
+	})
+}
+
+// Unpin removes the pin at path with bpf_program__unpin. The path is
+// checked as for Pin, so that Unpin never unlinks files outside bpffs.
+func (p *Program) Unpin(path string) error {
+	return p.pinOp("bpf_program__unpin", path, func(cPath *C.char) C.int {
+		return C.bpf_program__unpin(p.prog, cPath)
+	})
+}
+
+// pinOp checks path and calls fn with it under the object's read lock.
+func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
+	if !p.lock() {
+		return p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	if err := checkPinPath(path); err != nil {
+		return fmt.Errorf("%s %s: %w", fn, p.name, err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory and p.prog is valid under the read lock.
+	if ret := call(cPath); ret < 0 {
+		return fmt.Errorf("%s %s %q: %w", fn, p.name, path, errnoErr(ret))
+	}
+	return nil
+}
+
+// Attach attaches the loaded program where its section name says, with
+// bpf_program__attach: "tracepoint/<category>/<name>", "raw_tp/<name>",
+// "kprobe/<function>" and so on. The returned Link must be closed by the
+// caller; see Link for what happens when it is not.
+func (p *Program) Attach() (*Link, error) {
+	if !p.lock() {
+		return nil, p.closed("bpf_program__attach")
+	}
+	defer p.obj.mu.RUnlock()
+	// p.prog is valid under the read lock; the link does not refer to it.
+	l, err := C.bpf_program__attach(p.prog)
+	if l == nil {
+		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, ptrErr(err))
+	}
+	return newLink(l), nil
+}
+
+// AttachTracepoint attaches the loaded program, which must be a tracepoint
+// program, to the kernel tracepoint category:name (as listed under
+// /sys/kernel/tracing/events) with bpf_program__attach_tracepoint. The
+// returned Link must be closed by the caller.
+func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
+	if !p.lock() {
+		return nil, p.closed("bpf_program__attach_tracepoint")
+	}
+	defer p.obj.mu.RUnlock()
+	cCat := C.CString(category)
+	defer freeCString(cCat)
+	cName := C.CString(name)
+	defer freeCString(cName)
+	// The strings are C memory; p.prog is valid under the read lock.
+	l, err := C.bpf_program__attach_tracepoint(p.prog, cCat, cName)
+	if l == nil {
+		return nil, fmt.Errorf("bpf_program__attach_tracepoint %s %s:%s: %w", p.name, category, name, ptrErr(err))
+	}
+	return newLink(l), nil
+}
+
+// AttachRawTracepoint attaches the loaded program, which must be a raw
+// tracepoint program, to the raw tracepoint name (such as "sys_enter") with
+// bpf_program__attach_raw_tracepoint. The returned Link must be closed by
+// the caller.
+func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
+	if !p.lock() {
+		return nil, p.closed("bpf_program__attach_raw_tracepoint")
+	}
+	defer p.obj.mu.RUnlock()
+	cName := C.CString(name)
+	defer freeCString(cName)
+	// cName is C memory; p.prog is valid under the read lock.
+	l, err := C.bpf_program__attach_raw_tracepoint(p.prog, cName)
+	if l == nil {
+		return nil, fmt.Errorf("bpf_program__attach_raw_tracepoint %s %s: %w", p.name, name, ptrErr(err))
+	}
+	return newLink(l), nil
+}
+
+// TestRunOptions are the inputs of Program.TestRun (struct
+// bpf_test_run_opts). Which fields a program type accepts is up to the
+// kernel.
+type TestRunOptions struct {
+	// Data is the input packet (data_in), if any.
+	Data []byte
+	// DataOut receives the output packet (data_out); nil for none.
+	DataOut []byte
+	// Context is the input context (ctx_in), if any.
+	Context []byte
+	// ContextOut receives the output context (ctx_out); nil for none.
+	ContextOut []byte
+	// Repeat runs the program that many times (repeat); 0 runs it once.
+	Repeat int
+	// Flags are BPF_F_TEST_* flags (flags).
+	Flags uint32
+	// CPU is the CPU to run on, with BPF_F_TEST_RUN_ON_CPU (cpu).
+	CPU uint32
+}
+
+// TestRunResult is the output of Program.TestRun.
+type TestRunResult struct {
+	// ReturnValue is the program's return value (retval).
+	ReturnValue uint32
+	// Duration is the average time of one run, as the kernel measured it.
+	Duration time.Duration
+	// DataOut is TestRunOptions.DataOut cut to the output packet's length.
+	DataOut []byte
+	// ContextOut is TestRunOptions.ContextOut cut to the output context's
+	// length.
+	ContextOut []byte
+}
+
+// TestRun runs the loaded program in the kernel on the given input with
+// bpf_prog_test_run_opts (BPF_PROG_TEST_RUN), without attaching it. Not
+// every program type supports it (XDP, socket filter, raw tracepoint and
+// others do; tracepoint programs do not). A nil opts runs with no input.
+// If DataOut or ContextOut is too small the kernel fails with ENOSPC.
+func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
+	if !p.lock() {
+		return nil, p.closed("bpf_prog_test_run_opts")
+	}
+	defer p.obj.mu.RUnlock()
+	if opts == nil {
+		opts = &TestRunOptions{}
+	}
+	for _, b := range [][]byte{opts.Data, opts.DataOut, opts.Context, opts.ContextOut} {
+		if len(b) > math.MaxUint32 {
+			return nil, fmt.Errorf("bpf_prog_test_run_opts %s: buffer of %d bytes: %w", p.name, len(b), ErrInvalidSize)
+		}
+	}
+	if opts.Repeat < 0 || opts.Repeat > math.MaxInt32 {
+		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: repeat %d out of range: %w", p.name, opts.Repeat, unix.EINVAL)
+	}
+	fd := C.bpf_program__fd(p.prog)
+	if fd < 0 {
+		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: program not loaded: %w", p.name, unix.EBADF)
+	}
+	// The four buffers are Go memory without Go pointers, passed as call
+	// arguments: the kernel reads and writes them only during the call.
+	res := C.lbg_test_run(fd,
+		bytesPtr(opts.Data), C.__u32(len(opts.Data)),
+		bytesPtr(opts.DataOut), C.__u32(len(opts.DataOut)),
+		bytesPtr(opts.Context), C.__u32(len(opts.Context)),
+		bytesPtr(opts.ContextOut), C.__u32(len(opts.ContextOut)),
+		C.int(opts.Repeat), C.__u32(opts.Flags), C.__u32(opts.CPU))
+	if res.err < 0 {
+		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: %w", p.name, errnoErr(res.err))
+	}
+	out := &TestRunResult{
+		ReturnValue: uint32(res.retval),
+		Duration:    time.Duration(res.duration),
+	}
+	if opts.DataOut != nil {
+		out.DataOut = opts.DataOut[:min(int(res.data_size_out), len(opts.DataOut))]
+	}
+	if opts.ContextOut != nil {
+		out.ContextOut = opts.ContextOut[:min(int(res.ctx_size_out), len(opts.ContextOut))]
+	}
+	return out, nil
+}
+
+// bytesPtr returns a pointer to b's first byte, or nil for an empty b.
+func bytesPtr(b []byte) unsafe.Pointer {
+	if len(b) == 0 {
+		return nil
+	}
+	// b has at least one byte; the pointer is used only for one C call.
+	return unsafe.Pointer(&b[0])
+}
