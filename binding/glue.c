@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -195,3 +196,377 @@ struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name
 	return res;
 }
 
+/* Ring buffer and perf buffer consumers.
+ *
+ * Why the samples are copied: libbpf's ring buffer moves the consumer
+ * position past a sample as soon as its callback returns (even when it
+ * returns an error), and the perf buffer moves its tail once a whole read
+ * is done, after which the kernel may overwrite the sample. A pointer into
+ * the ring is therefore only good during the C callback, long before Go
+ * gets to see it. So each callback copies its sample into the batch arena
+ * (one memcpy, far cheaper than a cgo call) and Go walks the arena after
+ * the consuming call returns: one cgo call per batch, however many samples
+ * it holds. To bound the arena, a ring buffer callback stops the
+ * consumption once the batch reaches its limit, by returning a negative
+ * value after copying the sample (libbpf counts the sample as consumed
+ * either way, so nothing is lost or seen twice); the perf buffer callback
+ * cannot stop libbpf, so the batch is checked between per-CPU buffers.
+ */
+
+/* lbg_ring_ctx is the callback context libbpf hands to lbg_ring_sample: C
+ * memory naming the batch and the ring's index.
+ */
+struct lbg_ring_ctx {
+	struct lbg_batch *batch;
+	__u32 idx;
+};
+
+/* Value a ring callback returns to stop libbpf once the batch is full;
+ * lbg_ringbuf_consume tells it from real errors by batch.stopped.
+ */
+#define LBG_STOP (-EAGAIN)
+
+static void lbg_batch_reset(struct lbg_batch *b)
+{
+	b->len = 0;
+	b->stopped = 0;
+	b->err = 0;
+}
+
+/* lbg_batch_put appends one record, growing the arena when a sample does
+ * not fit; 0 or -ENOMEM (also kept in b->err).
+ */
+static int lbg_batch_put(struct lbg_batch *b, __u32 tag, const void *data, size_t size)
+{
+	size_t need = sizeof(struct lbg_rec) + ((size + 7) & ~(size_t)7);
+	struct lbg_rec *rec;
+
+	if (b->len + need > b->cap) {
+		size_t cap = b->cap ? b->cap : b->limit;
+		unsigned char *buf;
+
+		while (cap < b->len + need)
+			cap *= 2;
+		buf = realloc(b->buf, cap);
+		if (!buf) {
+			b->err = -ENOMEM;
+			return -ENOMEM;
+		}
+		b->buf = buf;
+		b->cap = cap;
+	}
+	rec = (struct lbg_rec *)(b->buf + b->len);
+	rec->size = (__u32)size;
+	rec->tag = tag;
+	memcpy(rec + 1, data, size);
+	b->len += need;
+	return 0;
+}
+
+/* lbg_wake_setup makes the epoll set that lbg_wait waits on: the consumer's
+ * own epoll fd (libbpf's, nested; its readiness means some ring has data)
+ * and a non-blocking eventfd that Go writes to wake the waiter.
+ */
+static int lbg_wake_setup(int inner_fd, int *epoll_fd, int *wake_fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	*epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (*epoll_fd < 0)
+		return -errno;
+	*wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (*wake_fd < 0)
+		return -errno;
+	ev.data.u32 = LBG_WAIT_DATA;
+	if (epoll_ctl(*epoll_fd, EPOLL_CTL_ADD, inner_fd, &ev) < 0)
+		return -errno;
+	ev.data.u32 = LBG_WAIT_WOKEN;
+	if (epoll_ctl(*epoll_fd, EPOLL_CTL_ADD, *wake_fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static void lbg_close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static __s64 lbg_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__s64)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* lbg_wait waits on epoll_fd, going on waiting for the rest of the timeout
+ * when a signal interrupts it.
+ */
+static int lbg_wait(int epoll_fd, int wake_fd, int timeout_ms)
+{
+	__s64 deadline = lbg_now_ms() + timeout_ms;
+	struct epoll_event ev[2];
+	__u64 cnt;
+	int i, n;
+
+	while ((n = epoll_wait(epoll_fd, ev, 2, timeout_ms)) < 0) {
+		if (errno != EINTR)
+			return -errno;
+		if (timeout_ms > 0) {
+			__s64 left = deadline - lbg_now_ms();
+
+			timeout_ms = left > 0 ? (int)left : 0;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.u32 == LBG_WAIT_WOKEN) {
+			/* Non-blocking: a racing reader leaves it at 0. */
+			if (read(wake_fd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+				return -errno;
+			return LBG_WAIT_WOKEN;
+		}
+	}
+	return LBG_WAIT_DATA;
+}
+
+static int lbg_ring_sample(void *ctx, void *data, size_t size)
+{
+	struct lbg_ring_ctx *c = ctx;
+	struct lbg_batch *b = c->batch;
+
+	if (lbg_batch_put(b, c->idx, data, size) < 0)
+		return -ENOMEM;
+	if (b->len >= b->limit) {
+		b->stopped = 1;
+		return LBG_STOP;
+	}
+	return 0;
+}
+
+/* lbg_ring_ctx_new makes the context of ring r->ring_cnt, which is counted
+ * only once ring_buffer__new or ring_buffer__add accepted it.
+ */
+static struct lbg_ring_ctx *lbg_ring_ctx_new(struct lbg_ringbuf *r)
+{
+	struct lbg_ring_ctx **ctxs, *c;
+
+	ctxs = realloc(r->ctxs, (r->ring_cnt + 1) * sizeof(*ctxs));
+	if (!ctxs)
+		return NULL;
+	r->ctxs = ctxs;
+	c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	c->batch = &r->batch;
+	c->idx = (__u32)r->ring_cnt;
+	ctxs[r->ring_cnt] = c;
+	return c;
+}
+
+struct lbg_ringbuf *lbg_ringbuf_new(int map_fd, size_t limit)
+{
+	struct lbg_ring_ctx *c;
+	struct lbg_ringbuf *r;
+	int err;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->epoll_fd = -1;
+	r->wake_fd = -1;
+	r->batch.limit = limit;
+	c = lbg_ring_ctx_new(r);
+	if (!c) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	r->rb = ring_buffer__new(map_fd, lbg_ring_sample, c, NULL);
+	if (!r->rb) {
+		err = -errno;
+		free(c);
+		goto fail;
+	}
+	r->ring_cnt = 1;
+	err = lbg_wake_setup(ring_buffer__epoll_fd(r->rb), &r->epoll_fd, &r->wake_fd);
+	if (err)
+		goto fail;
+	return r;
+fail:
+	lbg_ringbuf_free(r);
+	errno = -err;
+	return NULL;
+}
+
+int lbg_ringbuf_add(struct lbg_ringbuf *r, int map_fd)
+{
+	struct lbg_ring_ctx *c;
+	int err;
+
+	c = lbg_ring_ctx_new(r);
+	if (!c)
+		return -ENOMEM;
+	err = ring_buffer__add(r->rb, map_fd, lbg_ring_sample, c);
+	if (err) {
+		free(c);
+		return err;
+	}
+	return (int)r->ring_cnt++;
+}
+
+int lbg_ringbuf_consume(struct lbg_ringbuf *r)
+{
+	size_t i;
+	int ret;
+
+	lbg_batch_reset(&r->batch);
+	for (i = r->resume; i < r->ring_cnt; i++) {
+		ret = ring__consume(ring_buffer__ring(r->rb, i));
+		if (r->batch.err) {
+			r->resume = 0;
+			return r->batch.err;
+		}
+		if (r->batch.stopped) {
+			/* This ring may hold more: the next round starts here. */
+			r->resume = i;
+			return 0;
+		}
+		if (ret < 0) {
+			r->resume = 0;
+			return ret;
+		}
+	}
+	r->resume = 0;
+	return 0;
+}
+
+int lbg_ringbuf_poll(struct lbg_ringbuf *r, int timeout_ms)
+{
+	int ret;
+
+	lbg_batch_reset(&r->batch);
+	ret = lbg_wait(r->epoll_fd, r->wake_fd, timeout_ms);
+	if (ret != LBG_WAIT_DATA)
+		return ret;
+	/* Consuming every ring is a few memory reads each, cheaper than
+	 * asking libbpf's epoll set which ones are ready.
+	 */
+	return lbg_ringbuf_consume(r);
+}
+
+void lbg_ringbuf_free(struct lbg_ringbuf *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	ring_buffer__free(r->rb);
+	lbg_close_fd(r->epoll_fd);
+	lbg_close_fd(r->wake_fd);
+	for (i = 0; i < r->ring_cnt; i++)
+		free(r->ctxs[i]);
+	free(r->ctxs);
+	free(r->batch.buf);
+	free(r);
+}
+
+static void lbg_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct lbg_perfbuf *p = ctx;
+
+	/* On -ENOMEM the sample is dropped and batch.err reports it. */
+	lbg_batch_put(&p->batch, (__u32)cpu, data, size);
+}
+
+static void lbg_perf_lost(void *ctx, int cpu, __u64 cnt)
+{
+	struct lbg_perfbuf *p = ctx;
+
+	lbg_batch_put(&p->batch, (__u32)cpu | LBG_REC_LOST, &cnt, sizeof(cnt));
+}
+
+struct lbg_perfbuf *lbg_perfbuf_new(int map_fd, size_t page_cnt, int want_lost, size_t limit)
+{
+	struct lbg_perfbuf *p;
+	int err;
+
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	p->epoll_fd = -1;
+	p->wake_fd = -1;
+	p->batch.limit = limit;
+	p->pb = perf_buffer__new(map_fd, page_cnt, lbg_perf_sample,
+				 want_lost ? lbg_perf_lost : NULL, p, NULL);
+	if (!p->pb) {
+		err = -errno;
+		goto fail;
+	}
+	p->buf_cnt = perf_buffer__buffer_cnt(p->pb);
+	err = lbg_wake_setup(perf_buffer__epoll_fd(p->pb), &p->epoll_fd, &p->wake_fd);
+	if (err)
+		goto fail;
+	return p;
+fail:
+	lbg_perfbuf_free(p);
+	errno = -err;
+	return NULL;
+}
+
+int lbg_perfbuf_consume(struct lbg_perfbuf *p)
+{
+	size_t i;
+	int ret;
+
+	lbg_batch_reset(&p->batch);
+	for (i = p->resume; i < p->buf_cnt; i++) {
+		ret = perf_buffer__consume_buffer(p->pb, i);
+		/* -ENOENT: no buffer for this slot (an offline CPU). */
+		if (ret < 0 && ret != -ENOENT) {
+			p->resume = 0;
+			return ret;
+		}
+		if (p->batch.err) {
+			p->resume = 0;
+			return p->batch.err;
+		}
+		if (p->batch.len >= p->batch.limit && i + 1 < p->buf_cnt) {
+			p->batch.stopped = 1;
+			p->resume = i + 1;
+			return 0;
+		}
+	}
+	p->resume = 0;
+	return 0;
+}
+
+int lbg_perfbuf_poll(struct lbg_perfbuf *p, int timeout_ms)
+{
+	int ret;
+
+	lbg_batch_reset(&p->batch);
+	ret = lbg_wait(p->epoll_fd, p->wake_fd, timeout_ms);
+	if (ret != LBG_WAIT_DATA)
+		return ret;
+	/* Not perf_buffer__poll: our epoll_wait already asked each perf event
+	 * whether it is readable, and perf events answer only once per
+	 * wake-up, so libbpf's own epoll_wait would now see nothing. Every
+	 * buffer is consumed instead (an empty one costs a few reads).
+	 */
+	return lbg_perfbuf_consume(p);
+}
+
+void lbg_perfbuf_free(struct lbg_perfbuf *p)
+{
+	if (!p)
+		return;
+	perf_buffer__free(p->pb);
+	lbg_close_fd(p->epoll_fd);
+	lbg_close_fd(p->wake_fd);
+	free(p->batch.buf);
+	free(p);
+}

@@ -108,4 +108,117 @@ struct lbg_global {
  */
 struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name);
 
+/* Ring buffer and perf buffer consumers (ringbuf.go, perfbuf.go).
+ *
+ * libbpf calls the sample callbacks below, which are plain C: each copies
+ * its sample into a C batch (struct lbg_batch) instead of calling Go, so a
+ * Go callback never runs inside libbpf and crossing into C costs one cgo
+ * call per batch, not per sample. Go walks the batch afterwards.
+ */
+
+/* lbg_rec heads each record of a batch; size bytes of data follow, and the
+ * next record starts at the next multiple of 8. tag is the ring's index
+ * (ring buffer) or the CPU (perf buffer), with LBG_REC_LOST set for a perf
+ * buffer's lost-samples record, whose data is a __u64 count.
+ */
+struct lbg_rec {
+	__u32 size;
+	__u32 tag;
+};
+
+#define LBG_REC_LOST 0x80000000u
+
+/* lbg_batch is the arena the sample callbacks fill. A callback stops the
+ * consumption (stopped = 1) once len reaches limit; err is set when the
+ * arena could not grow for a sample, which is then dropped.
+ */
+struct lbg_batch {
+	unsigned char *buf;
+	size_t len;
+	size_t cap;
+	size_t limit;
+	int stopped;
+	int err;
+};
+
+/* lbg_wait returns what lbg_ringbuf_poll and lbg_perfbuf_poll waited for. */
+enum {
+	LBG_WAIT_DATA = 0,    /* data may be ready, or the timeout passed */
+	LBG_WAIT_WOKEN = 1,   /* lbg's eventfd was written: Close or Run's context */
+};
+
+struct lbg_ring_ctx;
+
+/* lbg_ringbuf is a libbpf ring_buffer plus the batch its rings fill and an
+ * epoll set holding libbpf's epoll fd and an eventfd that wakes a blocked
+ * poll.
+ */
+struct lbg_ringbuf {
+	struct ring_buffer *rb;
+	int epoll_fd;
+	int wake_fd;
+	struct lbg_batch batch;
+	struct lbg_ring_ctx **ctxs;
+	size_t ring_cnt;
+	/* first ring the next lbg_ringbuf_consume looks at: a round stopped
+	 * by a full batch resumes at the ring it stopped in.
+	 */
+	size_t resume;
+};
+
+/* lbg_ringbuf_new calls ring_buffer__new for the ring map map_fd (ring
+ * index 0) with a batch that stops at limit bytes; NULL and errno on
+ * failure.
+ */
+struct lbg_ringbuf *lbg_ringbuf_new(int map_fd, size_t limit);
+
+/* lbg_ringbuf_add calls ring_buffer__add for map_fd; it returns the new
+ * ring's index or a negative error code.
+ */
+int lbg_ringbuf_add(struct lbg_ringbuf *r, int map_fd);
+
+/* lbg_ringbuf_poll empties the batch, waits up to timeout_ms (-1: no
+ * limit) for data or a wake-up, and consumes as lbg_ringbuf_consume does
+ * when data is ready. It returns LBG_WAIT_DATA, LBG_WAIT_WOKEN (after
+ * draining the eventfd; nothing consumed) or a negative error code.
+ */
+int lbg_ringbuf_poll(struct lbg_ringbuf *r, int timeout_ms);
+
+/* lbg_ringbuf_consume empties the batch and consumes the rings with
+ * ring__consume, from ring resume on, until all are empty or the batch is
+ * full; 0 or a negative error code.
+ */
+int lbg_ringbuf_consume(struct lbg_ringbuf *r);
+
+/* lbg_ringbuf_free calls ring_buffer__free and releases the rest. */
+void lbg_ringbuf_free(struct lbg_ringbuf *r);
+
+/* lbg_perfbuf is a libbpf perf_buffer with its batch and wake-up epoll set,
+ * as lbg_ringbuf.
+ */
+struct lbg_perfbuf {
+	struct perf_buffer *pb;
+	int epoll_fd;
+	int wake_fd;
+	struct lbg_batch batch;
+	size_t buf_cnt;
+	/* next per-CPU buffer lbg_perfbuf_consume looks at */
+	size_t resume;
+};
+
+/* lbg_perfbuf_new calls perf_buffer__new for the perf event array map_fd
+ * with page_cnt pages per CPU, recording lost samples only if want_lost;
+ * NULL and errno on failure.
+ */
+struct lbg_perfbuf *lbg_perfbuf_new(int map_fd, size_t page_cnt, int want_lost, size_t limit);
+
+/* lbg_perfbuf_poll and lbg_perfbuf_consume work as their lbg_ringbuf
+ * counterparts, with perf_buffer__consume_buffer on each per-CPU buffer.
+ */
+int lbg_perfbuf_poll(struct lbg_perfbuf *p, int timeout_ms);
+int lbg_perfbuf_consume(struct lbg_perfbuf *p);
+
+/* lbg_perfbuf_free calls perf_buffer__free and releases the rest. */
+void lbg_perfbuf_free(struct lbg_perfbuf *p);
+
 #endif /* LIBBPF_GO_GLUE_H */

@@ -1,0 +1,131 @@
+package libbpf_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	libbpf "github.com/libbpf-go/libbpf-go/binding"
+)
+
+// benchEventsPerOp is how many 64-byte events each consume benchmark
+// operation finds waiting.
+const benchEventsPerOp = 1024
+
+// benchHashEntries is the number of elements of the hash map benchmarks.
+const benchHashEntries = 10000
+
+// consumeBenchmark measures consuming benchEventsPerOp events written by
+// program prog before each operation (outside the timer) and reports the
+// cost per event.
+func consumeBenchmark(b *testing.B, obj *libbpf.Object, prog string, consume func() (int, error)) {
+	require.NoError(b, obj.SetGlobal("n_events", u32(benchEventsPerOp)))
+	p := program(b, obj, prog)
+	opts := &libbpf.TestRunOptions{Flags: testRunOnCPU}
+	var busy time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		_, err := p.TestRun(opts)
+		require.NoError(b, err)
+		b.StartTimer()
+		start := time.Now()
+		n, err := consume()
+		busy += time.Since(start)
+		if err != nil || n != benchEventsPerOp {
+			b.Fatalf("consumed %d events, want %d: %v", n, benchEventsPerOp, err)
+		}
+	}
+	b.ReportMetric(float64(busy.Nanoseconds())/float64(b.N*benchEventsPerOp), "ns/event")
+	b.ReportMetric(benchEventsPerOp, "events/op")
+	require.Zero(b, dropped(b, obj))
+}
+
+func BenchmarkRingBufferConsume(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	rb := newRingBuffer(b, objMap(b, obj, "ring_a"), func(data []byte) error {
+		sum += binary.NativeEndian.Uint64(data)
+		return nil
+	})
+	consumeBenchmark(b, obj, "emit_ring_a", rb.Consume)
+}
+
+func BenchmarkPerfBufferConsume(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	pb := newPerfBuffer(b, objMap(b, obj, "perf"), 64, func(cpu int, data []byte) {
+		sum += binary.NativeEndian.Uint64(data)
+	}, nil)
+	consumeBenchmark(b, obj, "emit_perf", pb.Consume)
+}
+
+// benchHash returns the hash map of events.bpf.o filled with
+// benchHashEntries elements, keys 0 to benchHashEntries-1.
+func benchHash(b *testing.B) *libbpf.Map {
+	requireKernel(b)
+	m := objMap(b, loadObject(b, "events"), "hash")
+	for i := range uint64(benchHashEntries) {
+		require.NoError(b, m.Update(u64(i), u64(i*2), libbpf.UpdateAny))
+	}
+	return m
+}
+
+func BenchmarkMapLookup(b *testing.B) {
+	m := benchHash(b)
+	key, value := make([]byte, 8), make([]byte, 8)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		binary.NativeEndian.PutUint64(key, uint64(i%benchHashEntries))
+		if err := m.Lookup(key, value); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMapUpdate(b *testing.B) {
+	m := benchHash(b)
+	key, value := make([]byte, 8), make([]byte, 8)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		binary.NativeEndian.PutUint64(key, uint64(i%benchHashEntries))
+		binary.NativeEndian.PutUint64(value, uint64(i))
+		if err := m.Update(key, value, libbpf.UpdateExist); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMapIterate measures one step of a walk over the map, NextKey
+// then Lookup, starting again at the end.
+func BenchmarkMapIterate(b *testing.B) {
+	m := benchHash(b)
+	key, next, value := make([]byte, 8), make([]byte, 8), make([]byte, 8)
+	var cur []byte // nil: the first key
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		err := m.NextKey(cur, next)
+		if errors.Is(err, os.ErrNotExist) {
+			cur = nil
+			err = m.NextKey(nil, next)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Lookup(next, value); err != nil {
+			b.Fatal(err)
+		}
+		copy(key, next)
+		cur = key
+	}
+}
