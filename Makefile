@@ -60,6 +60,10 @@ help:
 	@echo "make env           export lines for building another Go module against it"
 	@echo "make bpf           compile the BPF C programs of binding/testdata and cmd/"
 	@echo "make test-slow     the tests plus a sync from Debian's linux-source-6.1"
+	@echo "make static        build build/bin/syscount fully static (glibc, libbpf, libelf, zlib)"
+	@echo "make test-kernels  the kernel tests in Debian 6.1, 6.12 and newest kernels under QEMU"
+	@echo "make fuzz          fuzz OpenMem/Load for FUZZTIME (60s); make soak: the long leak test"
+	@echo "make bench         the binding beside C libbpf and cilium/ebpf; writes bench/results.json"
 	@echo "make clean         remove build/"
 
 # Build dependencies: checked each time, installed when missing (as root on
@@ -106,7 +110,14 @@ env:
 	@$(MAKE) --no-print-directory libbpf >&2
 	@echo 'export $(GO_ENV)'
 
+# The whole suite: the build and sync tests, the Go tests on this kernel,
+# the C glue under valgrind, a short fuzzing run, and the kernel tests again
+# in the fastest guest kernel (Debian's 6.1), where kprobes, fentry and the
+# BPF LSM work.
 test: test-build test-go
+	$(MAKE) --no-print-directory leakcheck
+	$(MAKE) --no-print-directory fuzz FUZZTIME=20s
+	$(MAKE) --no-print-directory test-kernels KERNELS=6.1
 
 # The slow extra: sync and build libbpf 1.1 from Debian's linux-source-6.1.
 test-slow: | deps
@@ -128,3 +139,125 @@ demo: $(LIBBPF_A) $(BPF_OBJS)
 
 clean:
 	rm -rf $(BUILD) $(BPF_OBJS)
+
+# --- bench: the binding against C libbpf and cilium/ebpf (bench/) ---
+# `make bench` (as root) builds three drivers over bench/bench.bpf.o, runs
+# each BENCH_RUNS times, prints the medians, ratios and goals, and writes
+# bench/results.json, with the static agent's figures (static-bench, below)
+# included. bench/ is its own Go module (it needs cilium/ebpf).
+BENCH_DIR := $(TOP)/bench
+BENCH_BIN := $(BUILD)/bench
+BENCH_RUNS ?= 9
+
+.PHONY: bench
+bench: $(BENCH_DIR)/bench.bpf.o $(BENCH_BIN)/cdriver static-bench
+	cd $(BENCH_DIR) && $(GO_ENV) $(GO) build -o $(BENCH_BIN)/gobench ./cmd/gobench
+	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/report ./cmd/report
+	$(BENCH_BIN)/report -runs=$(BENCH_RUNS) -obj=$(BENCH_DIR)/bench.bpf.o \
+		-cdriver=$(BENCH_BIN)/cdriver -gobench=$(BENCH_BIN)/gobench \
+		-static=$(BENCH_DIR)/static-results.json -out=$(BENCH_DIR)/results.json
+
+$(BENCH_DIR)/bench.bpf.o: $(BENCH_DIR)/bench.bpf.c $(VMLINUX_H) $(LIBBPF_A)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_BIN)/cdriver: $(BENCH_DIR)/cdriver/driver.c $(LIBBPF_A)
+	mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -I$(STAGE_INC) -o $@ $< $(LIBBPF_A) -lelf -lz
+
+# --- static: fully static agents (glibc static) ---
+# `make static` builds cmd/syscount into STATIC_BIN as one static executable
+# with libbpf, libelf, zlib (and zstd when libelf uses it) and glibc linked
+# in; `make -s env STATIC=1` prints the environment with which another
+# module's own `go build` makes static agents the same way. The libraries
+# come from `pkg-config --static` (the wrapper STATIC_PKG_CONFIG), so a
+# custom libelf/zlib/zstd is used when PKG_CONFIG_PATH names its .pc folder.
+# The build is reproducible: the same tree and toolchain give the same bytes.
+STATIC_BIN ?= $(BUILD)/bin/syscount
+STATIC_PKG_CONFIG := $(BUILD)/static/pkg-config
+STATIC_LDFLAGS := -static -Wl,--build-id=none -Wl,--gc-sections
+STATIC_GOFLAGS := -trimpath -buildvcs=false -ldflags=-buildid=$(if $(NO_PKG_CONFIG), -tags=libbpf_nopkgconfig)
+STATIC_GO_ENV := $(GO_ENV) CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)" \
+	$(if $(NO_PKG_CONFIG),CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)")
+STATIC_BENCH_RUNS ?= 10
+
+.PHONY: static static-bench
+static: $(LIBBPF_A) $(BPF_OBJS) $(STATIC_PKG_CONFIG)
+	@mkdir -p $(dir $(abspath $(STATIC_BIN)))
+	cd $(TOP) && $(STATIC_GO_ENV) $(GO) build -o $(abspath $(STATIC_BIN)) ./cmd/syscount
+	@file $(STATIC_BIN) | grep -q 'statically linked' || { echo "$(STATIC_BIN) is not statically linked" >&2; exit 1; }
+
+# pkg-config that also lists the private libraries a static link needs. It
+# calls pkg-config from PATH, never $(PKG_CONFIG), which may be itself.
+$(STATIC_PKG_CONFIG):
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\n# pkg-config for static links, made by `make static`.\nexec pkg-config --static "$$@"\n' > $@.tmp
+	@chmod +x $@.tmp && mv $@.tmp $@
+
+ifdef STATIC
+env: GO_ENV := $(STATIC_GO_ENV)
+env: $(STATIC_PKG_CONFIG)
+endif
+
+# Size, start-to-attached time and memory of the static syscount beside its
+# cilium/ebpf twin (bench/syscount-cilium, CGO_ENABLED=0); needs root.
+static-bench: static $(TOP)/bench/syscount-cilium/syscount.bpf.o
+	cd $(TOP)/bench && GOFLAGS= CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false \
+		-ldflags=-buildid= -o $(BUILD)/bin/syscount-cilium ./syscount-cilium
+	$(TOP)/bench/syscount-cilium/measure.sh $(STATIC_BENCH_RUNS) $(abspath $(STATIC_BIN)) \
+		$(BUILD)/bin/syscount-cilium $(TOP)/bench/static-results.json
+
+$(TOP)/bench/syscount-cilium/syscount.bpf.o: $(TOP)/cmd/syscount/syscount.bpf.o
+	cp $< $@
+
+# --- test-kernels: the tests in other kernels, booted under QEMU (.ci/kernels) ---
+# `make test-kernels` (as root) downloads Debian cloud kernel packages into
+# build/kernels (cached; a private apt configuration, the system's sources
+# are not touched), boots each under qemu-system-x86_64 (TCG) with an
+# initramfs holding busybox and the statically linked test binary of
+# ./binding, and prints `kernel VERSION: N passed, N failed, N skipped` per
+# kernel with the skipped tests and their reasons; it fails on any test
+# failure, boot failure or timeout. KERNELS picks the kernels: 6.1
+# (bookworm), 6.12 (trixie), newest (sid), experimental. KERNEL_TESTS and
+# KERNEL_SKIP become -test.run and -test.skip in the guest (default: all
+# but TestSoak), KERNEL_TIMEOUT bounds each kernel in seconds (900). Needs
+# pkg-config (not NO_PKG_CONFIG): the static link takes its libraries from
+# `pkg-config --static`.
+KERNELS ?= 6.1 6.12 newest
+
+.PHONY: test-kernels
+test-kernels: $(LIBBPF_A) $(BPF_OBJS)
+	@$(TOP)/.ci/deps kernels
+	$(GO_ENV) GO="$(GO)" $(TOP)/.ci/kernels/run $(KERNELS)
+
+# --- reliability: fuzzing, soak and C glue leak check (binding/) ---
+# `make fuzz` runs FuzzOpenMem for FUZZTIME (default 60s; as root it also
+# loads what opens); a crasher lands in binding/testdata/fuzz/FuzzOpenMem,
+# which plain `go test` then replays. `make soak` runs TestSoak for
+# SOAK_CYCLES cycles (default 5000) and then `make leakcheck`, which builds
+# binding/glue.c into a C-only driver (binding/testdata/leakcheck) linked
+# with libbpf.a and runs it under valgrind --leak-check=full (needs root).
+FUZZTIME ?= 60s
+SOAK_CYCLES ?= 5000
+VALGRIND ?= valgrind
+LEAKCHECK_DIR := $(TOP)/binding/testdata/leakcheck
+LEAKCHECK_BIN := $(BUILD)/leakcheck/glue_leak
+
+.PHONY: fuzz soak leakcheck
+fuzz: $(LIBBPF_A) $(BPF_OBJS)
+	cd $(TOP) && $(GO_ENV) $(GO) test -run '^$$' -fuzz '^FuzzOpenMem$$' \
+		-fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./binding/
+
+soak: $(LIBBPF_A) $(BPF_OBJS)
+	cd $(TOP) && $(GO_ENV) LIBBPF_GO_SOAK_CYCLES=$(SOAK_CYCLES) $(GO) test -count=1 \
+		-run '^TestSoak$$' -v -timeout 60m ./binding/
+	$(MAKE) --no-print-directory leakcheck
+
+leakcheck: $(LEAKCHECK_BIN) $(BPF_OBJS)
+	$(VALGRIND) --leak-check=full --error-exitcode=1 $(LEAKCHECK_BIN) \
+		$(TOP)/binding/testdata/events.bpf.o $(TOP)/binding/testdata/bad.bpf.o
+
+$(LEAKCHECK_BIN): $(LEAKCHECK_DIR)/glue_leak.c $(LEAKCHECK_DIR)/_cgo_export.h \
+		$(TOP)/binding/glue.c $(TOP)/binding/glue.h $(LIBBPF_A)
+	mkdir -p $(dir $@)
+	$(CC) -g -O1 -Wall -I$(LEAKCHECK_DIR) -I$(TOP)/binding -I$(STAGE_INC) -o $@ \
+		$(LEAKCHECK_DIR)/glue_leak.c $(TOP)/binding/glue.c $(LIBBPF_A) -lelf -lz

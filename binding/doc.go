@@ -38,7 +38,8 @@
 // function, so errors.Is(err, os.ErrNotExist) or errors.Is(err,
 // syscall.EPERM) work as for system calls. Sizes are checked in Go first
 // (ErrInvalidSize), unknown names give ErrNotFound (which also matches
-// os.ErrNotExist), pin paths outside bpffs give ErrNotBPFFS, and any use
+// os.ErrNotExist), pin paths outside bpffs give ErrNotBPFFS, malformed
+// ELF data given to OpenFile or OpenMem gives ErrInvalidObject, and any use
 // of a closed or nil handle gives ErrClosed. Close is idempotent and
 // returns nil when called again.
 //

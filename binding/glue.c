@@ -21,15 +21,24 @@
  */
 #define LBG_PROG_FAILED_FMT "libbpf: prog '%s': failed to load: %s\n"
 
+/* The warning bpf_object__create_maps prints, with the map's name as first
+ * argument, when a map cannot be created (or reused, or pinned) during
+ * bpf_object__prepare; lbg_object_prepare watches for it.
+ */
+#define LBG_MAP_FAILED_FMT "libbpf: map '%s': failed to create: %s\n"
+
 /* Most verbose level passed on to Go; read on every message, written by
  * SetLogger, so accessed atomically.
  */
 static int lbg_log_max = LIBBPF_WARN;
 
-/* Set by lbg_object_load on its own thread for the duration of
- * bpf_object__load, which calls the print callback synchronously.
+/* Set by lbg_object_load and lbg_object_prepare on their own thread for
+ * the duration of the libbpf call, which calls the print callback
+ * synchronously: the first warning of format lbg_failed_fmt stores its
+ * name argument in *lbg_failed_name.
  */
 static __thread const char **lbg_failed_name;
+static __thread const char *lbg_failed_fmt;
 
 static int lbg_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -39,7 +48,7 @@ static int lbg_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 	int n;
 
 	if (level == LIBBPF_WARN && lbg_failed_name && !*lbg_failed_name &&
-	    strcmp(fmt, LBG_PROG_FAILED_FMT) == 0) {
+	    strcmp(fmt, lbg_failed_fmt) == 0) {
 		va_copy(ap2, ap);
 		*lbg_failed_name = va_arg(ap2, const char *);
 		va_end(ap2);
@@ -112,6 +121,7 @@ struct lbg_load_result lbg_object_load(struct bpf_object *obj)
 	const char *failed_name = NULL;
 	struct bpf_program *prog;
 
+	lbg_failed_fmt = LBG_PROG_FAILED_FMT;
 	lbg_failed_name = &failed_name;
 	res.err = bpf_object__load(obj);
 	lbg_failed_name = NULL;
@@ -121,6 +131,29 @@ struct lbg_load_result lbg_object_load(struct bpf_object *obj)
 		bpf_object__for_each_program(prog, obj) {
 			if (bpf_program__name(prog) == failed_name) {
 				res.failed_prog = prog;
+				break;
+			}
+		}
+	}
+	return res;
+}
+
+struct lbg_prepare_result lbg_object_prepare(struct bpf_object *obj)
+{
+	struct lbg_prepare_result res = { 0, NULL };
+	const char *failed_name = NULL;
+	struct bpf_map *map;
+
+	lbg_failed_fmt = LBG_MAP_FAILED_FMT;
+	lbg_failed_name = &failed_name;
+	res.err = bpf_object__prepare(obj);
+	lbg_failed_name = NULL;
+
+	if (res.err && failed_name) {
+		/* libbpf passes map->name itself, so compare pointers. */
+		bpf_object__for_each_map(map, obj) {
+			if (bpf_map__name(map) == failed_name) {
+				res.failed_map = map;
 				break;
 			}
 		}
@@ -569,4 +602,15 @@ void lbg_perfbuf_free(struct lbg_perfbuf *p)
 	lbg_close_fd(p->wake_fd);
 	free(p->batch.buf);
 	free(p);
+}
+
+/* --- Feature probes (features.go) --- */
+
+int lbg_link_create_kprobe_multi(int prog_fd, const char *sym)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+
+	opts.kprobe_multi.syms = &sym;
+	opts.kprobe_multi.cnt = 1;
+	return bpf_link_create(prog_fd, 0, BPF_TRACE_KPROBE_MULTI, &opts);
 }

@@ -74,6 +74,20 @@ struct lbg_load_result {
 /* lbg_object_load calls bpf_object__load and notes which program failed. */
 struct lbg_load_result lbg_object_load(struct bpf_object *obj);
 
+/* lbg_prepare_result is what lbg_object_prepare returns: err is
+ * bpf_object__prepare's return value and failed_map the map libbpf
+ * reported as failing to be created, or NULL.
+ */
+struct lbg_prepare_result {
+	int err;
+	struct bpf_map *failed_map;
+};
+
+/* lbg_object_prepare calls bpf_object__prepare (which creates the maps)
+ * and notes which map failed.
+ */
+struct lbg_prepare_result lbg_object_prepare(struct bpf_object *obj);
+
 /* lbg_test_run_result holds the outputs of bpf_prog_test_run_opts. */
 struct lbg_test_run_result {
 	int err;
@@ -220,5 +234,14 @@ int lbg_perfbuf_consume(struct lbg_perfbuf *p);
 
 /* lbg_perfbuf_free calls perf_buffer__free and releases the rest. */
 void lbg_perfbuf_free(struct lbg_perfbuf *p);
+
+/* --- Feature probes (features.go) --- */
+
+/* lbg_link_create_kprobe_multi calls bpf_link_create for a kprobe_multi
+ * link (BPF_TRACE_KPROBE_MULTI) of the program prog_fd on the one kernel
+ * symbol sym, whose options sit in a union cgo cannot fill. It returns the
+ * link's fd or a negative errno.
+ */
+int lbg_link_create_kprobe_multi(int prog_fd, const char *sym);
 
 #endif /* LIBBPF_GO_GLUE_H */

@@ -159,7 +159,9 @@ func (l *Link) Pin(path string) error {
 }
 
 // Unpin removes the link's pin (at PinPath) with bpf_link__unpin. The link
-// stays attached as long as this Link is open.
+// stays attached as long as this Link is open. The pin path is checked as
+// for Pin, so that Unpin never removes a file outside bpffs (ErrNotBPFFS),
+// for example after the bpffs holding the pin was unmounted.
 func (l *Link) Unpin() error {
 	if l == nil {
 		return closedError("bpf_link__unpin")
@@ -169,6 +171,14 @@ func (l *Link) Unpin() error {
 	defer l.mu.Unlock()
 	if l.l == nil {
 		return closedError("bpf_link__unpin")
+	}
+	// As Map.Unpin and Program.Unpin, never unlink a file outside bpffs,
+	// which is what the pin path names once its bpffs is unmounted.
+	// l.l is valid under the lock; GoString copies and maps NULL to "".
+	if path := C.GoString(C.bpf_link__pin_path(l.l)); path != "" {
+		if err := checkPinPath(path); err != nil {
+			return fmt.Errorf("bpf_link__unpin: %w", err)
+		}
 	}
 	if ret := C.bpf_link__unpin(l.l); ret < 0 {
 		return fmt.Errorf("bpf_link__unpin: %w", errnoErr(ret))

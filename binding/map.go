@@ -156,6 +156,11 @@ func (m *Map) MaxEntries() uint32 {
 
 // SetMaxEntries sets the map's capacity with bpf_map__set_max_entries. It
 // must be called before Object.Load; afterwards libbpf refuses with EBUSY.
+// libbpf takes any value (rounding ring buffer sizes up to a power-of-two
+// number of pages); the kernel checks it when Load creates the map, and a
+// value it refuses, such as 0 for hash and array maps or one too large to
+// allocate, fails Load with an error naming the map. For perf event arrays
+// 0 means one entry per possible CPU.
 func (m *Map) SetMaxEntries(n uint32) error {
 	if !m.lock() {
 		return m.closed("bpf_map__set_max_entries")

@@ -6,6 +6,7 @@ package libbpf
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -83,11 +84,25 @@ type Object struct {
 }
 
 // OpenFile opens the BPF ELF object file at path with bpf_object__open_file.
-// opts may be nil. The object is not loaded into the kernel yet: configure
-// it, then call Load. Close releases it.
+// opts may be nil. The file is first read and its ELF structure checked in
+// Go (see ErrInvalidObject), so that a malformed file is refused before
+// libbpf parses it; the file must not change between the check and the
+// open. The object is not loaded into the kernel yet: configure it, then
+// call Load. Close releases it.
 func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
 	if path == "" {
 		return nil, fmt.Errorf("bpf_object__open_file: empty path: %w", unix.EINVAL)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, fmt.Errorf("bpf_object__open_file %q: %w", path, err)
+	}
+	if err := checkELF(data); err != nil {
+		return nil, fmt.Errorf("bpf_object__open_file %q: %w", path, err)
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
@@ -101,12 +116,16 @@ func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
 
 // OpenMem opens a BPF ELF object held in memory with bpf_object__open_mem.
 // name is the object's name (opts.Name, when set, overrides it); opts may
-// be nil. data is copied, so the caller may reuse it once OpenMem returns.
-// The object is not loaded into the kernel yet: configure it, then call
-// Load. Close releases it.
+// be nil. The ELF structure of data is checked in Go first, and malformed
+// data gives an error wrapping ErrInvalidObject. data is copied, so the
+// caller may reuse it once OpenMem returns. The object is not loaded into
+// the kernel yet: configure it, then call Load. Close releases it.
 func OpenMem(name string, data []byte, opts *ObjectOptions) (*Object, error) {
 	if len(data) == 0 {
 		return nil, fmt.Errorf("bpf_object__open_mem %q: empty object data: %w", name, unix.EINVAL)
+	}
+	if err := checkELF(data); err != nil {
+		return nil, fmt.Errorf("bpf_object__open_mem %q: %w", name, err)
 	}
 	if name != "" && (opts == nil || opts.Name == "") {
 		o := ObjectOptions{}
@@ -197,8 +216,10 @@ func open(opts *ObjectOptions, what string,
 //
 // When the kernel rejects a program, the error is a *VerifierError holding
 // the program's name and verifier log; otherwise it wraps the error code
-// and names the libbpf function. Load blocks every other method of the
-// object, its programs and maps until it returns.
+// and names the libbpf function, and the map when one of the maps could
+// not be created (for example when the kernel refuses its size). Load
+// blocks every other method of the object, its programs and maps until it
+// returns.
 func (o *Object) Load() error {
 	if o == nil {
 		return closedError("bpf_object__load")
@@ -213,8 +234,11 @@ func (o *Object) Load() error {
 	}
 	syncLogLevel()
 	o.loaded = true
-	if ret := C.bpf_object__prepare(o.obj); ret < 0 {
-		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, errnoErr(ret))
+	if prep := C.lbg_object_prepare(o.obj); prep.err < 0 {
+		if mp := o.mapOf(prep.failed_map); mp != nil {
+			return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: map %s: %w", o.name, mp.name, errnoErr(prep.err))
+		}
+		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, errnoErr(prep.err))
 	}
 	// Forget any BTF log from the prepare step, so that the buffer holds
 	// only what program loads write.

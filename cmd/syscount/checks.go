@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -81,26 +81,75 @@ const btfExtMagic = 0xeb9f
 
 // hasCORE reports whether the BPF ELF object obj carries CO-RE relocations:
 // its .BTF.ext header (struct btf_ext_header of libbpf's btf.h) gives their
-// length at offset 28 when the header is at least 32 bytes long.
+// length at offset 28 when the header is at least 32 bytes long. The ELF64
+// section headers are read by hand, as debug/elf would double the part of
+// syscount's size that is Go code for this one look-up.
 func hasCORE(obj []byte) (bool, error) {
-	f, err := elf.NewFile(bytes.NewReader(obj))
-	if err != nil {
-		return false, fmt.Errorf("BPF object: %w", err)
+	ext, err := elfSection(obj, ".BTF.ext")
+	if ext == nil || err != nil {
+		return false, err
 	}
-	sec := f.Section(".BTF.ext")
-	if sec == nil {
-		return false, nil
-	}
-	ext, err := sec.Data()
-	if err != nil {
-		return false, fmt.Errorf("BPF object: .BTF.ext: %w", err)
-	}
-	if len(ext) < 8 || f.ByteOrder.Uint16(ext) != btfExtMagic {
+	order := byteOrder(obj)
+	if len(ext) < 8 || order.Uint16(ext) != btfExtMagic {
 		return false, errors.New("BPF object: .BTF.ext has no valid header")
 	}
-	hdrLen := f.ByteOrder.Uint32(ext[4:])
-	if hdrLen < 32 || len(ext) < 32 {
+	if order.Uint32(ext[4:]) < 32 || len(ext) < 32 {
 		return false, nil
 	}
-	return f.ByteOrder.Uint32(ext[28:]) > 0, nil
+	return order.Uint32(ext[28:]) > 0, nil
+}
+
+// errBadELF says that a BPF object is not a well-formed ELF64 file.
+var errBadELF = errors.New("BPF object: not a valid ELF64 file")
+
+// byteOrder returns the byte order that the ELF identification of obj
+// names; obj is at least an ELF header long.
+func byteOrder(obj []byte) binary.ByteOrder {
+	if obj[5] == 2 { // EI_DATA is ELFDATA2MSB
+		return binary.BigEndian
+	}
+	return binary.LittleEndian
+}
+
+// elfSection returns the contents of the section called name in the ELF64
+// file obj, or nil when there is none.
+func elfSection(obj []byte, name string) ([]byte, error) {
+	const ehdrSize, shdrSize = 64, 64
+	if len(obj) < ehdrSize || string(obj[:4]) != "\x7fELF" || obj[4] != 2 { // ELFCLASS64
+		return nil, errBadELF
+	}
+	order := byteOrder(obj)
+	// slice returns obj[off:off+size], or nil when that is out of range.
+	slice := func(off, size uint64) []byte {
+		if off > uint64(len(obj)) || size > uint64(len(obj))-off {
+			return nil
+		}
+		return obj[off : off+size]
+	}
+	shoff := order.Uint64(obj[0x28:])
+	shnum := uint64(order.Uint16(obj[0x3c:]))
+	headers := slice(shoff, shnum*shdrSize)
+	strndx := uint64(order.Uint16(obj[0x3e:]))
+	if headers == nil || strndx >= shnum || order.Uint16(obj[0x3a:]) != shdrSize {
+		return nil, errBadELF
+	}
+	// section returns the contents and name offset of section i.
+	section := func(i uint64) ([]byte, uint32) {
+		h := headers[i*shdrSize:]
+		return slice(order.Uint64(h[0x18:]), order.Uint64(h[0x20:])), order.Uint32(h)
+	}
+	names, _ := section(strndx)
+	for i := range shnum {
+		data, off := section(i)
+		if uint64(off) >= uint64(len(names)) {
+			return nil, errBadELF
+		}
+		if n, _, _ := bytes.Cut(names[off:], []byte{0}); string(n) == name {
+			if data == nil {
+				return nil, errBadELF
+			}
+			return data, nil
+		}
+	}
+	return nil, nil
 }

@@ -12,7 +12,10 @@
 // program attached after syscount exits by pinning its link and its counts
 // map under DIR, a folder on a bpffs mount such as /sys/fs/bpf/syscount;
 // status reads the pinned counts and stop detaches and unpins them. Every
-// command needs root and accepts -v to show libbpf's debug log.
+// command needs root, or at least CAP_BPF (and CAP_PERFMON for run and
+// persist), and accepts -v to show libbpf's debug log. A DIR that holds
+// pins of another agent is refused, and so is a kernel without BTF when
+// the BPF object has CO-RE relocations.
 package main
 
 import (

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode"
 )
 
 // printTable writes rows to w, the busiest process first, keeping the top
@@ -37,7 +37,7 @@ func printTable(w io.Writer, rows []row, top int) error {
 // table, since a process can name itself anything.
 func printable(comm string) string {
 	return strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
+		if strconv.IsPrint(r) {
 			return r
 		}
 		return '?'

@@ -1,0 +1,348 @@
+// The C driver of the benchmark: the workloads of bench/README.md run
+// directly against libbpf. It prints one JSON line per workload and exits
+// non-zero, naming the failed check, when a workload did not do its work.
+// The Go drivers (bench/cmd/gobench) mirror it constant for constant.
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#define NKEYS 10000
+#define LOOKUP_PASSES 10
+#define UPDATE_PASSES 10
+#define ITER_PASSES 5
+#define BATCH_PASSES 10
+#define BATCH_SIZE 1024
+#define RING_EVENTS 200000
+#define PERF_EVENTS 40000
+#define PERF_PAGES 1024
+#define EVENT_ROUNDS 3
+#define OPEN_LOADS 10
+#define EVENT_SIZE 64
+
+// The value the map holds for key k after `pass` rounds of updates.
+static __u64 value_of(__u64 k, __u64 pass)
+{
+	return k * 3 + 7 + pass;
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "cdriver: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(1);
+}
+
+static void emit(const char *workload, const char *unit, double value,
+		 unsigned long long ops, const char *check)
+{
+	printf("{\"driver\":\"c\",\"workload\":\"%s\",\"unit\":\"%s\",\"value\":%.4f,"
+	       "\"ops\":%llu,\"check\":\"%s\"}\n", workload, unit, value, ops, check);
+	fflush(stdout);
+}
+
+static int print_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static struct bpf_object *open_and_load(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	int err;
+
+	if (!obj)
+		die("bpf_object__open_file %s: %s", path, strerror(errno));
+	err = bpf_object__load(obj);
+	if (err)
+		die("bpf_object__load %s: %s", path, strerror(-err));
+	return obj;
+}
+
+static void map_workloads(struct bpf_object *obj)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, "kv");
+	static __u64 keys[BATCH_SIZE], vals[BATCH_SIZE];
+	unsigned long long found = 0, n;
+	char check[160];
+	__u64 k, v, next, *prev;
+	double t0, t;
+	int fd, err, p;
+
+	if (!m)
+		die("map kv not found");
+	fd = bpf_map__fd(m);
+	for (k = 0; k < NKEYS; k++) {
+		v = value_of(k, 0);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			die("populate key %llu: %s", k, strerror(errno));
+	}
+
+	t0 = now_ns();
+	for (p = 0; p < LOOKUP_PASSES; p++)
+		for (k = 0; k < NKEYS; k++)
+			if (bpf_map_lookup_elem(fd, &k, &v) == 0 && v == value_of(k, 0))
+				found++;
+	t = now_ns() - t0;
+	n = (unsigned long long)LOOKUP_PASSES * NKEYS;
+	if (found != n)
+		die("map_lookup: %llu of %llu lookups found their value", found, n);
+	snprintf(check, sizeof(check), "%llu/%llu lookups found their value", found, n);
+	emit("map_lookup", "ns/op", t / n, n, check);
+
+	t0 = now_ns();
+	for (p = 1; p <= UPDATE_PASSES; p++)
+		for (k = 0; k < NKEYS; k++) {
+			v = value_of(k, p);
+			if (bpf_map_update_elem(fd, &k, &v, BPF_EXIST))
+				die("map_update key %llu: %s", k, strerror(errno));
+		}
+	t = now_ns() - t0;
+	n = (unsigned long long)UPDATE_PASSES * NKEYS;
+	for (k = 0, found = 0; k < NKEYS; k++)
+		if (bpf_map_lookup_elem(fd, &k, &v) == 0 && v == value_of(k, UPDATE_PASSES))
+			found++;
+	if (found != NKEYS)
+		die("map_update: %llu of %d keys hold the updated value", found, NKEYS);
+	snprintf(check, sizeof(check), "%llu updates, %llu/%d keys hold the new value",
+		 n, found, NKEYS);
+	emit("map_update", "ns/op", t / n, n, check);
+
+	found = 0;
+	t0 = now_ns();
+	for (p = 0; p < ITER_PASSES; p++) {
+		for (prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &k) {
+			if (bpf_map_lookup_elem(fd, &next, &v) == 0 &&
+			    v == value_of(next, UPDATE_PASSES))
+				found++;
+			k = next;
+		}
+		if (errno != ENOENT)
+			die("map_iterate: bpf_map_get_next_key: %s", strerror(errno));
+	}
+	t = now_ns() - t0;
+	n = (unsigned long long)ITER_PASSES * NKEYS;
+	if (found != n)
+		die("map_iterate: %llu of %llu keys visited with their value", found, n);
+	snprintf(check, sizeof(check), "%llu/%llu keys visited with their value", found, n);
+	emit("map_iterate", "ns/key", t / n, n, check);
+
+	found = 0;
+	t0 = now_ns();
+	for (p = 0; p < BATCH_PASSES; p++) {
+		__u32 batch, count, i;
+		void *in = NULL;
+
+		do {
+			count = BATCH_SIZE;
+			err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, NULL);
+			if (err && err != -ENOENT)
+				die("map_batch: bpf_map_lookup_batch: %s", strerror(-err));
+			for (i = 0; i < count; i++)
+				if (vals[i] == value_of(keys[i], UPDATE_PASSES))
+					found++;
+			in = &batch;
+		} while (!err);
+	}
+	t = now_ns() - t0;
+	n = (unsigned long long)BATCH_PASSES * NKEYS;
+	if (found != n)
+		die("map_batch: %llu of %llu entries read with their value", found, n);
+	snprintf(check, sizeof(check), "%llu/%llu entries read with their value", found, n);
+	emit("map_batch", "ns/entry", t / n, n, check);
+}
+
+// What a consumer callback saw.
+struct seen {
+	unsigned long long events, bad, seqsum, lost;
+};
+
+// fill runs prog once to produce count events numbered from first and
+// returns how many the program reported as dropped.
+static unsigned int fill(struct bpf_program *prog, __u64 count, __u64 first)
+{
+	__u64 args[2] = { count, first };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+
+	if (err)
+		die("bpf_prog_test_run_opts %s: %s", bpf_program__name(prog), strerror(-err));
+	return opts.retval;
+}
+
+static void check_events(const char *workload, struct seen *s, unsigned long long produced,
+			 unsigned long long dropped, unsigned long long consumed)
+{
+	if (s->bad)
+		die("%s: %llu events of the wrong size", workload, s->bad);
+	if (s->events != produced - dropped || consumed != s->events)
+		die("%s: received %llu (consume said %llu), produced %llu - lost %llu = %llu",
+		    workload, s->events, consumed, produced, dropped, produced - dropped);
+	// Events are numbered from 0 and dropped only when the buffer is full,
+	// so the received ones are 0..events-1.
+	if (s->events && s->seqsum != s->events * (s->events - 1) / 2)
+		die("%s: sequence numbers sum to %llu, want %llu", workload, s->seqsum,
+		    s->events * (s->events - 1) / 2);
+}
+
+static int on_ring(void *ctx, void *data, size_t size)
+{
+	struct seen *s = ctx;
+
+	s->events++;
+	if (size != EVENT_SIZE)
+		s->bad++;
+	else
+		s->seqsum += *(__u64 *)data;
+	return 0;
+}
+
+static void on_perf(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct seen *s = ctx;
+
+	s->events++;
+	if (size < EVENT_SIZE)
+		s->bad++;
+	else
+		s->seqsum += *(__u64 *)data;
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 count)
+{
+	struct seen *s = ctx;
+
+	s->lost += count;
+}
+
+static void ring_workload(struct bpf_object *obj)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_ring");
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, "ring");
+	unsigned long long produced = 0, lost = 0, received = 0;
+	struct ring_buffer *rb;
+	struct seen s;
+	char check[160];
+	double t = 0, t0;
+	int r, n;
+
+	if (!prog || !m)
+		die("fill_ring or ring not found");
+	rb = ring_buffer__new(bpf_map__fd(m), on_ring, &s, NULL);
+	if (!rb)
+		die("ring_buffer__new: %s", strerror(errno));
+	// Round 0 warms up and is not timed.
+	for (r = 0; r <= EVENT_ROUNDS; r++) {
+		unsigned int dropped = fill(prog, RING_EVENTS, 0);
+
+		memset(&s, 0, sizeof(s));
+		t0 = now_ns();
+		n = ring_buffer__consume(rb);
+		if (r > 0)
+			t += now_ns() - t0;
+		if (n < 0)
+			die("ring_buffer__consume: %s", strerror(-n));
+		check_events("ringbuf", &s, RING_EVENTS, dropped, n);
+		if (r > 0) {
+			produced += RING_EVENTS;
+			lost += dropped;
+			received += s.events;
+		}
+	}
+	ring_buffer__free(rb);
+	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
+		 received, produced, lost);
+	emit("ringbuf", "ns/event", t / received, received, check);
+}
+
+static void perf_workload(struct bpf_object *obj)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_perf");
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, "perf");
+	unsigned long long produced = 0, lost = 0, received = 0;
+	struct perf_buffer *pb;
+	struct seen s;
+	char check[160];
+	double t = 0, t0;
+	int r, err;
+
+	if (!prog || !m)
+		die("fill_perf or perf not found");
+	pb = perf_buffer__new(bpf_map__fd(m), PERF_PAGES, on_perf, on_perf_lost, &s, NULL);
+	if (!pb)
+		die("perf_buffer__new: %s", strerror(errno));
+	for (r = 0; r <= EVENT_ROUNDS; r++) {
+		unsigned int dropped = fill(prog, PERF_EVENTS, 0);
+
+		memset(&s, 0, sizeof(s));
+		t0 = now_ns();
+		err = perf_buffer__consume(pb);
+		if (r > 0)
+			t += now_ns() - t0;
+		if (err)
+			die("perf_buffer__consume: %s", strerror(-err));
+		check_events("perfbuf", &s, PERF_EVENTS, dropped, s.events);
+		if (r > 0) {
+			produced += PERF_EVENTS;
+			lost += dropped;
+			received += s.events;
+		}
+	}
+	perf_buffer__free(pb);
+	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
+		 received, produced, lost);
+	emit("perfbuf", "ns/event", t / received, received, check);
+}
+
+static void open_load_workload(const char *path)
+{
+	char check[160];
+	double t = 0, t0;
+	int i;
+
+	for (i = 0; i <= OPEN_LOADS; i++) {
+		t0 = now_ns();
+		bpf_object__close(open_and_load(path));
+		if (i > 0)
+			t += now_ns() - t0;
+	}
+	snprintf(check, sizeof(check), "%d objects opened, loaded and closed", OPEN_LOADS);
+	emit("open_load", "ms/op", t / OPEN_LOADS / 1e6, OPEN_LOADS, check);
+}
+
+int main(int argc, char **argv)
+{
+	struct bpf_object *obj;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s BENCH.bpf.o\n", argv[0]);
+		return 2;
+	}
+	libbpf_set_print(print_warnings);
+	obj = open_and_load(argv[1]);
+	map_workloads(obj);
+	ring_workload(obj);
+	perf_workload(obj);
+	bpf_object__close(obj);
+	open_load_workload(argv[1]);
+	return 0;
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	libbpf "github.com/libbpf-go/libbpf-go/binding"
+)
+
+// runBinding runs every workload through the binding.
+func runBinding(path string) error {
+	libbpf.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	obj, err := bindingOpenLoad(path)
+	if err != nil {
+		return err
+	}
+	err = bindingMaps(obj)
+	if err == nil {
+		err = bindingRing(obj)
+	}
+	if err == nil {
+		err = bindingPerf(obj)
+	}
+	if cerr := obj.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return bindingOpenLoadClose(path)
+}
+
+func bindingOpenLoad(path string) (*libbpf.Object, error) {
+	obj, err := libbpf.OpenFile(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := obj.Load(); err != nil {
+		obj.Close()
+		return nil, err
+	}
+	return obj, nil
+}
+
+func bindingMaps(obj *libbpf.Object) error {
+	m, err := obj.Map("kv")
+	if err != nil {
+		return err
+	}
+	key, val, next := make([]byte, 8), make([]byte, 8), make([]byte, 8)
+	for k := uint64(0); k < nKeys; k++ {
+		putU64(key, k)
+		putU64(val, valueOf(k, 0))
+		if err := m.Update(key, val, libbpf.UpdateAny); err != nil {
+			return fmt.Errorf("populate: %w", err)
+		}
+	}
+
+	var found uint64
+	start := time.Now()
+	for range lookupPasses {
+		for k := uint64(0); k < nKeys; k++ {
+			putU64(key, k)
+			if m.Lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
+				found++
+			}
+		}
+	}
+	elapsed := time.Since(start)
+	n := uint64(lookupPasses * nKeys)
+	if found != n {
+		return fmt.Errorf("map_lookup: %d of %d lookups found their value", found, n)
+	}
+	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+
+	start = time.Now()
+	for p := uint64(1); p <= updatePasses; p++ {
+		for k := uint64(0); k < nKeys; k++ {
+			putU64(key, k)
+			putU64(val, valueOf(k, p))
+			if err := m.Update(key, val, libbpf.UpdateExist); err != nil {
+				return fmt.Errorf("map_update: %w", err)
+			}
+		}
+	}
+	elapsed = time.Since(start)
+	n = updatePasses * nKeys
+	found = 0
+	for k := uint64(0); k < nKeys; k++ {
+		putU64(key, k)
+		if m.Lookup(key, val) == nil && getU64(val) == valueOf(k, updatePasses) {
+			found++
+		}
+	}
+	if found != nKeys {
+		return fmt.Errorf("map_update: %d of %d keys hold the updated value", found, nKeys)
+	}
+	emit(result{Workload: "map_update", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d updates, %d/%d keys hold the new value", n, found, nKeys)})
+
+	found = 0
+	start = time.Now()
+	for range iterPasses {
+		var prev []byte
+		for {
+			err := m.NextKey(prev, next)
+			if errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("map_iterate: %w", err)
+			}
+			if m.Lookup(next, val) == nil && getU64(val) == valueOf(getU64(next), updatePasses) {
+				found++
+			}
+			copy(key, next)
+			prev = key
+		}
+	}
+	elapsed = time.Since(start)
+	n = iterPasses * nKeys
+	if found != n {
+		return fmt.Errorf("map_iterate: %d of %d keys visited with their value", found, n)
+	}
+	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
+
+	keys, vals := make([]byte, batchSize*8), make([]byte, batchSize*8)
+	found = 0
+	start = time.Now()
+	for range batchPasses {
+		var cursor libbpf.MapBatchCursor
+		for {
+			count, err := m.LookupBatch(&cursor, keys, vals)
+			for i := range count {
+				if getU64(vals[i*8:]) == valueOf(getU64(keys[i*8:]), updatePasses) {
+					found++
+				}
+			}
+			if errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("map_batch: %w", err)
+			}
+		}
+	}
+	elapsed = time.Since(start)
+	n = batchPasses * nKeys
+	if found != n {
+		return fmt.Errorf("map_batch: %d of %d entries read with their value", found, n)
+	}
+	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
+	return nil
+}
+
+// bindingFill runs the named fill program once and returns how many events
+// it dropped.
+func bindingFill(obj *libbpf.Object, name string, count uint64) (uint64, error) {
+	prog, err := obj.Program(name)
+	if err != nil {
+		return 0, err
+	}
+	res, err := prog.TestRun(&libbpf.TestRunOptions{Context: fillArgs(count, 0)})
+	if err != nil {
+		return 0, err
+	}
+	return uint64(res.ReturnValue), nil
+}
+
+func bindingOpenLoadClose(path string) error {
+	var elapsed time.Duration
+	// Round 0 warms up and is not timed.
+	for i := 0; i <= openLoads; i++ {
+		start := time.Now()
+		obj, err := bindingOpenLoad(path)
+		if err != nil {
+			return err
+		}
+		if err := obj.Close(); err != nil {
+			return err
+		}
+		if i > 0 {
+			elapsed += time.Since(start)
+		}
+	}
+	emit(result{Workload: "open_load", Unit: "ms/op", Value: perOp(elapsed, openLoads) / 1e6, Ops: openLoads,
+		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
+	return nil
+}

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/perf"
+	"github.com/cilium/ebpf/ringbuf"
+)
+
+// runCilium runs every workload through cilium/ebpf.
+func runCilium(path string) error {
+	coll, err := ciliumOpenLoad(path)
+	if err != nil {
+		return err
+	}
+	err = ciliumMaps(coll.Maps["kv"])
+	if err == nil {
+		err = ciliumRing(coll)
+	}
+	if err == nil {
+		err = ciliumPerf(coll)
+	}
+	coll.Close()
+	if err != nil {
+		return err
+	}
+	return ciliumOpenLoadClose(path)
+}
+
+func ciliumOpenLoad(path string) (*ebpf.Collection, error) {
+	spec, err := ebpf.LoadCollectionSpec(path)
+	if err != nil {
+		return nil, err
+	}
+	return ebpf.NewCollection(spec)
+}
+
+func ciliumMaps(m *ebpf.Map) error {
+	if m == nil {
+		return errors.New("map kv not found")
+	}
+	key, val, next := make([]byte, 8), make([]byte, 8), make([]byte, 8)
+	for k := uint64(0); k < nKeys; k++ {
+		putU64(key, k)
+		putU64(val, valueOf(k, 0))
+		if err := m.Update(key, val, ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("populate: %w", err)
+		}
+	}
+
+	var found uint64
+	start := time.Now()
+	for range lookupPasses {
+		for k := uint64(0); k < nKeys; k++ {
+			putU64(key, k)
+			if m.Lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
+				found++
+			}
+		}
+	}
+	elapsed := time.Since(start)
+	n := uint64(lookupPasses * nKeys)
+	if found != n {
+		return fmt.Errorf("map_lookup: %d of %d lookups found their value", found, n)
+	}
+	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+
+	start = time.Now()
+	for p := uint64(1); p <= updatePasses; p++ {
+		for k := uint64(0); k < nKeys; k++ {
+			putU64(key, k)
+			putU64(val, valueOf(k, p))
+			if err := m.Update(key, val, ebpf.UpdateExist); err != nil {
+				return fmt.Errorf("map_update: %w", err)
+			}
+		}
+	}
+	elapsed = time.Since(start)
+	n = updatePasses * nKeys
+	found = 0
+	for k := uint64(0); k < nKeys; k++ {
+		putU64(key, k)
+		if m.Lookup(key, val) == nil && getU64(val) == valueOf(k, updatePasses) {
+			found++
+		}
+	}
+	if found != nKeys {
+		return fmt.Errorf("map_update: %d of %d keys hold the updated value", found, nKeys)
+	}
+	emit(result{Workload: "map_update", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d updates, %d/%d keys hold the new value", n, found, nKeys)})
+
+	found = 0
+	start = time.Now()
+	for range iterPasses {
+		var prev any // nil: the first key
+		for {
+			err := m.NextKey(prev, next)
+			if errors.Is(err, ebpf.ErrKeyNotExist) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("map_iterate: %w", err)
+			}
+			if m.Lookup(next, val) == nil && getU64(val) == valueOf(getU64(next), updatePasses) {
+				found++
+			}
+			copy(key, next)
+			prev = key
+		}
+	}
+	elapsed = time.Since(start)
+	n = iterPasses * nKeys
+	if found != n {
+		return fmt.Errorf("map_iterate: %d of %d keys visited with their value", found, n)
+	}
+	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
+
+	keys, vals := make([]uint64, batchSize), make([]uint64, batchSize)
+	found = 0
+	start = time.Now()
+	for range batchPasses {
+		var cursor ebpf.MapBatchCursor
+		for {
+			count, err := m.BatchLookup(&cursor, keys, vals, nil)
+			for i := range count {
+				if vals[i] == valueOf(keys[i], updatePasses) {
+					found++
+				}
+			}
+			if errors.Is(err, ebpf.ErrKeyNotExist) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("map_batch: %w", err)
+			}
+		}
+	}
+	elapsed = time.Since(start)
+	n = batchPasses * nKeys
+	if found != n {
+		return fmt.Errorf("map_batch: %d of %d entries read with their value", found, n)
+	}
+	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
+	return nil
+}
+
+// ciliumFill runs the named fill program once and returns how many events
+// it dropped.
+func ciliumFill(coll *ebpf.Collection, name string, count uint64) (uint64, error) {
+	prog := coll.Programs[name]
+	if prog == nil {
+		return 0, fmt.Errorf("program %s not found", name)
+	}
+	ret, err := prog.Run(&ebpf.RunOptions{Context: fillArgs(count, 0)})
+	return uint64(ret), err
+}
+
+// readerDeadline bounds a drain: the events are already in the buffer, so
+// hitting it means events are missing.
+const readerDeadline = 5 * time.Second
+
+// ciliumRing drains a pre-filled ring buffer with Reader.ReadInto and a
+// reused Record.
+func ciliumRing(coll *ebpf.Collection) error {
+	rd, err := ringbuf.NewReader(coll.Maps["ring"])
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	var rec ringbuf.Record
+	var tot eventTotals
+	// Round 0 warms up and is not timed.
+	for r := 0; r <= eventRounds; r++ {
+		dropped, err := ciliumFill(coll, "fill_ring", ringEvents)
+		if err != nil {
+			return err
+		}
+		var s seen
+		want := ringEvents - dropped
+		rd.SetDeadline(time.Now().Add(readerDeadline))
+		start := time.Now()
+		for s.events < want {
+			if err := rd.ReadInto(&rec); err != nil {
+				return fmt.Errorf("ringbuf: after %d of %d events: %w", s.events, want, err)
+			}
+			s.add(rec.RawSample, true)
+		}
+		elapsed := time.Since(start)
+		// Nothing more may be waiting.
+		rd.SetDeadline(time.Now())
+		for rd.ReadInto(&rec) == nil {
+			s.add(rec.RawSample, true)
+		}
+		if err := checkEvents("ringbuf", s, ringEvents, dropped); err != nil {
+			return err
+		}
+		if r > 0 {
+			tot.add(elapsed, ringEvents, dropped, s.events)
+		}
+	}
+	tot.emit("ringbuf")
+	return nil
+}
+
+// ciliumPerf drains pre-filled perf buffers with Reader.ReadInto and a
+// reused Record.
+func ciliumPerf(coll *ebpf.Collection) error {
+	rd, err := perf.NewReader(coll.Maps["perf"], perfPages*os.Getpagesize())
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	var rec perf.Record
+	var tot eventTotals
+	for r := 0; r <= eventRounds; r++ {
+		dropped, err := ciliumFill(coll, "fill_perf", perfEvents)
+		if err != nil {
+			return err
+		}
+		var s seen
+		want := perfEvents - dropped
+		rd.SetDeadline(time.Now().Add(readerDeadline))
+		start := time.Now()
+		for s.events < want {
+			if err := rd.ReadInto(&rec); err != nil {
+				return fmt.Errorf("perfbuf: after %d of %d events: %w", s.events, want, err)
+			}
+			s.addPerf(&rec)
+		}
+		elapsed := time.Since(start)
+		rd.SetDeadline(time.Now())
+		for rd.ReadInto(&rec) == nil {
+			s.addPerf(&rec)
+		}
+		if err := checkEvents("perfbuf", s, perfEvents, dropped); err != nil {
+			return err
+		}
+		if r > 0 {
+			tot.add(elapsed, perfEvents, dropped, s.events)
+		}
+	}
+	tot.emit("perfbuf")
+	return nil
+}
+
+func ciliumOpenLoadClose(path string) error {
+	var elapsed time.Duration
+	// Round 0 warms up and is not timed.
+	for i := 0; i <= openLoads; i++ {
+		start := time.Now()
+		coll, err := ciliumOpenLoad(path)
+		if err != nil {
+			return err
+		}
+		coll.Close()
+		if i > 0 {
+			elapsed += time.Since(start)
+		}
+	}
+	emit(result{Workload: "open_load", Unit: "ms/op", Value: perOp(elapsed, openLoads) / 1e6, Ops: openLoads,
+		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
+	return nil
+}
+
+// addPerf counts a perf record: a sample or a count of lost samples.
+func (s *seen) addPerf(rec *perf.Record) {
+	if rec.LostSamples > 0 {
+		s.lost += rec.LostSamples
+		return
+	}
+	s.add(rec.RawSample, false)
+}

@@ -1,0 +1,151 @@
+// Command gobench runs the benchmark workloads through one Go driver, the
+// binding (package libbpf) or cilium/ebpf, and prints one JSON line per
+// workload, like the C driver in bench/cdriver. It exits non-zero, naming
+// the failed check, when a workload did not do its work.
+//
+//	gobench -driver=binding|cilium -obj bench/bench.bpf.o
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+)
+
+// The sizes, mirrored constant for constant from bench/cdriver/driver.c.
+const (
+	nKeys        = 10000
+	lookupPasses = 10
+	updatePasses = 10
+	iterPasses   = 5
+	batchPasses  = 10
+	batchSize    = 1024
+	ringEvents   = 200000
+	perfEvents   = 40000
+	perfPages    = 1024
+	eventRounds  = 3
+	openLoads    = 10
+	eventSize    = 64
+)
+
+// result is one JSON line: the median-able figure of one workload.
+type result struct {
+	Driver   string  `json:"driver"`
+	Workload string  `json:"workload"`
+	Unit     string  `json:"unit"`
+	Value    float64 `json:"value"`
+	Ops      uint64  `json:"ops"`
+	Check    string  `json:"check"`
+}
+
+var driverName string
+
+func main() {
+	flag.StringVar(&driverName, "driver", "binding", "the driver to run: binding or cilium")
+	obj := flag.String("obj", "bench/bench.bpf.o", "the benchmark BPF object")
+	flag.Parse()
+	var err error
+	switch driverName {
+	case "binding":
+		err = runBinding(*obj)
+	case "cilium":
+		err = runCilium(*obj)
+	default:
+		err = fmt.Errorf("unknown driver %q (want binding or cilium)", driverName)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gobench -driver=%s: %v\n", driverName, err)
+		os.Exit(1)
+	}
+}
+
+// emit prints one result line for the current driver.
+func emit(r result) {
+	r.Driver = driverName
+	line, err := json.Marshal(r)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(line))
+}
+
+// valueOf is the value the map holds for key k after pass rounds of updates.
+func valueOf(k, pass uint64) uint64 {
+	return k*3 + 7 + pass
+}
+
+func putU64(b []byte, v uint64) { binary.NativeEndian.PutUint64(b, v) }
+
+func getU64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
+
+// perOp is the average of d over n operations in nanoseconds.
+func perOp(d time.Duration, n uint64) float64 {
+	return float64(d.Nanoseconds()) / float64(n)
+}
+
+// fillArgs is the raw_tp context of fill_ring and fill_perf: how many
+// events, numbered from which sequence number.
+func fillArgs(count, first uint64) []byte {
+	b := make([]byte, 16)
+	putU64(b, count)
+	putU64(b[8:], first)
+	return b
+}
+
+// seen is what a consumer saw during one drain.
+type seen struct {
+	events, bad, seqSum, lost uint64
+}
+
+// add counts one event and sums its sequence number. exact says whether
+// the payload must be exactly eventSize bytes (ring buffer) or at least
+// that (perf samples carry padding).
+func (s *seen) add(data []byte, exact bool) {
+	s.events++
+	if len(data) < eventSize || (exact && len(data) != eventSize) {
+		s.bad++
+		return
+	}
+	s.seqSum += getU64(data)
+}
+
+// checkEvents fails unless the drain received every event the program
+// produced and did not drop. The program numbers events from 0 and drops
+// only when the buffer is full, so the received ones are 0..received-1.
+func checkEvents(workload string, s seen, produced, dropped uint64) error {
+	if s.bad != 0 {
+		return fmt.Errorf("%s: %d events of the wrong size", workload, s.bad)
+	}
+	if s.events != produced-dropped {
+		return fmt.Errorf("%s: received %d, produced %d - lost %d = %d",
+			workload, s.events, produced, dropped, produced-dropped)
+	}
+	if want := s.events * (s.events - 1) / 2; s.events > 0 && s.seqSum != want {
+		return fmt.Errorf("%s: sequence numbers sum to %d, want %d", workload, s.seqSum, want)
+	}
+	return nil
+}
+
+// eventTotals sums the timed rounds of a drain workload.
+type eventTotals struct {
+	elapsed                  time.Duration
+	produced, lost, received uint64
+}
+
+func (t *eventTotals) add(d time.Duration, produced, lost, received uint64) {
+	t.elapsed += d
+	t.produced += produced
+	t.lost += lost
+	t.received += received
+}
+
+func (t *eventTotals) emit(workload string) {
+	emit(result{
+		Workload: workload, Unit: "ns/event",
+		Value: perOp(t.elapsed, t.received), Ops: t.received,
+		Check: fmt.Sprintf("received %d = produced %d - lost %d", t.received, t.produced, t.lost),
+	})
+}

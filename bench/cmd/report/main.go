@@ -1,0 +1,299 @@
+// Command report runs the benchmark drivers (C, binding, cilium/ebpf) over
+// the same BPF object several times, takes the median of every workload,
+// prints a table of medians, ratios and goals, and writes results.json.
+// It fails, printing the driver's message, when any run fails a check.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// line is one JSON line a driver prints.
+type line struct {
+	Driver   string  `json:"driver"`
+	Workload string  `json:"workload"`
+	Unit     string  `json:"unit"`
+	Value    float64 `json:"value"`
+	Ops      uint64  `json:"ops"`
+	Check    string  `json:"check"`
+}
+
+// goal is what the binding should reach on one workload: at most maxVsC
+// times C's figure and, when maxVsCilium is set, less than that times
+// cilium's.
+type goal struct {
+	workload    string
+	maxVsC      float64
+	maxVsCilium float64
+	text        string
+	// ref is the C libbpf / cilium figure measured elsewhere.
+	ref [2]float64
+}
+
+var goals = []goal{
+	{"map_lookup", 1.10, 1, "<=1.10x C, < cilium", [2]float64{668, 914}},
+	{"map_update", 1.10, 1, "<=1.10x C, < cilium", [2]float64{761, 1000}},
+	{"map_iterate", 1.10, 1, "<=1.10x C, < cilium", [2]float64{1355, 1855}},
+	{"map_batch", 1.10, 0, "<=1.10x C", [2]float64{159, 160}},
+	{"ringbuf", 2, 0.25, "<=2x C, >=4x faster than cilium", [2]float64{2.9, 22.5}},
+	{"perfbuf", 2, 0, "<=2x C", [2]float64{}},
+	{"open_load", 1.10, 0, "<=1.10x C", [2]float64{2.5, 2.8}},
+}
+
+var drivers = []string{"c", "binding", "cilium"}
+
+type workloadResult struct {
+	Workload string               `json:"workload"`
+	Unit     string               `json:"unit"`
+	Median   map[string]float64   `json:"median"`
+	Runs     map[string][]float64 `json:"runs"`
+	Ratios   map[string]float64   `json:"ratios"`
+	Target   string               `json:"target"`
+	Goal     string               `json:"goal"`
+	// Reference is the C libbpf and cilium figure measured on another
+	// machine, for orientation only.
+	Reference map[string]float64 `json:"reference_elsewhere,omitempty"`
+}
+
+type check struct {
+	Workload string `json:"workload"`
+	Driver   string `json:"driver"`
+	Runs     int    `json:"runs"`
+	Passed   bool   `json:"passed"`
+	Detail   string `json:"detail"`
+}
+
+type machine struct {
+	Kernel   string `json:"kernel"`
+	CPUModel string `json:"cpu_model"`
+	Cores    int    `json:"cores"`
+	Arch     string `json:"arch"`
+	// LoadAvg is /proc/loadavg when the runs started: other work on the
+	// machine makes the figures noisy.
+	LoadAvg string `json:"loadavg"`
+}
+
+type results struct {
+	Machine   machine          `json:"machine"`
+	Date      string           `json:"date"`
+	Runs      int              `json:"runs"`
+	Workloads []workloadResult `json:"workloads"`
+	Checks    []check          `json:"checks"`
+	// StaticAgent is what `make static-bench` measured of the static
+	// syscount beside its cilium/ebpf twin (size, attach time, memory).
+	StaticAgent json.RawMessage `json:"static_agent,omitempty"`
+}
+
+func main() {
+	runs := flag.Int("runs", 9, "runs of every driver; the table shows medians")
+	obj := flag.String("obj", "bench/bench.bpf.o", "the benchmark BPF object")
+	cdriver := flag.String("cdriver", "build/bench/cdriver", "the C driver")
+	gobench := flag.String("gobench", "build/bench/gobench", "the Go drivers")
+	out := flag.String("out", "bench/results.json", "where to write the results")
+	static := flag.String("static", "", "static-bench results to include, if any")
+	flag.Parse()
+	if err := run(*runs, *obj, *cdriver, *gobench, *out, *static); err != nil {
+		fmt.Fprintf(os.Stderr, "bench: FAIL: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs int, obj, cdriver, gobench, out, static string) error {
+	if runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+	mach := describeMachine()
+	start := time.Now()
+	// samples[workload][driver] holds one line per run.
+	samples := map[string]map[string][]line{}
+	for i := 1; i <= runs; i++ {
+		for _, d := range drivers {
+			cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj)
+			if d == "c" {
+				cmd = exec.Command(cdriver, obj)
+			}
+			lines, err := runDriver(cmd)
+			if err != nil {
+				return fmt.Errorf("run %d, driver %s: %w", i, d, err)
+			}
+			for _, l := range lines {
+				if samples[l.Workload] == nil {
+					samples[l.Workload] = map[string][]line{}
+				}
+				samples[l.Workload][d] = append(samples[l.Workload][d], l)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "bench: run %d/%d done (%.1fs)\n", i, runs, time.Since(start).Seconds())
+	}
+
+	res := results{
+		Machine: mach,
+		Date:    time.Now().UTC().Format(time.RFC3339),
+		Runs:    runs,
+	}
+	for _, g := range goals {
+		w, checks, err := summarize(g, samples[g.workload], runs)
+		if err != nil {
+			return err
+		}
+		res.Workloads = append(res.Workloads, w)
+		res.Checks = append(res.Checks, checks...)
+	}
+	printTable(res)
+	if static != "" {
+		raw, err := os.ReadFile(static)
+		if err != nil {
+			return err
+		}
+		if !json.Valid(raw) {
+			return fmt.Errorf("%s is not JSON", static)
+		}
+		res.StaticAgent = raw
+	}
+	var data bytes.Buffer
+	enc := json.NewEncoder(&data)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(res); err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, data.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("\n%d runs per driver, medians; ratio < 1 means the binding is faster. Wrote %s in %.1fs.\n",
+		runs, out, time.Since(start).Seconds())
+	return nil
+}
+
+// runDriver runs one driver process and parses its JSON lines.
+func runDriver(cmd *exec.Cmd) ([]line, error) {
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, strings.TrimSpace(stderr.String()))
+	}
+	var lines []line
+	sc := bufio.NewScanner(&stdout)
+	for sc.Scan() {
+		var l line
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			return nil, fmt.Errorf("%s: bad output line %q: %w", cmd.Args[0], sc.Text(), err)
+		}
+		lines = append(lines, l)
+	}
+	return lines, sc.Err()
+}
+
+// summarize takes the medians of one workload and judges its goal. Every
+// driver must have reported it in every run.
+func summarize(g goal, byDriver map[string][]line, runs int) (workloadResult, []check, error) {
+	w := workloadResult{
+		Workload: g.workload,
+		Median:   map[string]float64{},
+		Runs:     map[string][]float64{},
+		Target:   g.text,
+	}
+	if g.ref != [2]float64{} {
+		w.Reference = map[string]float64{"c": g.ref[0], "cilium": g.ref[1]}
+	}
+	var checks []check
+	for _, d := range drivers {
+		ls := byDriver[d]
+		if len(ls) != runs {
+			return w, nil, fmt.Errorf("%s: driver %s reported %d of %d runs", g.workload, d, len(ls), runs)
+		}
+		for _, l := range ls {
+			w.Unit = l.Unit
+			w.Runs[d] = append(w.Runs[d], l.Value)
+		}
+		w.Median[d] = median(w.Runs[d])
+		checks = append(checks, check{Workload: g.workload, Driver: d, Runs: runs, Passed: true, Detail: ls[len(ls)-1].Check})
+	}
+	vsC := w.Median["binding"] / w.Median["c"]
+	vsCilium := w.Median["binding"] / w.Median["cilium"]
+	w.Ratios = map[string]float64{"binding/c": round(vsC), "binding/cilium": round(vsCilium)}
+	switch {
+	case vsC > g.maxVsC && g.maxVsCilium != 0 && vsCilium >= g.maxVsCilium:
+		w.Goal = "missed (vs C and cilium)"
+	case vsC > g.maxVsC:
+		w.Goal = "missed (vs C)"
+	case g.maxVsCilium != 0 && vsCilium >= g.maxVsCilium:
+		w.Goal = "missed (vs cilium)"
+	default:
+		w.Goal = "met"
+	}
+	return w, checks, nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func round(x float64) float64 {
+	return float64(int64(x*1000+0.5)) / 1000
+}
+
+func printTable(res results) {
+	m := res.Machine
+	fmt.Printf("kernel %s, %s, %d cores, %s, loadavg at start %s\n\n",
+		m.Kernel, m.CPUModel, m.Cores, res.Date, m.LoadAvg)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "workload\tunit\tC libbpf\tbinding\tcilium\tbinding/C\tbinding/cilium\ttarget\tgoal")
+	for _, w := range res.Workloads {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\n", w.Workload, w.Unit,
+			format(w.Median["c"]), format(w.Median["binding"]), format(w.Median["cilium"]),
+			w.Ratios["binding/c"], w.Ratios["binding/cilium"], w.Target, w.Goal)
+	}
+	tw.Flush()
+	var passed int
+	for _, c := range res.Checks {
+		if c.Passed {
+			passed++
+		}
+	}
+	fmt.Printf("checks: %d/%d passed (events received = produced - lost; lookups found their values)\n",
+		passed, len(res.Checks))
+}
+
+func format(v float64) string {
+	if v >= 100 {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func describeMachine() machine {
+	m := machine{Cores: runtime.NumCPU(), Arch: runtime.GOARCH}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(b))
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		m.LoadAvg = strings.TrimSpace(string(b))
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for l := range strings.Lines(string(b)) {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPUModel = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	return m
+}

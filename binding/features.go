@@ -1,0 +1,260 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"syscall"
+	"unsafe"
+)
+
+// ErrNotSupported is wrapped by the error of a feature probe when the
+// running kernel lacks the feature: it is too old, built without the
+// option, or its policy refuses the feature. Such errors also satisfy
+// errors.Is(err, errors.ErrUnsupported).
+var ErrNotSupported = fmt.Errorf("libbpf: not supported by the running kernel: %w", errors.ErrUnsupported)
+
+// errENOTSUPP is the kernel-internal ENOTSUPP (524), which bpf(2) returns
+// for some unsupported requests (for example a BPF trampoline the
+// architecture or configuration cannot build).
+const errENOTSUPP = syscall.Errno(524)
+
+// probeResult turns the return value of one of libbpf's probe functions
+// (1: supported, 0: not supported, negative: error) into an error.
+func probeResult(what, fn string, ret C.int) error {
+	switch {
+	case ret > 0:
+		return nil
+	case ret == 0:
+		return fmt.Errorf("%s: %w", what, ErrNotSupported)
+	default:
+		return fmt.Errorf("%s %s: %w", fn, what, errnoErr(ret))
+	}
+}
+
+// ProbeProgramType reports whether the running kernel can load programs of
+// type t, by loading a trivial one (libbpf_probe_bpf_prog_type). It returns
+// nil when it can, an error wrapping ErrNotSupported when it cannot, and
+// any other error (wrapping the errno) when the probe itself failed, for
+// example for lack of privileges. Program types appeared over many kernel
+// versions (BPF_PROG_TYPE_TRACING in 5.5, BPF_PROG_TYPE_LSM in 5.7, ...).
+func ProbeProgramType(t ProgramType) error {
+	// No options: libbpf's opts must be NULL.
+	return probeResult("program type "+t.String(), "libbpf_probe_bpf_prog_type",
+		C.libbpf_probe_bpf_prog_type(C.enum_bpf_prog_type(t), nil))
+}
+
+// ProbeMapType reports whether the running kernel can create maps of type
+// t, by creating a small one (libbpf_probe_bpf_map_type). The result is as
+// for ProbeProgramType: nil, ErrNotSupported or another error. Map types
+// appeared over many kernel versions (BPF_MAP_TYPE_RINGBUF in 5.8, ...).
+func ProbeMapType(t MapType) error {
+	// No options: libbpf's opts must be NULL.
+	return probeResult("map type "+t.String(), "libbpf_probe_bpf_map_type",
+		C.libbpf_probe_bpf_map_type(C.enum_bpf_map_type(t), nil))
+}
+
+// ProbeHelper reports whether programs of type t may call the BPF helper
+// function helper (a value of enum bpf_func_id, such as 14 for
+// bpf_get_current_pid_tgid) on the running kernel, by loading a program
+// that calls it (libbpf_probe_bpf_helper). The result is as for
+// ProbeProgramType; when t itself is not supported the error says so.
+func ProbeHelper(t ProgramType, helper uint32) error {
+	// No options: libbpf's opts must be NULL.
+	return probeResult(fmt.Sprintf("helper %d in program type %s", helper, t), "libbpf_probe_bpf_helper",
+		C.libbpf_probe_bpf_helper(C.enum_bpf_prog_type(t), C.enum_bpf_func_id(helper), nil))
+}
+
+// Where the kernel shows that it can create kprobes: the perf PMU libbpf
+// prefers (kernel 4.17), or the legacy tracefs interface.
+var kprobeInterfaces = []string{
+	"/sys/bus/event_source/devices/kprobe/type",
+	"/sys/kernel/tracing/kprobe_events",
+	"/sys/kernel/debug/tracing/kprobe_events",
+}
+
+// ProbeKprobes reports whether kprobe and kretprobe programs can be
+// attached on the running kernel (SEC("kprobe/..."), SEC("kretprobe/..."),
+// SEC("ksyscall/...") with Program.Attach). libbpf cannot probe this
+// itself, so ProbeKprobes checks that the kernel can load kprobe programs
+// (ProbeProgramType) and that it offers a way to create kprobes: the
+// kprobe perf PMU (/sys/bus/event_source/devices/kprobe, kernel 4.17) or
+// tracefs's kprobe_events (which needs tracefs mounted). A kernel built
+// without CONFIG_KPROBES has neither, and the error wraps ErrNotSupported.
+func ProbeKprobes() error {
+	if err := ProbeProgramType(ProgramTypeKprobe); err != nil {
+		return err
+	}
+	for _, path := range kprobeInterfaces {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("kprobes: none of %s exists (kernel without CONFIG_KPROBES?): %w",
+		strings.Join(kprobeInterfaces, ", "), ErrNotSupported)
+}
+
+// kprobeMultiProbeSymbol is a kernel symbol that does not exist, used to
+// tell a kernel that looks symbols up for kprobe_multi links from one that
+// rejects the link outright.
+const kprobeMultiProbeSymbol = "libbpf_go_no_such_symbol"
+
+// ProbeKprobeMulti reports whether the running kernel supports kprobe_multi
+// links (SEC("kprobe.multi/...") with Program.Attach; kernel 5.18, built
+// with CONFIG_FPROBE). libbpf cannot probe this itself: ProbeKprobeMulti
+// loads a trivial kprobe program with expected attach type
+// BPF_TRACE_KPROBE_MULTI (bpf_prog_load) and asks for a kprobe_multi link
+// on a symbol that does not exist (bpf_link_create). A kernel that looks
+// the symbol up (ESRCH or ENOENT) supports such links; one that rejects the
+// request (EINVAL before 5.18, EOPNOTSUPP without CONFIG_FPROBE) does not.
+func ProbeKprobeMulti() error {
+	const what = "kprobe_multi links"
+	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, AttachTypeTraceKprobeMulti, 0)
+	if err != nil {
+		return err
+	}
+	defer syscall.Close(fd)
+	sym := C.CString(kprobeMultiProbeSymbol)
+	defer freeCString(sym)
+	// sym is C memory; the glue returns a link fd or a negative errno.
+	ret := C.lbg_link_create_kprobe_multi(C.int(fd), sym)
+	if ret >= 0 {
+		syscall.Close(int(ret))
+		return nil
+	}
+	switch errno := syscall.Errno(-ret); errno {
+	case syscall.ESRCH, syscall.ENOENT:
+		return nil
+	case syscall.EINVAL, syscall.EOPNOTSUPP, errENOTSUPP, syscall.EPERM:
+		return fmt.Errorf("%s: kernel refused bpf_link_create: %w: %w", what, errno, ErrNotSupported)
+	default:
+		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
+	}
+}
+
+// tracingProbeFunction is the kernel function ProbeTracing loads its fentry
+// program for: a global function in every kernel with BPF and networking,
+// meant for such tests.
+const tracingProbeFunction = "bpf_fentry_test1"
+
+// ProbeTracing reports whether the running kernel loads fentry programs
+// (BPF_PROG_TYPE_TRACING with BPF_TRACE_FENTRY, kernel 5.5, which needs
+// BTF; fexit and fmod_ret use the same machinery). libbpf cannot probe
+// this itself: ProbeTracing looks up the BTF id of bpf_fentry_test1
+// (libbpf_find_vmlinux_btf_id) and loads a trivial fentry program for it
+// (bpf_prog_load). A missing function or BTF, or a refused load (EINVAL,
+// EPERM, ENOTSUPP, EOPNOTSUPP; some kernels refuse tracing programs by
+// policy even to root) give an error wrapping ErrNotSupported. It does
+// not attach the program.
+func ProbeTracing() error {
+	const what = "fentry programs"
+	id, err := vmlinuxBTFID(what, tracingProbeFunction, AttachTypeTraceFentry)
+	if err != nil {
+		return err
+	}
+	fd, err := loadTrivialProgram(what, ProgramTypeTracing, AttachTypeTraceFentry, id)
+	if err != nil {
+		return err
+	}
+	syscall.Close(fd)
+	return nil
+}
+
+// lsmProbeHook is the LSM hook ProbeLSM loads its program for.
+const lsmProbeHook = "file_open"
+
+// lsmList is the securityfs file listing the active Linux security modules.
+const lsmList = "/sys/kernel/security/lsm"
+
+// ProbeLSM reports whether BPF LSM programs (BPF_PROG_TYPE_LSM, kernel 5.7,
+// built with CONFIG_BPF_LSM) can be loaded and take effect on the running
+// kernel. libbpf cannot probe this itself: ProbeLSM looks up the BTF id of
+// the file_open hook (libbpf_find_vmlinux_btf_id), loads a trivial LSM
+// program for it (bpf_prog_load) and then checks that "bpf" is among the
+// active security modules listed in /sys/kernel/security/lsm: without it
+// (the lsm= boot parameter decides) the kernel loads and attaches LSM
+// programs but never runs them. A refused load or an inactive BPF LSM give
+// an error wrapping ErrNotSupported; an unreadable list (securityfs not
+// mounted) gives another error.
+func ProbeLSM() error {
+	const what = "LSM programs"
+	id, err := vmlinuxBTFID(what, lsmProbeHook, AttachTypeLSMMAC)
+	if err != nil {
+		return err
+	}
+	fd, err := loadTrivialProgram(what, ProgramTypeLSM, AttachTypeLSMMAC, id)
+	if err != nil {
+		return err
+	}
+	syscall.Close(fd)
+	data, err := os.ReadFile(lsmList)
+	if err != nil {
+		return fmt.Errorf("%s: read the active security modules (is securityfs mounted?): %w", what, err)
+	}
+	active := strings.Split(strings.TrimSpace(string(data)), ",")
+	if !slices.Contains(active, "bpf") {
+		return fmt.Errorf("%s: the BPF LSM is not active (lsm=%s; add bpf to the lsm= boot parameter): %w",
+			what, strings.Join(active, ","), ErrNotSupported)
+	}
+	return nil
+}
+
+// vmlinuxBTFID returns the BTF id of the kernel function or hook name for
+// attach type t (libbpf_find_vmlinux_btf_id, which adds the prefix the
+// attach type uses, such as bpf_lsm_). Missing BTF or a missing name wrap
+// ErrNotSupported.
+func vmlinuxBTFID(what, name string, t AttachType) (int, error) {
+	cName := C.CString(name)
+	defer freeCString(cName)
+	// cName is C memory.
+	ret := C.libbpf_find_vmlinux_btf_id(cName, C.enum_bpf_attach_type(t))
+	if ret >= 0 {
+		return int(ret), nil
+	}
+	switch errno := syscall.Errno(-ret); errno {
+	case syscall.ENOENT, syscall.ESRCH:
+		return 0, fmt.Errorf("%s: kernel BTF has no %s: %w: %w", what, name, errno, ErrNotSupported)
+	default:
+		return 0, fmt.Errorf("libbpf_find_vmlinux_btf_id %s: %w", name, errnoErr(ret))
+	}
+}
+
+// trivialProgram is "r0 = 0; exit" in BPF instructions (struct bpf_insn):
+// BPF_MOV64_IMM(BPF_REG_0, 0) and BPF_EXIT_INSN().
+var trivialProgram = [16]byte{0: 0xb7, 8: 0x95}
+
+// loadTrivialProgram loads trivialProgram as a GPL program of type t with
+// expected attach type at and, when not 0, the vmlinux BTF id btfID
+// (bpf_prog_load). It returns the program's fd, which the caller closes.
+// A refusal that means the kernel lacks the feature (EINVAL, EPERM,
+// ENOTSUPP, EOPNOTSUPP, E2BIG) wraps ErrNotSupported.
+func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (int, error) {
+	license := C.CString("GPL")
+	defer freeCString(license)
+	opts := C.struct_bpf_prog_load_opts{
+		sz:                   C.size_t(unsafe.Sizeof(C.struct_bpf_prog_load_opts{})),
+		expected_attach_type: C.enum_bpf_attach_type(at),
+		attach_btf_id:        C.__u32(btfID),
+	}
+	insns := trivialProgram
+	// opts and insns are Go memory without Go pointers, used by libbpf only
+	// during the call; license is C memory.
+	ret := C.bpf_prog_load(C.enum_bpf_prog_type(t), nil, license,
+		(*C.struct_bpf_insn)(unsafe.Pointer(&insns[0])), C.size_t(len(insns)/8), &opts)
+	if ret >= 0 {
+		return int(ret), nil
+	}
+	switch errno := syscall.Errno(-ret); errno {
+	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
+		return -1, fmt.Errorf("%s: kernel refused bpf_prog_load: %w: %w", what, errno, ErrNotSupported)
+	default:
+		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
+	}
+}
