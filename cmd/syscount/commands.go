@@ -63,6 +63,9 @@ func what(name string) string {
 // persist attaches the program and pins its link and counts map under
 // o.dir, then returns with the program still counting in the kernel.
 func persist(_ context.Context, w io.Writer, o *options) error {
+	if err := repairInterrupted(w, o.dir); err != nil {
+		return err
+	}
 	if err := checkFree(o.dir); err != nil {
 		return err
 	}
@@ -88,7 +91,8 @@ func persist(_ context.Context, w io.Writer, o *options) error {
 }
 
 // pinAll pins counts and link under dir, creating dir if needed. On failure
-// it removes what it made.
+// it removes what it made. The link is pinned last: a persist killed before
+// it leaves at most the counts pin, which repairInterrupted recognises.
 func pinAll(dir string, link *libbpf.Link, counts *libbpf.Map) error {
 	created := true
 	if err := os.Mkdir(dir, 0o700); errors.Is(err, fs.ErrExist) {

@@ -16,6 +16,13 @@
 // persist), and accepts -v to show libbpf's debug log. A DIR that holds
 // pins of another agent is refused, and so is a kernel without BTF when
 // the BPF object has CO-RE relocations.
+//
+// A persist killed part way leaves DIR whole or repairable: it pins the
+// counts map first and the link last, and only the link pin keeps the
+// program attached. Both pins mean a complete persist (status and stop
+// work); neither means DIR is free; the counts pin alone is what an
+// interrupted persist left, and the next persist removes it and starts
+// afresh, saying so (stop removes it too).
 package main
 
 import (

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,6 +86,47 @@ func TestSyscount(t *testing.T) {
 		assertFailure(t, res, dir+" is already in use by a persisted syscount")
 		res = runSyscount(t, bin, "stop", dir)
 		require.Equal(t, 0, res.code, res.stderr)
+	})
+
+	t.Run("persist repairs an interrupted persist", func(t *testing.T) {
+		requireKernel(t)
+		dir := bpffsDir(t)
+		res := runSyscount(t, bin, "persist", dir)
+		require.Equal(t, 0, res.code, res.stderr)
+		// A persist killed between its two pins leaves the counts pin
+		// alone; removing the link pin makes that state (and detaches).
+		require.NoError(t, os.Remove(filepath.Join(dir, linkPin)))
+
+		res = runSyscount(t, bin, "persist", "-syscall", "getpid", dir)
+		require.Equal(t, 0, res.code, res.stderr)
+		assert.Contains(t, res.stdout, "removed the counts an interrupted persist left")
+		getpids(10)
+		assert.GreaterOrEqual(t, ownCount(t, bin, dir), uint64(10))
+		res = runSyscount(t, bin, "stop", dir)
+		require.Equal(t, 0, res.code, res.stderr)
+	})
+
+	t.Run("killed persist leaves a state the next run handles", func(t *testing.T) {
+		requireKernel(t)
+		dir := bpffsDir(t)
+		for i := range 16 {
+			cmd := exec.Command(bin, "persist", dir)
+			require.NoError(t, cmd.Start())
+			// Kill at a different moment each round, from before the
+			// object is loaded to after the pins are made.
+			time.Sleep(time.Duration(i) * time.Millisecond)
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+
+			// Whatever the kill left, a new persist and a stop work.
+			res := runSyscount(t, bin, "persist", dir)
+			if res.code != 0 {
+				assert.Contains(t, res.stderr, "is already in use by a persisted syscount", "round %d", i)
+			}
+			res = runSyscount(t, bin, "stop", dir)
+			require.Equal(t, 0, res.code, "round %d: %s", i, res.stderr)
+			assert.NoDirExists(t, dir)
+		}
 	})
 
 	t.Run("unknown syscall", func(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -101,6 +102,28 @@ func checkFree(dir string) error {
 	found, err := persisted(dir)
 	if found {
 		return errInUse(dir)
+	}
+	return err
+}
+
+// repairInterrupted removes what a persist that was killed part way left
+// in dir. persist pins the counts map first and the link last, and the
+// program stays attached after exit only through the link pin, so a counts
+// pin without a link pin is the trace of an interrupted persist: nothing
+// counts into it any more. It is removed, and saying so on w, before a
+// new persist starts. A dir with both pins is a complete persist, and one
+// with neither is free.
+func repairInterrupted(w io.Writer, dir string) error {
+	if err := checkDir(dir); err != nil {
+		return err
+	}
+	hasLink, err := exists(filepath.Join(dir, linkPin))
+	if err != nil || hasLink {
+		return err
+	}
+	removed, err := removePin(filepath.Join(dir, countPin))
+	if removed {
+		fmt.Fprintf(w, "removed the counts an interrupted persist left in %s\n", dir)
 	}
 	return err
 }
