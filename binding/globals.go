@@ -63,19 +63,38 @@ func (g *global) memory() ([]byte, error) {
 // recorded in the object's BTF. An unknown name gives an error wrapping
 // ErrNotFound.
 func (o *Object) GlobalSize(name string) (int, error) {
-	if o == nil {
-		return 0, closedError("global variable " + name)
-	}
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	if o.obj == nil {
-		return 0, closedError("global variable " + name)
-	}
-	g, err := o.findGlobal(name)
+	g, unlock, err := o.lockGlobal(name)
 	if err != nil {
 		return 0, err
 	}
+	defer unlock()
 	return g.size, nil
+}
+
+// lockGlobal takes the object's read lock and finds the global variable
+// name; unless it returns an error, the caller must call unlock.
+func (o *Object) lockGlobal(name string) (g *global, unlock func(), err error) {
+	if o == nil {
+		return nil, nil, closedError("global variable " + name)
+	}
+	o.mu.RLock()
+	if o.obj == nil {
+		o.mu.RUnlock()
+		return nil, nil, closedError("global variable " + name)
+	}
+	if g, err = o.findGlobal(name); err != nil {
+		o.mu.RUnlock()
+		return nil, nil, err
+	}
+	return g, o.mu.RUnlock, nil
+}
+
+// checkSize returns an error unless value has the variable's size.
+func (g *global) checkSize(name string, value []byte) error {
+	if len(value) != g.size {
+		return fmt.Errorf("global variable %q: value is %d bytes, want %d: %w", name, len(value), g.size, ErrInvalidSize)
+	}
+	return nil
 }
 
 // Global copies the current value of the global variable name into value,
@@ -87,20 +106,13 @@ func (o *Object) GlobalSize(name string) (int, error) {
 // .data.* and .rodata.* sections). The copy is not atomic with respect to
 // BPF programs writing the variable.
 func (o *Object) Global(name string, value []byte) error {
-	if o == nil {
-		return closedError("global variable " + name)
-	}
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	if o.obj == nil {
-		return closedError("global variable " + name)
-	}
-	g, err := o.findGlobal(name)
+	g, unlock, err := o.lockGlobal(name)
 	if err != nil {
 		return err
 	}
-	if len(value) != g.size {
-		return fmt.Errorf("global variable %q: value is %d bytes, want %d: %w", name, len(value), g.size, ErrInvalidSize)
+	defer unlock()
+	if err := g.checkSize(name, value); err != nil {
+		return err
 	}
 	mem, err := g.memory()
 	if err != nil {
@@ -122,20 +134,13 @@ func (o *Object) Global(name string, value []byte) error {
 // Writes after Load are not atomic with respect to BPF programs reading
 // the variable, nor with respect to other SetGlobal or Global calls.
 func (o *Object) SetGlobal(name string, value []byte) error {
-	if o == nil {
-		return closedError("global variable " + name)
-	}
-	o.mu.RLock()
-	defer o.mu.RUnlock()
-	if o.obj == nil {
-		return closedError("global variable " + name)
-	}
-	g, err := o.findGlobal(name)
+	g, unlock, err := o.lockGlobal(name)
 	if err != nil {
 		return err
 	}
-	if len(value) != g.size {
-		return fmt.Errorf("global variable %q: value is %d bytes, want %d: %w", name, len(value), g.size, ErrInvalidSize)
+	defer unlock()
+	if err := g.checkSize(name, value); err != nil {
+		return err
 	}
 	if g.sec == ".kconfig" {
 		return fmt.Errorf("global variable %q: section %s is set from the kernel configuration: %w", name, g.sec, unix.EPERM)

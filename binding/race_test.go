@@ -175,25 +175,7 @@ func TestRaceRingBufferCloseWhileConsuming(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	op := func(w, round int) error {
-		var err error
-		switch w % 3 {
-		case 0:
-			_, err = emitter.TestRun(&libbpf.TestRunOptions{Flags: testRunOnCPU, CPU: 0})
-			if err == nil && rb.EpollFD() < 0 {
-				// The producer does not use the RingBuffer: report its
-				// end through it.
-				_, err = rb.Consume()
-			}
-		case 1:
-			_, err = rb.Consume()
-		default:
-			_, err = rb.Poll(time.Millisecond)
-		}
-		// Only one consumer runs at a time.
-		return allow(err, syscall.EBUSY)
-	}
-	raceWorkers(t, 6, op, rb.Close)
+	raceConsumer(t, emitter, rb)
 }
 
 // The same for a PerfBuffer.
@@ -207,20 +189,37 @@ func TestRacePerfBufferCloseWhileConsuming(t *testing.T) {
 	}, nil)
 	require.NoError(t, err)
 
+	raceConsumer(t, emitter, pb)
+}
+
+// eventConsumer is what RingBuffer and PerfBuffer have in common.
+type eventConsumer interface {
+	Consume() (int, error)
+	Poll(time.Duration) (int, error)
+	EpollFD() int
+	Close() error
+}
+
+// raceConsumer runs emitter, Consume and Poll on c from several goroutines
+// while another closes c.
+func raceConsumer(t *testing.T, emitter *libbpf.Program, c eventConsumer) {
 	op := func(w, round int) error {
 		var err error
 		switch w % 3 {
 		case 0:
 			_, err = emitter.TestRun(&libbpf.TestRunOptions{Flags: testRunOnCPU, CPU: 0})
-			if err == nil && pb.EpollFD() < 0 {
-				_, err = pb.Consume()
+			if err == nil && c.EpollFD() < 0 {
+				// The producer does not use the buffer: report its end
+				// through it.
+				_, err = c.Consume()
 			}
 		case 1:
-			_, err = pb.Consume()
+			_, err = c.Consume()
 		default:
-			_, err = pb.Poll(time.Millisecond)
+			_, err = c.Poll(time.Millisecond)
 		}
+		// Only one consumer runs at a time.
 		return allow(err, syscall.EBUSY)
 	}
-	raceWorkers(t, 6, op, pb.Close)
+	raceWorkers(t, 6, op, c.Close)
 }
