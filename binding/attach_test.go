@@ -572,6 +572,24 @@ func TestAttachIter(t *testing.T) {
 	assert.Less(t, len(lines), len(iterLines(t, all)))
 }
 
+// A map element iterator walks the map given in IterOptions.
+func TestAttachIterMap(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "iter_print")
+	values := objMap(t, obj, "values")
+	for key := range uint32(3) {
+		require.NoError(t, values.Update(u32(key), u64(uint64(key)*10+7), libbpf.UpdateAny))
+	}
+	link, err := program(t, obj, "iter_map").AttachIter(&libbpf.IterOptions{Map: values})
+	require.NoError(t, err)
+	defer link.Close()
+	assert.Equal(t, []string{"0=7", "1=17", "2=27"}, iterLines(t, link))
+
+	// A map element iterator needs a map.
+	_, err = program(t, obj, "iter_map").AttachIter(nil)
+	assert.ErrorIs(t, err, syscall.EBADF)
+}
+
 func TestAttachIterErrors(t *testing.T) {
 	requireKernel(t)
 	obj := loadObject(t, "iter_print")
@@ -581,6 +599,12 @@ func TestAttachIterErrors(t *testing.T) {
 
 	_, err := prog.AttachIter(&libbpf.IterOptions{Map: counts, PID: 1})
 	assert.ErrorIs(t, err, syscall.EINVAL)
+	closed, err := libbpf.OpenFile(objectPath(t, "attach"), nil)
+	require.NoError(t, err)
+	closedMap := objMap(t, closed, "counts")
+	require.NoError(t, closed.Close())
+	_, err = program(t, obj, "iter_map").AttachIter(&libbpf.IterOptions{Map: closedMap})
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
 
 	// Only iterator links make readers.
 	pe, err := libbpf.OpenSoftwarePerfEvent(unix.PERF_COUNT_SW_CPU_CLOCK, 0, -1, 1_000_000_000)
