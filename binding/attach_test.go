@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -255,14 +256,19 @@ type testNetns struct {
 	hostIP  net.IP // address of that end
 }
 
+// netnsCount numbers the namespaces of newTestNetns.
+var netnsCount atomic.Uint32
+
 // newTestNetns creates a network namespace and a veth pair with the ip
 // command and removes both when the test ends.
 func newTestNetns(t testing.TB) *testNetns {
 	t.Helper()
-	id := fmt.Sprintf("%d%d", os.Getpid()%100000, len(t.Name())%100)
+	n := netnsCount.Add(1)
+	id := fmt.Sprintf("%d-%d", os.Getpid()%100000, n%100)
 	ns := &testNetns{name: "libbpf-go-test-" + id}
 	host, peer := "lbgh"+id, "lbgp"+id
-	a, b := byte(os.Getpid()>>8), byte(os.Getpid())
+	// A /30 of 10.0.0.0/8 per process and namespace.
+	a, b := byte(os.Getpid()>>6), byte(os.Getpid()<<2)|byte(n%4)
 	ns.hostIP = net.IPv4(10, a, b, 1)
 	ip := func(args ...string) {
 		t.Helper()
