@@ -10,17 +10,22 @@
 // configure it: Program.SetType, SetAutoload, Map.SetMaxEntries,
 // SetPinPath, ReuseFD, Object.SetGlobal. Object.Load creates the maps and
 // loads the programs (bpf_object__load); a program the kernel rejects gives
-// a *VerifierError with the verifier log. Then attach programs
-// (Program.Attach, AttachTracepoint, AttachRawTracepoint), which returns a
-// Link, and use the maps (Map.Lookup, Update, Delete, NextKey,
-// LookupAndDelete) and global variables (Object.Global, SetGlobal).
+// a *VerifierError with the verifier log. Then attach programs, either
+// where their section name says (Program.Attach) or explicitly
+// (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
+// with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
+// AttachNetns, AttachIter), which returns a Link, and use the maps
+// (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and global
+// variables (Object.Global, SetGlobal).
 //
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
 // and their plain getters return zero values ("" for names, -1 for file
 // descriptors). Links are independent of the Object, as in libbpf: closing
 // the Object leaves them attached, and a Link keeps its program in the
-// kernel until the Link is closed.
+// kernel until the Link is closed. XDPAttach is the exception: it attaches
+// through netlink without a Link, and the program stays attached to the
+// device until XDPDetach.
 //
 // # No finalizers
 //

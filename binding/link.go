@@ -11,7 +11,7 @@ import (
 )
 
 // Link is an attachment of a program (struct bpf_link), made by
-// Program.Attach, AttachTracepoint, AttachRawTracepoint or OpenLink. It is
+// Program.Attach, one of the Program.Attach* methods or OpenLink. It is
 // independent of the Object whose program it attached: Object.Close leaves
 // it attached. The caller must Close it; nothing else detaches it, not even
 // the garbage collector, so a Link dropped without Close stays attached
