@@ -34,10 +34,24 @@ const (
 	slotCookie
 )
 
+// requireTool skips the test when the command name is not installed, as
+// in the initramfs of `make test-kernels`; under CI=true, where .ci/deps
+// installs it, that fails the test instead.
+func requireTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not installed, and CI=true forbids skipping: %v", name, err)
+		}
+		t.Skipf("%s is not installed: %v", name, err)
+	}
+}
+
 // uprobeTarget compiles testdata/uprobe/target.c into the test's temporary
 // folder and returns the executable's path.
 func uprobeTarget(t testing.TB) string {
 	t.Helper()
+	requireTool(t, "gcc")
 	src, err := filepath.Abs(filepath.Join("testdata", "uprobe", "target.c"))
 	require.NoError(t, err)
 	bin := filepath.Join(t.TempDir(), "target")
@@ -263,6 +277,7 @@ var netnsCount atomic.Uint32
 // command and removes both when the test ends.
 func newTestNetns(t testing.TB) *testNetns {
 	t.Helper()
+	requireTool(t, "ip")
 	n := netnsCount.Add(1)
 	id := fmt.Sprintf("%d-%d", os.Getpid()%100000, n%100)
 	ns := &testNetns{name: "libbpf-go-test-" + id}
@@ -439,8 +454,12 @@ func TestXDPErrors(t *testing.T) {
 	const missing = 1 << 30
 	_, err := prog.AttachXDP(missing)
 	assert.Error(t, err)
-	_, err = libbpf.XDPQuery(missing, 0)
-	assert.Error(t, err)
+	// Some kernels (6.1) answer a query for a missing device with an
+	// empty reply rather than an error: then nothing may be reported.
+	info, err := libbpf.XDPQuery(missing, 0)
+	if err == nil {
+		assert.Equal(t, libbpf.XDPInfo{}, info)
+	}
 
 	lo, err := net.InterfaceByName("lo")
 	require.NoError(t, err)
