@@ -99,7 +99,14 @@ $(VMLINUX_H): | deps
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp
 	mv $@.tmp $@
 
-bpf: $(BPF_OBJS)
+# The uprobe tests' target program, linked statically so that the guest
+# kernels of test-kernels can run it too.
+UPROBE_TARGET := $(TOP)/binding/testdata/uprobe/target
+
+bpf: $(BPF_OBJS) $(UPROBE_TARGET)
+
+$(UPROBE_TARGET): $(UPROBE_TARGET).c
+	$(CC) -O1 -static -o $@ $<
 
 %.bpf.o: %.bpf.c $(VMLINUX_H) $(LIBBPF_A)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -126,7 +133,7 @@ test-slow: | deps
 test-build: | deps
 	$(TOP)/.ci/test-build
 
-test-go: $(LIBBPF_A) $(BPF_OBJS)
+test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO_ENV) $(GO) vet ./...
 	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -count=1 ./...
@@ -138,7 +145,7 @@ demo: $(LIBBPF_A) $(BPF_OBJS)
 	$(TOP)/cmd/syscount/demo.sh $(BUILD)/bin/syscount
 
 clean:
-	rm -rf $(BUILD) $(BPF_OBJS)
+	rm -rf $(BUILD) $(BPF_OBJS) $(UPROBE_TARGET)
 
 # --- bench: the binding against C libbpf and cilium/ebpf (bench/) ---
 # `make bench` (as root) builds three drivers over bench/bench.bpf.o, runs
@@ -225,7 +232,7 @@ $(TOP)/bench/syscount-cilium/syscount.bpf.o: $(TOP)/cmd/syscount/syscount.bpf.o
 KERNELS ?= 6.1 6.12 newest
 
 .PHONY: test-kernels
-test-kernels: $(LIBBPF_A) $(BPF_OBJS)
+test-kernels: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@$(TOP)/.ci/deps kernels
 	$(GO_ENV) GO="$(GO)" $(TOP)/.ci/kernels/run $(KERNELS)
 

@@ -47,16 +47,16 @@ func requireTool(t testing.TB, name string) {
 	}
 }
 
-// uprobeTarget compiles testdata/uprobe/target.c into the test's temporary
-// folder and returns the executable's path.
+// uprobeTarget returns the path of testdata/uprobe/target, the static
+// executable that `make bpf` builds from target.c (static, so that it runs
+// in the initramfs of `make test-kernels` too).
 func uprobeTarget(t testing.TB) string {
 	t.Helper()
-	requireTool(t, "gcc")
-	src, err := filepath.Abs(filepath.Join("testdata", "uprobe", "target.c"))
+	bin, err := filepath.Abs(filepath.Join("testdata", "uprobe", "target"))
 	require.NoError(t, err)
-	bin := filepath.Join(t.TempDir(), "target")
-	out, err := exec.Command("gcc", "-O1", "-o", bin, src).CombinedOutput()
-	require.NoError(t, err, "gcc: %s", out)
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("%s is missing: run `make bpf` first", bin)
+	}
 	return bin
 }
 
