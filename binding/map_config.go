@@ -24,7 +24,7 @@ func (m *Map) Freeze() error {
 	if !m.obj.loaded {
 		return m.notLoaded(fn)
 	}
-	if ret := C.bpf_map_freeze(C.bpf_map__fd(m.m)); ret < 0 {
+	if ret := C.bpf_map_freeze(m.cFD()); ret < 0 {
 		return m.opError(fn, ret)
 	}
 	return nil
@@ -49,8 +49,11 @@ func (m *Map) SetValueSize(n uint32) error {
 	// copy of the globals change.
 	m.obj.mu.Lock()
 	defer m.obj.mu.Unlock()
-	if m.obj.obj == nil {
+	if !m.open() {
 		return m.closed(fn)
+	}
+	if m.m == nil {
+		return m.noObject(fn)
 	}
 	if ret := C.bpf_map__set_value_size(m.m, C.__u32(n)); ret < 0 {
 		return fmt.Errorf("map %s: %s %d: %w", m.name, fn, n, errnoErr(ret))
