@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -181,4 +182,32 @@ func TestMapCloseAndInfoOfObjectMap(t *testing.T) {
 	assert.Zero(t, nilMap.ID())
 	_, err = nilMap.Info()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+func TestOpenMapPinnedCloseWhileInUse(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := loadMaps(t, 8)
+	path := filepath.Join(dir, "hash")
+	require.NoError(t, objMap(t, obj, "hash_map").Pin(path))
+	m, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	require.NoError(t, m.Update(u32(1), u64(1), libbpf.UpdateAny))
+
+	// Close waits for running operations; the others then fail with
+	// ErrClosed, never with a reused descriptor.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			value := make([]byte, 8)
+			for {
+				if err := m.Lookup(u32(1), value); err != nil {
+					assert.ErrorIs(t, err, libbpf.ErrClosed)
+					return
+				}
+			}
+		})
+	}
+	require.NoError(t, m.Close())
+	wg.Wait()
 }
