@@ -15,8 +15,13 @@
 // (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
 // AttachNetns, AttachIter), which returns a Link, and use the maps
-// (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and global
-// variables (Object.Global, SetGlobal).
+// (Map.Lookup, Update, Delete, NextKey, LookupAndDelete, Iterate) and
+// global variables (Object.Global, SetGlobal).
+//
+// Some kernel objects can be used without an Object: OpenMapPinned and
+// OpenMapID open a map (closed with Map.Close), OpenLink a link, ListPins
+// lists a bpffs folder, and LoadKernelBTF and LoadBTF parse BTF (closed
+// with BTF.Close).
 //
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
@@ -53,7 +58,7 @@
 // Each Object has a read-write lock. The methods of Object, Program and
 // Map take it for reading, so once loaded, map operations, global variable
 // access and attaching are safe from many goroutines at once. Load, Close,
-// Map.ReuseFD, Map.Pin and Map.Unpin take it for writing: Close waits for running operations
+// Map.ReuseFD, Map.SetValueSize, Map.Pin and Map.Unpin take it for writing: Close waits for running operations
 // and makes later ones fail with ErrClosed, so closing while other
 // goroutines use the maps is safe. Configuration before Load (the setters
 // listed above) should happen from one goroutine: libbpf's setters are not

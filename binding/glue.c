@@ -229,6 +229,44 @@ struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name
 	return res;
 }
 
+int lbg_link_get_info(int fd, struct lbg_link_info *out, char *name, __u32 name_size)
+{
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = bpf_link_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	out->type = info.type;
+	out->id = info.id;
+	out->prog_id = info.prog_id;
+	out->has_tp_name = 0;
+
+	/* The first call told the link type (and perf event kind); the second
+	 * hands the kernel the buffer in the member that type uses.
+	 */
+	if (info.type == BPF_LINK_TYPE_RAW_TRACEPOINT) {
+		memset(&info, 0, sizeof(info));
+		info.raw_tracepoint.tp_name = (__u64)(unsigned long)name;
+		info.raw_tracepoint.tp_name_len = name_size;
+	} else if (info.type == BPF_LINK_TYPE_PERF_EVENT &&
+		   info.perf_event.type == BPF_PERF_EVENT_TRACEPOINT) {
+		memset(&info, 0, sizeof(info));
+		info.perf_event.tracepoint.tp_name = (__u64)(unsigned long)name;
+		info.perf_event.tracepoint.name_len = name_size;
+	} else {
+		return 0;
+	}
+	len = sizeof(info);
+	err = bpf_link_get_info_by_fd(fd, &info, &len);
+	if (err)
+		return err;
+	out->has_tp_name = 1;
+	return 0;
+}
+
 /* Ring buffer and perf buffer consumers.
  *
  * Why the samples are copied: libbpf's ring buffer moves the consumer

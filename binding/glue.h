@@ -122,6 +122,23 @@ struct lbg_global {
  */
 struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name);
 
+/* lbg_link_info is what lbg_link_get_info reports about a link. */
+struct lbg_link_info {
+	__u32 type;
+	__u32 id;
+	__u32 prog_id;
+	/* 1 when the kernel reported a tracepoint name into the buffer */
+	int has_tp_name;
+};
+
+/* lbg_link_get_info calls bpf_link_get_info_by_fd for the link fd and, for
+ * raw tracepoint links and tracepoint perf event links, calls it again
+ * with name (name_size bytes) in the union member cgo cannot fill, so that
+ * the kernel writes the tracepoint's name there. It returns 0 or a
+ * negative error code.
+ */
+int lbg_link_get_info(int fd, struct lbg_link_info *out, char *name, __u32 name_size);
+
 /* Ring buffer and perf buffer consumers (ringbuf.go, perfbuf.go).
  *
  * libbpf calls the sample callbacks below, which are plain C: each copies

@@ -34,13 +34,26 @@ const (
 // It belongs to its Object: once the Object is closed, every method returns
 // an error wrapping ErrClosed or a zero value.
 //
+// A Map opened without an object, by OpenMapPinned or OpenMapID, has no
+// struct bpf_map: its data methods, FD, Freeze, Info, ID and Iterate work
+// as for any loaded map, the libbpf setters and pin methods fail with
+// EOPNOTSUPP, and Map.Close releases it.
+//
 // Lookup, Update, Delete, NextKey and LookupAndDelete work once the object
 // is loaded (before, they fail with EBADF). They are safe for concurrent use, check buffer sizes in Go
 // (ErrInvalidSize), make a single call into libbpf and do not allocate when
 // they succeed.
 type Map struct {
 	obj *Object
-	m   *C.struct_bpf_map
+	// m is the libbpf map, or nil for a map opened without an object
+	// (OpenMapPinned, OpenMapID), whose obj is a private owner that only
+	// provides the lock.
+	m *C.struct_bpf_map
+	// fd is the descriptor of a map opened without an object, owned by the
+	// Map; -1 once closed. Unused for maps of an Object.
+	fd C.int
+	// maxEntries is the capacity of a map opened without an object.
+	maxEntries uint32
 	// Cached from libbpf by refresh at open and after ReuseFD, which may
 	// change them; read under the object's read lock.
 	name         string
@@ -58,6 +71,11 @@ func (m *Map) refresh() error {
 	m.mapType = MapType(C.bpf_map__type(m.m))
 	m.keySize = int(C.bpf_map__key_size(m.m))
 	m.valueSize = int(C.bpf_map__value_size(m.m))
+	return m.setValueBufSize()
+}
+
+// setValueBufSize computes valueBufSize from the type and value size.
+func (m *Map) setValueBufSize() error {
 	m.valueBufSize = m.valueSize
 	if m.mapType.perCPU() {
 		n, err := NumPossibleCPUs()
@@ -76,11 +94,37 @@ func (m *Map) lock() bool {
 		return false
 	}
 	m.obj.mu.RLock()
-	if m.obj.obj == nil {
+	if !m.open() {
 		m.obj.mu.RUnlock()
 		return false
 	}
 	return true
+}
+
+// open reports whether the map is usable: its object is open, or, for a
+// map opened without an object, its descriptor is. The caller holds the
+// object's lock.
+func (m *Map) open() bool {
+	if m.m == nil {
+		return m.fd >= 0
+	}
+	return m.obj.obj != nil
+}
+
+// cFD returns the map's descriptor: libbpf's for maps of an object (-1
+// before Load), the Map's own otherwise. The caller holds the object's
+// lock.
+func (m *Map) cFD() C.int {
+	if m.m == nil {
+		return m.fd
+	}
+	return C.bpf_map__fd(m.m)
+}
+
+// noObject returns the error of fn, a libbpf function that needs the map's
+// struct bpf_map, for a map opened without an object.
+func (m *Map) noObject(fn string) error {
+	return fmt.Errorf("map %s: %s: map was opened without an object: %w", m.name, fn, unix.EOPNOTSUPP)
 }
 
 // closed returns the error for calling fn on a closed map.
@@ -151,6 +195,9 @@ func (m *Map) MaxEntries() uint32 {
 		return 0
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return m.maxEntries
+	}
 	return uint32(C.bpf_map__max_entries(m.m))
 }
 
@@ -166,6 +213,9 @@ func (m *Map) SetMaxEntries(n uint32) error {
 		return m.closed("bpf_map__set_max_entries")
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return m.noObject("bpf_map__set_max_entries")
+	}
 	if ret := C.bpf_map__set_max_entries(m.m, C.__u32(n)); ret < 0 {
 		return fmt.Errorf("map %s: bpf_map__set_max_entries %d: %w", m.name, n, errnoErr(ret))
 	}
@@ -174,13 +224,14 @@ func (m *Map) SetMaxEntries(n uint32) error {
 
 // FD returns the map's file descriptor (bpf_map__fd), or -1 before the map
 // is created or once the object is closed. The descriptor belongs to the
-// object and is closed by Object.Close.
+// object and is closed by Object.Close; for a map opened without an object
+// it belongs to the Map and is closed by Map.Close.
 func (m *Map) FD() int {
 	if !m.lock() {
 		return -1
 	}
 	defer m.obj.mu.RUnlock()
-	if fd := C.bpf_map__fd(m.m); fd >= 0 {
+	if fd := m.cFD(); fd >= 0 {
 		return int(fd)
 	}
 	return -1
@@ -199,8 +250,11 @@ func (m *Map) Pin(path string) error {
 	// Pin changes the map's pin path and pinned state inside libbpf.
 	m.obj.mu.Lock()
 	defer m.obj.mu.Unlock()
-	if m.obj.obj == nil {
+	if !m.open() {
 		return m.closed("bpf_map__pin")
+	}
+	if m.m == nil {
+		return m.noObject("bpf_map__pin")
 	}
 	if !m.obj.loaded {
 		return m.notLoaded("bpf_map__pin")
@@ -228,8 +282,11 @@ func (m *Map) Unpin(path string) error {
 	// Unpin changes the map's pinned state inside libbpf.
 	m.obj.mu.Lock()
 	defer m.obj.mu.Unlock()
-	if m.obj.obj == nil {
+	if !m.open() {
 		return m.closed("bpf_map__unpin")
+	}
+	if m.m == nil {
+		return m.noObject("bpf_map__unpin")
 	}
 	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_map__unpin(m.m, cPath)
@@ -267,6 +324,9 @@ func (m *Map) SetPinPath(path string) error {
 		return m.closed("bpf_map__set_pin_path")
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return m.noObject("bpf_map__set_pin_path")
+	}
 	cPath := cString(path)
 	defer freeCString(cPath)
 	// libbpf copies cPath (C memory or NULL to clear).
@@ -283,6 +343,9 @@ func (m *Map) PinPath() string {
 		return ""
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return ""
+	}
 	// m.m is valid under the read lock; GoString copies and maps NULL to "".
 	return C.GoString(C.bpf_map__pin_path(m.m))
 }
@@ -294,6 +357,9 @@ func (m *Map) IsPinned() bool {
 		return false
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return false
+	}
 	return bool(C.bpf_map__is_pinned(m.m))
 }
 
@@ -309,8 +375,11 @@ func (m *Map) ReuseFD(fd int) error {
 	}
 	m.obj.mu.Lock()
 	defer m.obj.mu.Unlock()
-	if m.obj.obj == nil {
+	if !m.open() {
 		return m.closed("bpf_map__reuse_fd")
+	}
+	if m.m == nil {
+		return m.noObject("bpf_map__reuse_fd")
 	}
 	// libbpf would take any descriptor its fdinfo fallback can read, so
 	// make sure fd is a BPF map first.
@@ -370,8 +439,13 @@ func (m *Map) Lookup(key, value []byte) error {
 		return err
 	}
 	// key and value are Go memory without Go pointers, only used during the call.
-	ret := C.bpf_map__lookup_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-		bytesPtr(value), C.size_t(len(value)), 0)
+	var ret C.int
+	if m.m == nil {
+		ret = C.bpf_map_lookup_elem_flags(m.fd, bytesPtr(key), bytesPtr(value), 0)
+	} else {
+		ret = C.bpf_map__lookup_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+			bytesPtr(value), C.size_t(len(value)), 0)
+	}
 	if ret < 0 {
 		return m.opError("bpf_map__lookup_elem", ret)
 	}
@@ -396,8 +470,13 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 		return err
 	}
 	// key and value are Go memory without Go pointers, only used during the call.
-	ret := C.bpf_map__update_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-		bytesPtr(value), C.size_t(len(value)), C.__u64(flags))
+	var ret C.int
+	if m.m == nil {
+		ret = C.bpf_map_update_elem(m.fd, bytesPtr(key), bytesPtr(value), C.__u64(flags))
+	} else {
+		ret = C.bpf_map__update_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+			bytesPtr(value), C.size_t(len(value)), C.__u64(flags))
+	}
 	if ret < 0 {
 		return m.opError("bpf_map__update_elem", ret)
 	}
@@ -419,7 +498,12 @@ func (m *Map) Delete(key []byte) error {
 		return err
 	}
 	// key is Go memory without Go pointers, only used during the call.
-	ret := C.bpf_map__delete_elem(m.m, bytesPtr(key), C.size_t(len(key)), 0)
+	var ret C.int
+	if m.m == nil {
+		ret = C.bpf_map_delete_elem(m.fd, bytesPtr(key))
+	} else {
+		ret = C.bpf_map__delete_elem(m.m, bytesPtr(key), C.size_t(len(key)), 0)
+	}
 	if ret < 0 {
 		return m.opError("bpf_map__delete_elem", ret)
 	}
@@ -448,7 +532,12 @@ func (m *Map) NextKey(key, next []byte) error {
 		return err
 	}
 	// key (or NULL) and next are Go memory without Go pointers, only used during the call.
-	ret := C.bpf_map__get_next_key(m.m, bytesPtr(key), bytesPtr(next), C.size_t(len(next)))
+	var ret C.int
+	if m.m == nil {
+		ret = C.bpf_map_get_next_key(m.fd, bytesPtr(key), bytesPtr(next))
+	} else {
+		ret = C.bpf_map__get_next_key(m.m, bytesPtr(key), bytesPtr(next), C.size_t(len(next)))
+	}
 	if ret < 0 {
 		return m.opError("bpf_map__get_next_key", ret)
 	}
@@ -475,8 +564,13 @@ func (m *Map) LookupAndDelete(key, value []byte) error {
 		return err
 	}
 	// key and value are Go memory without Go pointers, only used during the call.
-	ret := C.bpf_map__lookup_and_delete_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-		bytesPtr(value), C.size_t(len(value)), 0)
+	var ret C.int
+	if m.m == nil {
+		ret = C.bpf_map_lookup_and_delete_elem(m.fd, bytesPtr(key), bytesPtr(value))
+	} else {
+		ret = C.bpf_map__lookup_and_delete_elem(m.m, bytesPtr(key), C.size_t(len(key)),
+			bytesPtr(value), C.size_t(len(value)), 0)
+	}
 	if ret < 0 {
 		return m.opError("bpf_map__lookup_and_delete_elem", ret)
 	}

@@ -82,10 +82,10 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 	// keys, values and the token are Go memory without Go pointers and
 	// count lives on this stack; libbpf uses them only during the call.
 	if del {
-		ret = C.bpf_map_lookup_and_delete_batch(C.int(C.bpf_map__fd(m.m)), in, out,
+		ret = C.bpf_map_lookup_and_delete_batch(m.cFD(), in, out,
 			bytesPtr(keys), bytesPtr(values), &count, nil)
 	} else {
-		ret = C.bpf_map_lookup_batch(C.int(C.bpf_map__fd(m.m)), in, out,
+		ret = C.bpf_map_lookup_batch(m.cFD(), in, out,
 			bytesPtr(keys), bytesPtr(values), &count, nil)
 	}
 	copy(cursor.token[:half], cursor.token[half:])
@@ -120,7 +120,7 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 	count := C.__u32(n)
 	// keys and values are Go memory without Go pointers; opts and count
 	// live on this stack; all are used only during the call.
-	ret := C.bpf_map_update_batch(C.int(C.bpf_map__fd(m.m)), bytesPtr(keys), bytesPtr(values), &count, &opts)
+	ret := C.bpf_map_update_batch(m.cFD(), bytesPtr(keys), bytesPtr(values), &count, &opts)
 	if ret < 0 {
 		return int(count), m.opError(fn, ret)
 	}
@@ -144,7 +144,7 @@ func (m *Map) DeleteBatch(keys []byte) (int, error) {
 	count := C.__u32(n)
 	// keys is Go memory without Go pointers and count lives on this stack;
 	// both are used only during the call.
-	ret := C.bpf_map_delete_batch(C.int(C.bpf_map__fd(m.m)), bytesPtr(keys), &count, nil)
+	ret := C.bpf_map_delete_batch(m.cFD(), bytesPtr(keys), &count, nil)
 	if ret < 0 {
 		return int(count), m.opError(fn, ret)
 	}

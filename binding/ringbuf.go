@@ -213,7 +213,7 @@ func useMap(m *Map, fn string, want MapType, call func(fd C.int) error) error {
 	if m.mapType != want {
 		return fmt.Errorf("map %s: %s: map type is %s, want %s: %w", m.name, fn, m.mapType, want, unix.EINVAL)
 	}
-	fd := C.bpf_map__fd(m.m)
+	fd := m.cFD()
 	if !m.obj.loaded || fd < 0 {
 		return m.notLoaded(fn)
 	}

@@ -1,0 +1,106 @@
+package libbpf_test
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	libbpf "github.com/libbpf-go/libbpf-go/binding"
+)
+
+func TestLinkInfo(t *testing.T) {
+	requireKernel(t)
+	obj := openCounter(t, os.Getpid())
+	require.NoError(t, obj.Load())
+
+	for _, tc := range []struct {
+		kind     attachKind
+		linkType libbpf.LinkType
+		tpName   string
+	}{
+		{attachKinds[0], libbpf.LinkTypePerfEvent, "sys_enter_getpid"},
+		{attachKinds[1], libbpf.LinkTypeRawTracepoint, "sys_enter"},
+	} {
+		t.Run(tc.kind.name, func(t *testing.T) {
+			link := attachCounter(t, obj, tc.kind)
+			info, err := link.Info()
+			require.NoError(t, err)
+			assert.Equal(t, tc.linkType, info.Type)
+			assert.NotZero(t, info.ID)
+			assert.NotZero(t, info.ProgramID)
+			assert.Equal(t, tc.tpName, info.TracepointName)
+
+			// The link of a pin reports the same.
+			path := filepath.Join(bpffsDir(t), "link")
+			require.NoError(t, link.Pin(path))
+			opened, err := libbpf.OpenLink(path)
+			require.NoError(t, err)
+			openedInfo, err := opened.Info()
+			require.NoError(t, err)
+			assert.Equal(t, info, openedInfo)
+			require.NoError(t, opened.Close())
+			_, err = opened.Info()
+			assert.ErrorIs(t, err, libbpf.ErrClosed)
+			require.NoError(t, link.Unpin())
+		})
+	}
+	assert.Equal(t, "raw_tracepoint", libbpf.LinkTypeRawTracepoint.String())
+	assert.Equal(t, "perf_event", libbpf.LinkTypePerfEvent.String())
+	assert.Equal(t, "LinkType(4000)", libbpf.LinkType(4000).String())
+
+	var nilLink *libbpf.Link
+	_, err := nilLink.Info()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+func TestListPins(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := openCounter(t, os.Getpid())
+	require.NoError(t, obj.Load())
+
+	counts := objMap(t, obj, "counts")
+	require.NoError(t, counts.Pin(filepath.Join(dir, "a-map")))
+	link := attachCounter(t, obj, attachKinds[0]) // count_tp
+	require.NoError(t, link.Pin(filepath.Join(dir, "b-link")))
+	prog := program(t, obj, "count_tp")
+	require.NoError(t, prog.Pin(filepath.Join(dir, "c-prog")))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "d-folder"), 0o700))
+
+	linkInfo, err := link.Info()
+	require.NoError(t, err)
+	pins, err := libbpf.ListPins(dir)
+	require.NoError(t, err)
+	require.Len(t, pins, 3)
+	assert.Equal(t, libbpf.Pin{Path: filepath.Join(dir, "a-map"), Kind: libbpf.PinMap, ID: counts.ID()}, pins[0])
+	assert.Equal(t, libbpf.Pin{Path: filepath.Join(dir, "b-link"), Kind: libbpf.PinLink, ID: linkInfo.ID}, pins[1])
+	assert.Equal(t, filepath.Join(dir, "c-prog"), pins[2].Path)
+	assert.Equal(t, libbpf.PinProgram, pins[2].Kind)
+	assert.Equal(t, linkInfo.ProgramID, pins[2].ID, "the link attaches count_tp")
+	assert.Equal(t, "map", libbpf.PinMap.String())
+	assert.Equal(t, "program", libbpf.PinProgram.String())
+	assert.Equal(t, "link", libbpf.PinLink.String())
+
+	// A pin found by ListPins opens by its ID.
+	m, err := libbpf.OpenMapID(pins[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, "counts", m.Name())
+	require.NoError(t, m.Close())
+
+	empty, err := libbpf.ListPins(filepath.Join(dir, "d-folder"))
+	require.NoError(t, err)
+	assert.Empty(t, empty)
+
+	_, err = libbpf.ListPins("")
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	_, err = libbpf.ListPins(filepath.Join(dir, "missing"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = libbpf.ListPins(t.TempDir())
+	assert.ErrorIs(t, err, libbpf.ErrNotBPFFS)
+	_, err = libbpf.ListPins(filepath.Join(dir, "a-map"))
+	assert.Error(t, err, "a pin is not a folder")
+}

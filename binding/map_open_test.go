@@ -1,0 +1,213 @@
+package libbpf_test
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	libbpf "github.com/libbpf-go/libbpf-go/binding"
+)
+
+func TestOpenMapPinned(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := loadMaps(t, 8)
+	objHash := objMap(t, obj, "hash_map")
+	path := filepath.Join(dir, "hash")
+	require.NoError(t, objHash.Pin(path))
+	require.NoError(t, objHash.Update(u32(1), u64(100), libbpf.UpdateAny))
+
+	m, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, m.Close()) }()
+
+	assert.Equal(t, "hash_map", m.Name())
+	assert.Equal(t, libbpf.MapTypeHash, m.Type())
+	assert.Equal(t, 4, m.KeySize())
+	assert.Equal(t, 8, m.ValueSize())
+	assert.Equal(t, 8, m.ValueBufferSize())
+	assert.Equal(t, uint32(8), m.MaxEntries())
+	assert.GreaterOrEqual(t, m.FD(), 0)
+	assert.NotEqual(t, objHash.FD(), m.FD())
+	require.NotZero(t, objHash.ID())
+	assert.Equal(t, objHash.ID(), m.ID())
+
+	info, err := m.Info()
+	require.NoError(t, err)
+	assert.Equal(t, libbpf.MapInfo{
+		Type: libbpf.MapTypeHash, ID: objHash.ID(), Name: "hash_map",
+		KeySize: 4, ValueSize: 8, MaxEntries: 8, BTFID: info.BTFID,
+	}, info)
+	assert.NotZero(t, info.BTFID)
+
+	// Data operations reach the same kernel map.
+	value := make([]byte, 8)
+	require.NoError(t, m.Lookup(u32(1), value))
+	assert.Equal(t, u64(100), value)
+	require.NoError(t, m.Update(u32(2), u64(200), libbpf.UpdateNoExist))
+	require.NoError(t, objHash.Lookup(u32(2), value))
+	assert.Equal(t, u64(200), value)
+	next := make([]byte, 4)
+	require.NoError(t, m.NextKey(nil, next))
+	assert.ErrorIs(t, m.Update(u32(1), u64(1), libbpf.UpdateNoExist), syscall.EEXIST)
+	assert.ErrorIs(t, m.Lookup(u32(1), make([]byte, 4)), libbpf.ErrInvalidSize)
+
+	it := m.Iterate()
+	keys := map[uint32]bool{}
+	for k := range it.All() {
+		keys[binary.NativeEndian.Uint32(k)] = true
+	}
+	require.NoError(t, it.Err())
+	assert.Equal(t, map[uint32]bool{1: true, 2: true}, keys)
+
+	require.NoError(t, m.LookupAndDelete(u32(2), value))
+	assert.Equal(t, u64(200), value)
+	require.NoError(t, m.Delete(u32(1)))
+	assert.ErrorIs(t, m.Delete(u32(1)), os.ErrNotExist)
+
+	written, err := m.UpdateBatch(append(u32(5), u32(6)...), append(u64(5), u64(6)...), libbpf.UpdateAny)
+	require.NoError(t, err)
+	assert.Equal(t, 2, written)
+
+	// libbpf setters and pins need a struct bpf_map.
+	assert.ErrorIs(t, m.SetMaxEntries(4), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, m.SetValueSize(4), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, m.SetPinPath(path), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, m.Pin(filepath.Join(dir, "again")), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, m.Unpin(path), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, m.ReuseFD(objHash.FD()), syscall.EOPNOTSUPP)
+	assert.Equal(t, "", m.PinPath())
+	assert.False(t, m.IsPinned())
+
+	// Freezing through the standalone map freezes the kernel map.
+	require.NoError(t, m.Freeze())
+	assert.ErrorIs(t, objHash.Update(u32(7), u64(7), libbpf.UpdateAny), syscall.EPERM)
+
+	// The map outlives its object while the Map holds it.
+	require.NoError(t, obj.Close())
+	require.NoError(t, m.Lookup(u32(5), value))
+	assert.Equal(t, u64(5), value)
+
+	require.NoError(t, m.Close())
+	require.NoError(t, m.Close(), "second Close")
+	assert.Equal(t, -1, m.FD())
+	assert.Zero(t, m.ID())
+	assert.Equal(t, "", m.Name())
+	assert.ErrorIs(t, m.Lookup(u32(5), value), libbpf.ErrClosed)
+	assert.ErrorIs(t, m.Update(u32(5), value, libbpf.UpdateAny), libbpf.ErrClosed)
+	assert.ErrorIs(t, m.Delete(u32(5)), libbpf.ErrClosed)
+	assert.ErrorIs(t, m.NextKey(nil, next), libbpf.ErrClosed)
+	assert.ErrorIs(t, m.Freeze(), libbpf.ErrClosed)
+	_, err = m.Info()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+func TestOpenMapPinnedBadPaths(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+
+	_, err := libbpf.OpenMapPinned("")
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	_, err = libbpf.OpenMapPinned(filepath.Join(dir, "missing"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = libbpf.OpenMapPinned(filepath.Join(dir, "no-folder", "x"))
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = libbpf.OpenMapPinned(filepath.Join(t.TempDir(), "x"))
+	assert.ErrorIs(t, err, libbpf.ErrNotBPFFS)
+
+	// A pinned program is not a map.
+	obj := openCounter(t, os.Getpid())
+	require.NoError(t, obj.Load())
+	progPath := filepath.Join(dir, "prog")
+	require.NoError(t, program(t, obj, "count_tp").Pin(progPath))
+	_, err = libbpf.OpenMapPinned(progPath)
+	assert.ErrorIs(t, err, syscall.EINVAL)
+}
+
+func TestOpenMapID(t *testing.T) {
+	requireKernel(t)
+	obj := loadMaps(t, 8)
+	objArray := objMap(t, obj, "percpu_array")
+	id := objArray.ID()
+	require.NotZero(t, id)
+
+	m, err := libbpf.OpenMapID(id)
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, m.Close()) }()
+	assert.Equal(t, id, m.ID())
+	assert.Equal(t, libbpf.MapTypePerCPUArray, m.Type())
+	assert.Equal(t, objArray.ValueBufferSize(), m.ValueBufferSize())
+
+	value := make([]byte, m.ValueBufferSize())
+	value[0] = 42
+	require.NoError(t, m.Update(u32(1), value, libbpf.UpdateAny))
+	got := make([]byte, len(value))
+	require.NoError(t, objArray.Lookup(u32(1), got))
+	assert.Equal(t, value, got)
+
+	_, err = libbpf.OpenMapID(0xfffffff0)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.ErrorContains(t, err, "bpf_map_get_fd_by_id")
+}
+
+func TestMapCloseAndInfoOfObjectMap(t *testing.T) {
+	requireKernel(t)
+	obj := openObject(t, "maps", nil)
+	m := objMap(t, obj, "hash_map")
+	assert.Zero(t, m.ID(), "before Load")
+	_, err := m.Info()
+	assert.ErrorIs(t, err, syscall.EBADF)
+	require.NoError(t, obj.Load())
+
+	// Close does nothing on a map of an object.
+	require.NoError(t, m.Close())
+	require.NoError(t, m.Update(u32(1), u64(1), libbpf.UpdateAny))
+	info, err := m.Info()
+	require.NoError(t, err)
+	assert.Equal(t, "hash_map", info.Name)
+	assert.Equal(t, uint32(8), info.MaxEntries)
+
+	require.NoError(t, obj.Close())
+	assert.Zero(t, m.ID())
+	_, err = m.Info()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	var nilMap *libbpf.Map
+	assert.NoError(t, nilMap.Close())
+	assert.Zero(t, nilMap.ID())
+	_, err = nilMap.Info()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+func TestOpenMapPinnedCloseWhileInUse(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := loadMaps(t, 8)
+	path := filepath.Join(dir, "hash")
+	require.NoError(t, objMap(t, obj, "hash_map").Pin(path))
+	m, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	require.NoError(t, m.Update(u32(1), u64(1), libbpf.UpdateAny))
+
+	// Close waits for running operations; the others then fail with
+	// ErrClosed, never with a reused descriptor.
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			value := make([]byte, 8)
+			for {
+				if err := m.Lookup(u32(1), value); err != nil {
+					assert.ErrorIs(t, err, libbpf.ErrClosed)
+					return
+				}
+			}
+		})
+	}
+	require.NoError(t, m.Close())
+	wg.Wait()
+}

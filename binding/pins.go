@@ -1,0 +1,133 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// PinKind is the kind of BPF object pinned in bpffs.
+type PinKind int
+
+const (
+	// PinMap is a pinned map.
+	PinMap PinKind = iota + 1
+	// PinProgram is a pinned program.
+	PinProgram
+	// PinLink is a pinned link.
+	PinLink
+)
+
+// String returns "map", "program" or "link", or "PinKind(N)".
+func (k PinKind) String() string {
+	switch k {
+	case PinMap:
+		return "map"
+	case PinProgram:
+		return "program"
+	case PinLink:
+		return "link"
+	}
+	return fmt.Sprintf("PinKind(%d)", int(k))
+}
+
+// Pin is one BPF object pinned in a bpffs folder, as ListPins reports it.
+type Pin struct {
+	// Path is the pin's path: the folder given to ListPins joined with
+	// the entry's name.
+	Path string
+	// Kind tells whether a map, program or link is pinned there.
+	Kind PinKind
+	// ID is the pinned object's system-wide ID (OpenMapID opens a map by
+	// it).
+	ID uint32
+}
+
+// pinKinds maps the anonymous inode names of BPF file descriptors to kinds.
+var pinKinds = map[string]PinKind{
+	"anon_inode:bpf-map":  PinMap,
+	"anon_inode:bpf-prog": PinProgram,
+	"anon_inode:bpf-link": PinLink,
+}
+
+// ListPins lists the BPF objects pinned directly in dir, a bpffs folder, in
+// name order. It opens each pin with bpf_obj_get (kernel 4.4), tells its
+// kind from the anonymous inode of the descriptor and reads its ID with
+// bpf_obj_get_info_by_fd (kernel 4.13), then closes it. Sub-folders are
+// left out (ListPins does not descend into them), and so are pins removed
+// while it runs. dir must exist (else the error wraps ENOENT) and be on
+// bpffs (else ErrNotBPFFS).
+func ListPins(dir string) ([]Pin, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("list pins: empty folder: %w", unix.EINVAL)
+	}
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+	}
+	if uint32(st.Type) != bpffsMagic {
+		return nil, fmt.Errorf("list pins in %s: %w", dir, ErrNotBPFFS)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		var pathErr *os.PathError
+		if errors.As(err, &pathErr) {
+			err = pathErr.Err
+		}
+		return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+	}
+	var pins []Pin
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		pin, err := readPin(filepath.Join(dir, e.Name()))
+		if errors.Is(err, unix.ENOENT) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+		}
+		pins = append(pins, pin)
+	}
+	return pins, nil
+}
+
+// readPin opens the pin at path and reports its kind and ID.
+func readPin(path string) (Pin, error) {
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	fd := C.bpf_obj_get(cPath)
+	if fd < 0 {
+		return Pin{}, fmt.Errorf("bpf_obj_get %q: %w", path, errnoErr(fd))
+	}
+	defer unix.Close(int(fd))
+	target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
+	if err != nil {
+		return Pin{}, fmt.Errorf("pin %q: %w", path, err)
+	}
+	kind, ok := pinKinds[target]
+	if !ok {
+		return Pin{}, fmt.Errorf("pin %q is %s, not a BPF map, program or link: %w", path, target, unix.EINVAL)
+	}
+	// The info structs of maps, programs and links all start with
+	// __u32 type, __u32 id; the kernel fills at most len bytes.
+	var head struct{ typ, id uint32 }
+	size := C.__u32(8)
+	// head and size are Go memory without Go pointers, written only during
+	// the call.
+	if ret := C.bpf_obj_get_info_by_fd(fd, unsafe.Pointer(&head), &size); ret < 0 {
+		return Pin{}, fmt.Errorf("bpf_obj_get_info_by_fd %q: %w", path, errnoErr(ret))
+	}
+	return Pin{Path: path, Kind: kind, ID: head.id}, nil
+}
