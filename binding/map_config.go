@@ -12,9 +12,9 @@ import "fmt"
 // through any file descriptor fail with an error wrapping EPERM, while BPF
 // programs can still write to it (unless the map was created with
 // BPF_F_RDONLY_PROG). Freezing cannot be undone: freezing again fails with
-// EPERM (the map is no longer writable), and the kernel refuses to freeze
-// with EBUSY while the map is memory-mapped for writing. The object must be
-// loaded.
+// EPERM or, on older kernels such as 6.1, EBUSY; the kernel also refuses
+// to freeze with EBUSY while the map is memory-mapped for writing. The
+// object must be loaded.
 func (m *Map) Freeze() error {
 	const fn = "bpf_map_freeze"
 	if !m.lock() {
