@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
 	"golang.org/x/sys/unix"
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
