@@ -14,7 +14,8 @@
 // where their section name says (Program.Attach) or explicitly
 // (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
-// AttachNetns, AttachIter), which returns a Link, and use the maps
+// AttachNetns, AttachIter, AttachTCX, AttachNetkit), which returns a Link,
+// and use the maps
 // (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and global
 // variables (Object.Global, SetGlobal).
 //
@@ -25,7 +26,9 @@
 // the Object leaves them attached, and a Link keeps its program in the
 // kernel until the Link is closed. XDPAttach is the exception: it attaches
 // through netlink without a Link, and the program stays attached to the
-// device until XDPDetach.
+// device until XDPDetach. Program.AttachTC is another: it adds a tc
+// filter through netlink (on a hook made with TCHook.Create) and returns a
+// TCAttachment, which stays until TCAttachment.Detach.
 //
 // # No finalizers
 //
