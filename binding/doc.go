@@ -14,8 +14,9 @@
 // where their section name says (Program.Attach) or explicitly
 // (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
-// AttachNetns, AttachIter, AttachTCX, AttachNetkit), which returns a Link,
-// and use the maps
+// AttachNetns, AttachIter, AttachTCX, AttachNetkit, AttachKprobe,
+// AttachKprobeMulti, AttachKsyscall), which returns a Link, and use the
+// maps
 // (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and global
 // variables (Object.Global, SetGlobal).
 //
