@@ -15,10 +15,10 @@
 // (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
 // AttachNetns, AttachIter, AttachTCX, AttachNetkit, AttachKprobe,
-// AttachKprobeMulti, AttachKsyscall), which returns a Link, and use the
-// maps
-// (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and global
-// variables (Object.Global, SetGlobal).
+// AttachKprobeMulti, AttachKsyscall), which returns a Link, or all at once
+// as a skeleton would (Object.AttachAll, see Program.SetAutoattach), and
+// use the maps (Map.Lookup, Update, Delete, NextKey, LookupAndDelete) and
+// global variables (Object.Global, SetGlobal).
 //
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
