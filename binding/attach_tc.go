@@ -86,7 +86,9 @@ func (h *TCHook) Create() error {
 // Destroy removes tc programs through netlink with bpf_tc_hook_destroy
 // (kernel 4.5): with AttachPoint TCIngress|TCEgress it deletes the
 // device's clsact qdisc and every filter on it; with TCIngress or TCEgress
-// it deletes every filter of that side and keeps the qdisc.
+// it deletes every filter of that side and keeps the qdisc. A device
+// without a clsact qdisc gives an error from the kernel (ENOENT or
+// EINVAL).
 func (h *TCHook) Destroy() error {
 	const fn = "bpf_tc_hook_destroy"
 	hook, err := h.cHook(true)
@@ -164,8 +166,7 @@ type TCAttachment struct {
 // AttachTC attaches the loaded program, a SEC("tc") (or
 // SEC("classifier")) program, as a direct-action cls_bpf filter of the
 // hook's clsact qdisc, through netlink with bpf_tc_attach (kernel 4.5; the
-// qdisc must exist, see TCHook.Create, else the error wraps EINVAL or
-// ENOENT). hook's AttachPoint must be TCIngress or TCEgress. opts may be
+// qdisc must exist, see TCHook.Create, else the kernel answers EINVAL). hook's AttachPoint must be TCIngress or TCEgress. opts may be
 // nil; the handle and priority the kernel chose are in the result. The
 // filter stays attached after the process exits, until
 // TCAttachment.Detach.

@@ -50,6 +50,8 @@ func TestAttachTC(t *testing.T) {
 	prog := program(t, obj, "count_tc")
 
 	hook := &libbpf.TCHook{Ifindex: ns.ifindex, AttachPoint: libbpf.TCIngress}
+	_, err := prog.AttachTC(hook, nil)
+	assert.ErrorIs(t, err, syscall.EINVAL, "no clsact qdisc yet")
 	require.NoError(t, hook.Create())
 	both := &libbpf.TCHook{Ifindex: ns.ifindex, AttachPoint: libbpf.TCIngress | libbpf.TCEgress}
 	t.Cleanup(func() { assert.NoError(t, both.Destroy()) })
@@ -103,11 +105,16 @@ func TestAttachTC(t *testing.T) {
 	require.NoError(t, (&libbpf.TCHook{Ifindex: ns.ifindex, AttachPoint: libbpf.TCEgress}).Destroy())
 	_, err = auto.Query()
 	assertFilterGone(t, err)
+
+	// Without the qdisc there is nothing to destroy.
+	require.NoError(t, both.Destroy())
+	assertFilterGone(t, both.Destroy())
+	require.NoError(t, hook.Create())
 }
 
-// assertFilterGone checks the error of a query or detach of a tc filter
-// that no longer exists: ENOENT, or EINVAL once the kernel has no filter
-// chain at that priority.
+// assertFilterGone checks the error of a query or detach of a tc filter,
+// or destroy of a qdisc, that no longer exists: ENOENT, or EINVAL when the
+// kernel finds no filter chain or qdisc to look in.
 func assertFilterGone(t testing.TB, err error) {
 	t.Helper()
 	assert.True(t, errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EINVAL), "got %v", err)
