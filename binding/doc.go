@@ -14,9 +14,11 @@
 // where their section name says (Program.Attach) or explicitly
 // (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
-// AttachNetns, AttachIter), which returns a Link, and use the maps
-// (Map.Lookup, Update, Delete, NextKey, LookupAndDelete, Iterate) and
-// global variables (Object.Global, SetGlobal).
+// AttachNetns, AttachIter, AttachTCX, AttachNetkit, AttachKprobe,
+// AttachKprobeMulti, AttachKsyscall), which returns a Link, or all at once
+// as a skeleton would (Object.AttachAll, see Program.SetAutoattach), and
+// use the maps (Map.Lookup, Update, Delete, NextKey, LookupAndDelete,
+// Iterate) and global variables (Object.Global, SetGlobal).
 //
 // Some kernel objects can be used without an Object: OpenMapPinned and
 // OpenMapID open a map (closed with Map.Close), OpenLink a link, ListPins
@@ -30,7 +32,9 @@
 // the Object leaves them attached, and a Link keeps its program in the
 // kernel until the Link is closed. XDPAttach is the exception: it attaches
 // through netlink without a Link, and the program stays attached to the
-// device until XDPDetach.
+// device until XDPDetach. Program.AttachTC is another: it adds a tc
+// filter through netlink (on a hook made with TCHook.Create) and returns a
+// TCAttachment, which stays until TCAttachment.Detach.
 //
 // # No finalizers
 //

@@ -1,0 +1,420 @@
+package libbpf
+
+/*
+#include "glue.h"
+#include <linux/bpf.h>
+*/
+import "C"
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// TCAttachPoint says where on a network device a tc program runs (enum
+// bpf_tc_attach_point).
+type TCAttachPoint uint32
+
+const (
+	// TCIngress is the clsact qdisc's ingress hook, for packets the device
+	// receives (BPF_TC_INGRESS).
+	TCIngress = TCAttachPoint(C.BPF_TC_INGRESS)
+	// TCEgress is the clsact qdisc's egress hook, for packets the device
+	// sends (BPF_TC_EGRESS).
+	TCEgress = TCAttachPoint(C.BPF_TC_EGRESS)
+)
+
+// TCHook names a tc hook of a network device: the ingress or egress side
+// of its clsact qdisc (struct bpf_tc_hook). It is a plain description,
+// not a handle: Create and Destroy change the device, and
+// Program.AttachTC attaches filters to it. The filters and the qdisc
+// belong to the device, not to this process: they stay after the process
+// exits, until detached or destroyed.
+type TCHook struct {
+	// Ifindex is the index of the network device (ifindex).
+	Ifindex int
+	// AttachPoint is TCIngress or TCEgress; Destroy also accepts
+	// TCIngress|TCEgress (attach_point).
+	AttachPoint TCAttachPoint
+}
+
+// cHook checks the hook and returns it as libbpf's struct. both allows
+// TCIngress|TCEgress.
+func (h *TCHook) cHook(both bool) (C.struct_bpf_tc_hook, error) {
+	if h == nil {
+		return C.struct_bpf_tc_hook{}, fmt.Errorf("nil tc hook: %w", unix.EINVAL)
+	}
+	if err := checkIfindex(h.Ifindex); err != nil {
+		return C.struct_bpf_tc_hook{}, err
+	}
+	switch h.AttachPoint {
+	case TCIngress, TCEgress:
+	case TCIngress | TCEgress:
+		if !both {
+			return C.struct_bpf_tc_hook{}, fmt.Errorf("tc attach point %#x: want TCIngress or TCEgress: %w", uint32(h.AttachPoint), unix.EINVAL)
+		}
+	default:
+		return C.struct_bpf_tc_hook{}, fmt.Errorf("tc attach point %#x: %w", uint32(h.AttachPoint), unix.EINVAL)
+	}
+	return C.struct_bpf_tc_hook{
+		sz:           C.sizeof_struct_bpf_tc_hook,
+		ifindex:      C.int(h.Ifindex),
+		attach_point: C.enum_bpf_tc_attach_point(h.AttachPoint),
+	}, nil
+}
+
+// Create adds a clsact qdisc to the device through netlink with
+// bpf_tc_hook_create (kernel 4.5), which gives the device both its ingress
+// and its egress hook. When the device already has one the error wraps
+// EEXIST, and the existing qdisc can be used as is.
+func (h *TCHook) Create() error {
+	const fn = "bpf_tc_hook_create"
+	hook, err := h.cHook(true)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	// hook is Go memory without Go pointers, read only during the call.
+	if ret := C.bpf_tc_hook_create(&hook); ret < 0 {
+		return fmt.Errorf("%s ifindex %d: %w", fn, h.Ifindex, errnoErr(ret))
+	}
+	return nil
+}
+
+// Destroy removes tc programs through netlink with bpf_tc_hook_destroy
+// (kernel 4.5): with AttachPoint TCIngress|TCEgress it deletes the
+// device's clsact qdisc and every filter on it; with TCIngress or TCEgress
+// it deletes every filter of that side and keeps the qdisc. A device
+// without a clsact qdisc gives an error from the kernel (ENOENT or
+// EINVAL).
+func (h *TCHook) Destroy() error {
+	const fn = "bpf_tc_hook_destroy"
+	hook, err := h.cHook(true)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	// hook is Go memory without Go pointers, read only during the call.
+	if ret := C.bpf_tc_hook_destroy(&hook); ret < 0 {
+		return fmt.Errorf("%s ifindex %d: %w", fn, h.Ifindex, errnoErr(ret))
+	}
+	return nil
+}
+
+// Query returns the id of the program attached to the hook as the filter
+// with the given handle and priority, with bpf_tc_query (kernel 4.5). Both
+// must be given (non-zero). Where no such filter exists the kernel answers
+// with ENOENT, or with EINVAL when the hook has no filters left at that
+// priority.
+func (h *TCHook) Query(handle, priority uint32) (uint32, error) {
+	const fn = "bpf_tc_query"
+	hook, err := h.cHook(false)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", fn, err)
+	}
+	if handle == 0 || priority == 0 || priority > math.MaxUint16 {
+		return 0, fmt.Errorf("%s: handle %#x priority %d: %w", fn, handle, priority, unix.EINVAL)
+	}
+	opts := C.struct_bpf_tc_opts{
+		sz:       C.sizeof_struct_bpf_tc_opts,
+		handle:   C.__u32(handle),
+		priority: C.__u32(priority),
+	}
+	// hook and opts are Go memory without Go pointers, used only during the
+	// call.
+	if ret := C.bpf_tc_query(&hook, &opts); ret < 0 {
+		return 0, fmt.Errorf("%s ifindex %d handle %#x priority %d: %w", fn, h.Ifindex, handle, priority, errnoErr(ret))
+	}
+	return uint32(opts.prog_id), nil
+}
+
+// TCFlags are the flags of TCOptions (enum bpf_tc_flags).
+type TCFlags uint32
+
+// TCReplace lets Program.AttachTC replace the program of an existing filter
+// with the same handle and priority (BPF_TC_F_REPLACE); without it such a
+// filter makes AttachTC fail with EEXIST.
+const TCReplace = TCFlags(C.BPF_TC_F_REPLACE)
+
+// TCOptions are the optional parameters of Program.AttachTC (struct
+// bpf_tc_opts).
+type TCOptions struct {
+	// Handle is the filter's handle (handle); 0 lets the kernel choose one.
+	Handle uint32
+	// Priority is the filter's priority, 1 to 65535 (priority); 0 lets the
+	// kernel choose one.
+	Priority uint32
+	// Flags are TCReplace or 0 (flags).
+	Flags TCFlags
+}
+
+// TCAttachment is a tc filter made by Program.AttachTC: the program
+// attached to a tc hook with a handle and a priority. It is not a Link:
+// the filter belongs to the device and stays after the process exits,
+// until Detach, TCHook.Destroy or the device's removal. A TCAttachment is
+// safe for concurrent use.
+type TCAttachment struct {
+	mu       sync.Mutex
+	hook     TCHook
+	handle   uint32
+	priority uint32
+	progID   uint32
+	detached bool
+}
+
+// AttachTC attaches the loaded program, a SEC("tc") (or
+// SEC("classifier")) program, as a direct-action cls_bpf filter of the
+// hook's clsact qdisc, through netlink with bpf_tc_attach (kernel 4.5; the
+// qdisc must exist, see TCHook.Create, else the kernel answers EINVAL). hook's AttachPoint must be TCIngress or TCEgress. opts may be
+// nil; the handle and priority the kernel chose are in the result. The
+// filter stays attached after the process exits, until
+// TCAttachment.Detach.
+func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error) {
+	const fn = "bpf_tc_attach"
+	if !p.lock() {
+		return nil, p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	chook, err := hook.cHook(false)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+	}
+	if opts == nil {
+		opts = &TCOptions{}
+	}
+	if opts.Priority > math.MaxUint16 {
+		return nil, fmt.Errorf("%s %s: priority %d above 65535: %w", fn, p.name, opts.Priority, unix.EINVAL)
+	}
+	if opts.Flags&^TCReplace != 0 {
+		return nil, fmt.Errorf("%s %s: unknown flags %#x: %w", fn, p.name, uint32(opts.Flags), unix.EINVAL)
+	}
+	if opts.Flags&TCReplace != 0 && (opts.Handle == 0 || opts.Priority == 0) {
+		return nil, fmt.Errorf("%s %s: TCReplace needs a handle and a priority: %w", fn, p.name, unix.EINVAL)
+	}
+	fd := C.bpf_program__fd(p.prog)
+	if fd < 0 {
+		return nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+	}
+	copts := C.struct_bpf_tc_opts{
+		sz:       C.sizeof_struct_bpf_tc_opts,
+		prog_fd:  fd,
+		flags:    C.__u32(opts.Flags),
+		handle:   C.__u32(opts.Handle),
+		priority: C.__u32(opts.Priority),
+	}
+	// chook and copts are Go memory without Go pointers, used only during
+	// the call; libbpf writes the handle, priority and program id chosen.
+	if ret := C.bpf_tc_attach(&chook, &copts); ret < 0 {
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, errnoErr(ret))
+	}
+	return &TCAttachment{
+		hook:     *hook,
+		handle:   uint32(copts.handle),
+		priority: uint32(copts.priority),
+		progID:   uint32(copts.prog_id),
+	}, nil
+}
+
+// Hook returns the hook the filter was attached to.
+func (a *TCAttachment) Hook() TCHook {
+	if a == nil {
+		return TCHook{}
+	}
+	return a.hook
+}
+
+// Handle returns the filter's handle, or 0 for a nil TCAttachment.
+func (a *TCAttachment) Handle() uint32 {
+	if a == nil {
+		return 0
+	}
+	return a.handle
+}
+
+// Priority returns the filter's priority, or 0 for a nil TCAttachment.
+func (a *TCAttachment) Priority() uint32 {
+	if a == nil {
+		return 0
+	}
+	return a.priority
+}
+
+// ProgramID returns the kernel id of the program attached, as
+// bpf_tc_attach reported it, or 0 for a nil TCAttachment.
+func (a *TCAttachment) ProgramID() uint32 {
+	if a == nil {
+		return 0
+	}
+	return a.progID
+}
+
+// Query returns the id of the program the filter runs now, with
+// bpf_tc_query (kernel 4.5); it differs from ProgramID once another
+// program replaced it (TCReplace). A filter removed by other means gives
+// an error as TCHook.Query describes; after Detach the error wraps
+// ErrClosed.
+func (a *TCAttachment) Query() (uint32, error) {
+	if a == nil {
+		return 0, closedError("bpf_tc_query")
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.detached {
+		return 0, closedError("bpf_tc_query")
+	}
+	return a.hook.Query(a.handle, a.priority)
+}
+
+// Detach removes the filter with bpf_tc_detach (kernel 4.5). Detach is
+// idempotent: later calls return nil. A filter already removed by other
+// means gives an error from the kernel (ENOENT or EINVAL).
+func (a *TCAttachment) Detach() error {
+	const fn = "bpf_tc_detach"
+	if a == nil {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.detached {
+		return nil
+	}
+	hook, err := a.hook.cHook(false)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	opts := C.struct_bpf_tc_opts{
+		sz:       C.sizeof_struct_bpf_tc_opts,
+		handle:   C.__u32(a.handle),
+		priority: C.__u32(a.priority),
+	}
+	// hook and opts are Go memory without Go pointers, read only during the
+	// call.
+	ret := C.bpf_tc_detach(&hook, &opts)
+	a.detached = true
+	if ret < 0 {
+		return fmt.Errorf("%s ifindex %d handle %#x priority %d: %w", fn, a.hook.Ifindex, a.handle, a.priority, errnoErr(ret))
+	}
+	return nil
+}
+
+// MultiProgFlags place a program among those attached to a tcx or netkit
+// hook (the BPF_F_* flags of BPF_LINK_CREATE for multi-program hooks).
+type MultiProgFlags uint32
+
+const (
+	// MultiProgBefore attaches before the relative program, or first when
+	// none is given (BPF_F_BEFORE).
+	MultiProgBefore = MultiProgFlags(C.BPF_F_BEFORE)
+	// MultiProgAfter attaches after the relative program, or last when none
+	// is given (BPF_F_AFTER).
+	MultiProgAfter = MultiProgFlags(C.BPF_F_AFTER)
+	// MultiProgID says the relative program is given by RelativeID
+	// rather than RelativeFD (BPF_F_ID).
+	MultiProgID = MultiProgFlags(C.BPF_F_ID)
+	// MultiProgLink says the relative descriptor or id is a link's
+	// rather than a program's (BPF_F_LINK).
+	MultiProgLink = MultiProgFlags(C.BPF_F_LINK)
+)
+
+// TCXOptions are the optional parameters of Program.AttachTCX (struct
+// bpf_tcx_opts). Without them the program runs after those already
+// attached.
+type TCXOptions struct {
+	// Flags place the program relative to another (flags).
+	Flags MultiProgFlags
+	// RelativeFD is the descriptor of the program (or link, with
+	// MultiProgLink) to attach next to (relative_fd); 0 for none.
+	RelativeFD int
+	// RelativeID is the id of the program (or link) to attach next to,
+	// with MultiProgID (relative_id); 0 for none.
+	RelativeID uint32
+	// ExpectedRevision makes the attach fail with ESTALE unless the hook's
+	// revision is this one (expected_revision); 0 for any.
+	ExpectedRevision uint64
+}
+
+// NetkitOptions are the optional parameters of Program.AttachNetkit
+// (struct bpf_netkit_opts), with the meaning of TCXOptions.
+type NetkitOptions TCXOptions
+
+// check refuses a relative descriptor out of range.
+func (o *TCXOptions) check() error {
+	if o.RelativeFD < 0 || o.RelativeFD > math.MaxInt32 {
+		return fmt.Errorf("relative descriptor %d: %w", o.RelativeFD, unix.EBADF)
+	}
+	return nil
+}
+
+// AttachTCX attaches the loaded program, a SEC("tcx/ingress") or
+// SEC("tcx/egress") program, to the network device with index ifindex
+// through a BPF link, with bpf_program__attach_tcx (kernel 6.6). The
+// direction comes from the program's expected attach type. Several
+// programs may be attached to one device; opts (may be nil) places this
+// one among them. The link detaches the program when closed, and the
+// returned Link must be closed by the caller.
+func (p *Program) AttachTCX(ifindex int, opts *TCXOptions) (*Link, error) {
+	const fn = "bpf_program__attach_tcx"
+	if opts == nil {
+		opts = &TCXOptions{}
+	}
+	return p.attachMultiProg(fn, ifindex, opts, func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
+		l, err := C.bpf_program__attach_tcx(p.prog, C.int(ifindex), copts)
+		return l, err
+	})
+}
+
+// AttachNetkit attaches the loaded program, a SEC("netkit/primary") or
+// SEC("netkit/peer") program, to the netkit device with index ifindex
+// through a BPF link, with bpf_program__attach_netkit (kernel 6.7, built
+// with CONFIG_NETKIT). A device that is not a netkit device gives an
+// error from the kernel. opts (may be nil) places the program
+// among those attached. The returned Link must be closed by the caller.
+func (p *Program) AttachNetkit(ifindex int, opts *NetkitOptions) (*Link, error) {
+	const fn = "bpf_program__attach_netkit"
+	if opts == nil {
+		opts = &NetkitOptions{}
+	}
+	return p.attachMultiProg(fn, ifindex, (*TCXOptions)(opts), func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
+		// struct bpf_netkit_opts has the same layout as struct
+		// bpf_tcx_opts, field for field.
+		nopts := C.struct_bpf_netkit_opts{
+			sz:                C.sizeof_struct_bpf_netkit_opts,
+			flags:             copts.flags,
+			relative_fd:       copts.relative_fd,
+			relative_id:       copts.relative_id,
+			expected_revision: copts.expected_revision,
+		}
+		l, err := C.bpf_program__attach_netkit(p.prog, C.int(ifindex), &nopts)
+		return l, err
+	})
+}
+
+// attachMultiProg checks the arguments of AttachTCX or AttachNetkit and
+// runs attach with the options filled in.
+func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, attach func(*C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error)) (*Link, error) {
+	if !p.lock() {
+		return nil, p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	if err := checkIfindex(ifindex); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+	}
+	if err := opts.check(); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+	}
+	// copts is Go memory without pointers, read only during the call;
+	// p.prog is valid under the read lock.
+	copts := C.struct_bpf_tcx_opts{
+		sz:                C.sizeof_struct_bpf_tcx_opts,
+		flags:             C.__u32(opts.Flags),
+		relative_fd:       C.__u32(opts.RelativeFD),
+		relative_id:       C.__u32(opts.RelativeID),
+		expected_revision: C.__u64(opts.ExpectedRevision),
+	}
+	l, err := attach(&copts)
+	if l == nil {
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, ptrErr(err))
+	}
+	return newLink(l), nil
+}

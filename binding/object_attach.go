@@ -1,0 +1,123 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Autoattach reports whether Object.AttachAll attaches the program
+// (bpf_program__autoattach); false once the object is closed. It is on by
+// default.
+func (p *Program) Autoattach() bool {
+	if !p.lock() {
+		return false
+	}
+	defer p.obj.mu.RUnlock()
+	return bool(C.bpf_program__autoattach(p.prog))
+}
+
+// SetAutoattach chooses whether Object.AttachAll attaches the program,
+// with bpf_program__set_autoattach. It may be called before or after
+// Object.Load, but not concurrently with AttachAll. Program.Attach
+// ignores it.
+func (p *Program) SetAutoattach(autoattach bool) error {
+	if !p.lock() {
+		return p.closed("bpf_program__set_autoattach")
+	}
+	defer p.obj.mu.RUnlock()
+	C.bpf_program__set_autoattach(p.prog, C.bool(autoattach))
+	return nil
+}
+
+// AttachAll attaches the loaded object's programs as a BPF skeleton's
+// attach step does, with bpf_object__attach_skeleton: in ELF order, every
+// program that is loaded (Autoload), has Autoattach on and whose section
+// name says where to attach it (as for Program.Attach) is attached; the
+// others are skipped, as are programs whose section name lacks the target
+// (such as a bare SEC("uprobe")). It returns the links made, which the
+// caller must close (CloseAll). struct_ops maps are not attached.
+//
+// If a program fails to attach, AttachAll closes the links it made and
+// returns an error naming that program and wrapping the errno.
+func (o *Object) AttachAll() ([]*Link, error) {
+	const fn = "bpf_object__attach_skeleton"
+	if o == nil {
+		return nil, closedError(fn)
+	}
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.obj == nil {
+		return nil, closedError(fn + " " + o.name)
+	}
+	if !o.loaded {
+		return nil, fmt.Errorf("%s %s: object not loaded: %w", fn, o.name, unix.EINVAL)
+	}
+	// A skeleton of one program at a time, so that a failure names its
+	// program. libbpf reads the skeleton through pointers, so all of it is
+	// C memory.
+	skel := (*C.struct_bpf_object_skeleton)(C.calloc(1, C.sizeof_struct_bpf_object_skeleton))
+	progSkel := (*C.struct_bpf_prog_skeleton)(C.calloc(1, C.sizeof_struct_bpf_prog_skeleton))
+	progSlot := (**C.struct_bpf_program)(C.calloc(1, C.size_t(unsafe.Sizeof((*C.struct_bpf_program)(nil)))))
+	linkSlot := (**C.struct_bpf_link)(C.calloc(1, C.size_t(unsafe.Sizeof((*C.struct_bpf_link)(nil)))))
+	defer func() {
+		for _, p := range []unsafe.Pointer{unsafe.Pointer(skel), unsafe.Pointer(progSkel),
+			unsafe.Pointer(progSlot), unsafe.Pointer(linkSlot)} {
+			// Each is from calloc or NULL, which free accepts.
+			C.free(p)
+		}
+	}()
+	if skel == nil || progSkel == nil || progSlot == nil || linkSlot == nil {
+		return nil, fmt.Errorf("%s %s: %w", fn, o.name, unix.ENOMEM)
+	}
+	skel.sz = C.sizeof_struct_bpf_object_skeleton
+	skel.prog_cnt = 1
+	skel.prog_skel_sz = C.sizeof_struct_bpf_prog_skeleton
+	skel.progs = progSkel
+	progSkel.prog = progSlot
+	progSkel.link = linkSlot
+
+	var links []*Link
+	for _, p := range o.progs {
+		// The programs are valid under the object's read lock.
+		*progSlot = p.prog
+		*linkSlot = nil
+		if ret := C.bpf_object__attach_skeleton(skel); ret < 0 {
+			err := fmt.Errorf("%s %s: program %s: %w", fn, o.name, p.name, errnoErr(ret))
+			return nil, errors.Join(err, CloseAll(links))
+		}
+		if *linkSlot != nil {
+			links = append(links, newLink(*linkSlot))
+		}
+	}
+	return links, nil
+}
+
+// CloseAll closes every link in links (Link.Close), such as those
+// Object.AttachAll made, and returns their errors joined. nil entries are
+// skipped.
+func CloseAll(links []*Link) error {
+	var errs []error
+	for _, l := range links {
+		if err := l.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// DisconnectAll calls Link.Disconnect on every link in links, such as
+// those Object.AttachAll made, so that closing them later leaves the
+// programs attached. nil entries are skipped.
+func DisconnectAll(links []*Link) {
+	for _, l := range links {
+		l.Disconnect()
+	}
+}

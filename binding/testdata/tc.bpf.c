@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+// Counts the packets a tc (cls_bpf) filter sees and lets them pass.
+// tcx.bpf.c has the tcx and netkit programs, which kernels before 6.6
+// cannot load.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+enum slot {
+	SLOT_TC,
+	SLOTS,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+static __always_inline void bump(__u32 slot)
+{
+	__u64 *value = bpf_map_lookup_elem(&counts, &slot);
+
+	if (value)
+		__sync_fetch_and_add(value, 1);
+}
+
+// A cls_bpf filter in direct-action mode: 0 is TC_ACT_OK.
+SEC("tc")
+int count_tc(struct __sk_buff *skb)
+{
+	bump(SLOT_TC);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
