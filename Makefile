@@ -182,7 +182,10 @@ $(BENCH_BIN)/cdriver: $(BENCH_DIR)/cdriver/driver.c $(LIBBPF_A)
 STATIC_BIN ?= $(BUILD)/bin/syscount
 STATIC_PKG_CONFIG := $(BUILD)/static/pkg-config
 STATIC_LDFLAGS := -static -Wl,--build-id=none -Wl,--gc-sections
-STATIC_GOFLAGS := -trimpath -buildvcs=false -ldflags=-buildid=$(if $(NO_PKG_CONFIG), -tags=libbpf_nopkgconfig)
+# Agents ship without the symbol table and DWARF (-s); Go's own function
+# table stays, so panics still show stack traces. The quotes keep the
+# -ldflags value whole inside GOFLAGS.
+STATIC_GOFLAGS := -trimpath -buildvcs=false \"-ldflags=-s -buildid=\"$(if $(NO_PKG_CONFIG), -tags=libbpf_nopkgconfig)
 STATIC_GO_ENV := $(GO_ENV) CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)" \
 	$(if $(NO_PKG_CONFIG),CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)")
 STATIC_BENCH_RUNS ?= 10
@@ -209,7 +212,7 @@ endif
 # cilium/ebpf twin (bench/syscount-cilium, CGO_ENABLED=0); needs root.
 static-bench: static $(TOP)/bench/syscount-cilium/syscount.bpf.o
 	cd $(TOP)/bench && GOFLAGS= CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false \
-		-ldflags=-buildid= -o $(BUILD)/bin/syscount-cilium ./syscount-cilium
+		"-ldflags=-s -buildid=" -o $(BUILD)/bin/syscount-cilium ./syscount-cilium
 	$(TOP)/bench/syscount-cilium/measure.sh $(STATIC_BENCH_RUNS) $(abspath $(STATIC_BIN)) \
 		$(BUILD)/bin/syscount-cilium $(TOP)/bench/static-results.json
 
