@@ -137,7 +137,8 @@ test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO_ENV) $(GO) vet ./...
 	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -count=1 ./...
-	@# The cgo pointer rules, checked at run time in full.
+	@# Data races, and the cgo pointer rules checked at run time in full.
+	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -race -count=1 ./binding/
 	$(GO_ENV) GOEXPERIMENT=cgocheck2 $(GO) test $(GOTESTFLAGS) -count=1 ./binding/
 
 demo: $(LIBBPF_A) $(BPF_OBJS)
