@@ -121,6 +121,20 @@ func (m *Map) cFD() C.int {
 	return C.bpf_map__fd(m.m)
 }
 
+// begin takes the object's read lock for fn, an operation on the map's
+// elements, and checks that the map can take it: open and loaded. Unless
+// it returns an error, the caller must call m.obj.mu.RUnlock.
+func (m *Map) begin(fn string) error {
+	if !m.lock() {
+		return m.closed(fn)
+	}
+	if !m.obj.loaded {
+		m.obj.mu.RUnlock()
+		return m.notLoaded(fn)
+	}
+	return nil
+}
+
 // noObject returns the error of fn, a libbpf function that needs the map's
 // struct bpf_map, for a map opened without an object.
 func (m *Map) noObject(fn string) error {
@@ -425,13 +439,10 @@ func (m *Map) opError(fn string, ret C.int) error {
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {
-	if !m.lock() {
-		return m.closed("bpf_map__lookup_elem")
+	if err := m.begin("bpf_map__lookup_elem"); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded("bpf_map__lookup_elem")
-	}
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -456,13 +467,10 @@ func (m *Map) Lookup(key, value []byte) error {
 // between create and update (UpdateAny, UpdateNoExist, UpdateExist) and may
 // add UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
 func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
-	if !m.lock() {
-		return m.closed("bpf_map__update_elem")
+	if err := m.begin("bpf_map__update_elem"); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded("bpf_map__update_elem")
-	}
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -487,13 +495,10 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 // key must be KeySize bytes. A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (m *Map) Delete(key []byte) error {
-	if !m.lock() {
-		return m.closed("bpf_map__delete_elem")
+	if err := m.begin("bpf_map__delete_elem"); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded("bpf_map__delete_elem")
-	}
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -516,13 +521,10 @@ func (m *Map) Delete(key []byte) error {
 // os.ErrNotExist). To walk a map, start with nil and pass each result
 // back in as key.
 func (m *Map) NextKey(key, next []byte) error {
-	if !m.lock() {
-		return m.closed("bpf_map__get_next_key")
+	if err := m.begin("bpf_map__get_next_key"); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded("bpf_map__get_next_key")
-	}
 	if key != nil {
 		if err := m.checkKey(key, "key"); err != nil {
 			return err
@@ -550,13 +552,10 @@ func (m *Map) NextKey(key, next []byte) error {
 // (0 for queues and stacks) and value ValueBufferSize bytes. A missing key
 // gives an error wrapping ENOENT.
 func (m *Map) LookupAndDelete(key, value []byte) error {
-	if !m.lock() {
-		return m.closed("bpf_map__lookup_and_delete_elem")
+	if err := m.begin("bpf_map__lookup_and_delete_elem"); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded("bpf_map__lookup_and_delete_elem")
-	}
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}

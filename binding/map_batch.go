@@ -56,8 +56,8 @@ func (m *Map) LookupAndDeleteBatch(cursor *MapBatchCursor, keys, values []byte) 
 
 // batchWalk does one step of a lookup (and delete) batch walk.
 func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, del bool) (int, error) {
-	if !m.lock() {
-		return 0, m.closed(fn)
+	if err := m.begin(fn); err != nil {
+		return 0, err
 	}
 	defer m.obj.mu.RUnlock()
 	if cursor == nil {
@@ -104,8 +104,8 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 // other flags give an error wrapping EINVAL.
 func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error) {
 	const fn = "bpf_map_update_batch"
-	if !m.lock() {
-		return 0, m.closed(fn)
+	if err := m.begin(fn); err != nil {
+		return 0, err
 	}
 	defer m.obj.mu.RUnlock()
 	if flags&^UpdateLock != 0 {
@@ -133,8 +133,8 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 // that is not there) the keys before that count were deleted.
 func (m *Map) DeleteBatch(keys []byte) (int, error) {
 	const fn = "bpf_map_delete_batch"
-	if !m.lock() {
-		return 0, m.closed(fn)
+	if err := m.begin(fn); err != nil {
+		return 0, err
 	}
 	defer m.obj.mu.RUnlock()
 	n, err := m.batchCount(fn, keys, nil, false)
@@ -153,11 +153,8 @@ func (m *Map) DeleteBatch(keys []byte) (int, error) {
 
 // batchCount checks a batch's buffers and returns its number of entries:
 // keys must be a whole, non-zero number of keys and, withValues, values as
-// many values. The caller holds the object's read lock.
+// many values. The caller holds the object's read lock, taken by begin.
 func (m *Map) batchCount(fn string, keys, values []byte, withValues bool) (int, error) {
-	if !m.obj.loaded {
-		return 0, m.notLoaded(fn)
-	}
 	if len(keys) == 0 || len(keys)%m.keySize != 0 {
 		return 0, fmt.Errorf("map %s: %s: keys are %d bytes, want a non-zero multiple of %d: %w",
 			m.name, fn, len(keys), m.keySize, ErrInvalidSize)

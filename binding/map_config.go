@@ -17,13 +17,10 @@ import "fmt"
 // object must be loaded.
 func (m *Map) Freeze() error {
 	const fn = "bpf_map_freeze"
-	if !m.lock() {
-		return m.closed(fn)
+	if err := m.begin(fn); err != nil {
+		return err
 	}
 	defer m.obj.mu.RUnlock()
-	if !m.obj.loaded {
-		return m.notLoaded(fn)
-	}
 	if ret := C.bpf_map_freeze(m.cFD()); ret < 0 {
 		return m.opError(fn, ret)
 	}
