@@ -108,7 +108,7 @@ bpf: $(BPF_OBJS) $(UPROBE_TARGET)
 $(UPROBE_TARGET): $(UPROBE_TARGET).c
 	$(CC) -O1 -static -o $@ $<
 
-%.bpf.o: %.bpf.c $(VMLINUX_H) $(LIBBPF_A)
+%.bpf.o: %.bpf.c $(wildcard $(TOP)/binding/testdata/*.h) $(VMLINUX_H) $(LIBBPF_A)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Only export lines reach stdout, so that `eval "$(make -s env)"` works on a

@@ -11,28 +11,20 @@
 // Process (tgid) whose calls are counted; set before load.
 const volatile __u32 target_tgid = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 4);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
+#define SLOTS 4
+#include "counts.h"
 
-static __always_inline void bump(__u32 slot)
+// count_own bumps slot for calls of the target process only.
+static __always_inline void count_own(__u32 slot)
 {
-	__u64 *value;
-
-	if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)
-		return;
-	value = bpf_map_lookup_elem(&counts, &slot);
-	if (value)
-		__sync_fetch_and_add(value, 1);
+	if ((bpf_get_current_pid_tgid() >> 32) == target_tgid)
+		bump(slot);
 }
 
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int count_tp(void *ctx)
 {
-	bump(0);
+	count_own(0);
 	return 0;
 }
 
@@ -41,14 +33,14 @@ SEC("raw_tp/sys_enter")
 int count_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	if (ctx->args[1] == 39)
-		bump(1);
+		count_own(1);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int count_off(void *ctx)
 {
-	bump(2);
+	count_own(2);
 	return 0;
 }
 
@@ -61,7 +53,7 @@ int count_xdp(struct xdp_md *ctx)
 SEC("tracepoint/syscalls/lbg_no_such_tracepoint")
 int count_bad(void *ctx)
 {
-	bump(3);
+	count_own(3);
 	return 0;
 }
 

@@ -8,28 +8,20 @@
 const volatile __u32 target_tgid = 0;
 
 // Slot 0: count_tp and count_raw; slot 1: count_raw_alt.
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
+#define SLOTS 2
+#include "counts.h"
 
-static __always_inline void bump(__u32 slot)
+// count_own bumps slot for calls of the target process only.
+static __always_inline void count_own(__u32 slot)
 {
-	__u64 *value;
-
-	if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)
-		return;
-	value = bpf_map_lookup_elem(&counts, &slot);
-	if (value)
-		__sync_fetch_and_add(value, 1);
+	if ((bpf_get_current_pid_tgid() >> 32) == target_tgid)
+		bump(slot);
 }
 
 SEC("tracepoint/syscalls/sys_enter_getpid")
 int count_tp(void *ctx)
 {
-	bump(0);
+	count_own(0);
 	return 0;
 }
 
@@ -38,7 +30,7 @@ SEC("raw_tracepoint/sys_enter")
 int count_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	if (ctx->args[1] == 39)
-		bump(0);
+		count_own(0);
 	return 0;
 }
 
@@ -46,7 +38,7 @@ SEC("raw_tracepoint/sys_enter")
 int count_raw_alt(struct bpf_raw_tracepoint_args *ctx)
 {
 	if (ctx->args[1] == 39)
-		bump(1);
+		count_own(1);
 	return 0;
 }
 

@@ -10,20 +10,7 @@ enum slot {
 	SLOTS,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-static __always_inline void bump(__u32 slot)
-{
-	__u64 *value = bpf_map_lookup_elem(&counts, &slot);
-
-	if (value)
-		__sync_fetch_and_add(value, 1);
-}
+#include "counts.h"
 
 // A cls_bpf filter in direct-action mode: 0 is TC_ACT_OK.
 SEC("tc")

@@ -12,20 +12,7 @@ enum slot {
 	SLOTS,
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SLOTS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
-
-static __always_inline void bump(__u32 slot)
-{
-	__u64 *value = bpf_map_lookup_elem(&counts, &slot);
-
-	if (value)
-		__sync_fetch_and_add(value, 1);
-}
+#include "counts.h"
 
 // TCX_NEXT runs the next program attached to the hook, if any.
 SEC("tcx/ingress")
