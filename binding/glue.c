@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <linux/perf_event.h>
 #include <bpf/btf.h>
 
 #include "glue.h"
@@ -280,8 +281,9 @@ int lbg_link_get_info(int fd, struct lbg_link_info *out, char *name, __u32 name_
  * it holds. To bound the arena, a ring buffer callback stops the
  * consumption once the batch reaches its limit, by returning a negative
  * value after copying the sample (libbpf counts the sample as consumed
- * either way, so nothing is lost or seen twice); the perf buffer callback
- * cannot stop libbpf, so the batch is checked between per-CPU buffers.
+ * either way, so nothing is lost or seen twice); the perf buffer's raw
+ * event callback stops the read of a CPU's ring the same way, and libbpf
+ * moves the ring's tail past the records read so far.
  */
 
 /* lbg_ring_ctx is the callback context libbpf hands to lbg_ring_sample: C
@@ -543,23 +545,70 @@ void lbg_ringbuf_free(struct lbg_ringbuf *r)
 	free(r);
 }
 
-static void lbg_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+/* The perf records lbg_perf_event reads (PERF_SAMPLE_RAW samples). */
+struct lbg_perf_sample_rec {
+	struct perf_event_header header;
+	__u32 size;
+	char data[];
+};
+
+struct lbg_perf_lost_rec {
+	struct perf_event_header header;
+	__u64 id;
+	__u64 lost;
+};
+
+/* lbg_perf_event is the perf buffer's raw event callback: it copies a
+ * sample, or a lost-samples count when the caller wants those, into the
+ * batch, and returns LIBBPF_PERF_EVENT_DONE once the batch is full, which
+ * makes libbpf stop reading that CPU's ring after this record and move
+ * the ring's tail past it. libbpf's own record callback, behind
+ * perf_buffer__new, cannot stop a read, so a busy ring would grow the
+ * batch far beyond the caches.
+ */
+static enum bpf_perf_event_ret lbg_perf_event(void *ctx, int cpu, struct perf_event_header *e)
 {
 	struct lbg_perfbuf *p = ctx;
+	struct lbg_batch *b = &p->batch;
 
-	/* On -ENOMEM the sample is dropped and batch.err reports it. */
-	lbg_batch_put(&p->batch, (__u32)cpu, data, size);
-}
+	switch (e->type) {
+	case PERF_RECORD_SAMPLE: {
+		struct lbg_perf_sample_rec *s = (void *)e;
 
-static void lbg_perf_lost(void *ctx, int cpu, __u64 cnt)
-{
-	struct lbg_perfbuf *p = ctx;
+		/* On -ENOMEM the sample is dropped and batch.err reports it. */
+		lbg_batch_put(b, (__u32)cpu, s->data, s->size);
+		break;
+	}
+	case PERF_RECORD_LOST: {
+		struct lbg_perf_lost_rec *l = (void *)e;
 
-	lbg_batch_put(&p->batch, (__u32)cpu | LBG_REC_LOST, &cnt, sizeof(cnt));
+		if (p->want_lost)
+			lbg_batch_put(b, (__u32)cpu | LBG_REC_LOST, &l->lost, sizeof(l->lost));
+		break;
+	}
+	default:
+		/* As libbpf's record callback: an unknown record type stops the
+		 * read with an error. */
+		b->err = -EBADMSG;
+		return LIBBPF_PERF_EVENT_ERROR;
+	}
+	if (b->len >= b->limit) {
+		b->stopped = 1;
+		return LIBBPF_PERF_EVENT_DONE;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
 struct lbg_perfbuf *lbg_perfbuf_new(int map_fd, size_t page_cnt, int want_lost, size_t limit)
 {
+	/* The attributes perf_buffer__new gives each CPU's BPF output event. */
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_BPF_OUTPUT,
+		.sample_type = PERF_SAMPLE_RAW,
+		.wakeup_events = 1,
+	};
 	struct lbg_perfbuf *p;
 	int err;
 
@@ -570,9 +619,9 @@ struct lbg_perfbuf *lbg_perfbuf_new(int map_fd, size_t page_cnt, int want_lost, 
 	}
 	p->epoll_fd = -1;
 	p->wake_fd = -1;
+	p->want_lost = want_lost;
 	p->batch.limit = limit;
-	p->pb = perf_buffer__new(map_fd, page_cnt, lbg_perf_sample,
-				 want_lost ? lbg_perf_lost : NULL, p, NULL);
+	p->pb = perf_buffer__new_raw(map_fd, page_cnt, &attr, lbg_perf_event, p, NULL);
 	if (!p->pb) {
 		err = -errno;
 		goto fail;
@@ -596,18 +645,18 @@ int lbg_perfbuf_consume(struct lbg_perfbuf *p)
 	lbg_batch_reset(&p->batch);
 	for (i = p->resume; i < p->buf_cnt; i++) {
 		ret = perf_buffer__consume_buffer(p->pb, i);
+		if (p->batch.err) {
+			p->resume = 0;
+			return p->batch.err;
+		}
 		/* -ENOENT: no buffer for this slot (an offline CPU). */
 		if (ret < 0 && ret != -ENOENT) {
 			p->resume = 0;
 			return ret;
 		}
-		if (p->batch.err) {
-			p->resume = 0;
-			return p->batch.err;
-		}
-		if (p->batch.len >= p->batch.limit && i + 1 < p->buf_cnt) {
-			p->batch.stopped = 1;
-			p->resume = i + 1;
+		if (p->batch.stopped) {
+			/* This CPU's ring may hold more: start there next time. */
+			p->resume = i;
 			return 0;
 		}
 	}

@@ -235,16 +235,21 @@ struct lbg_perfbuf {
 	size_t buf_cnt;
 	/* next per-CPU buffer lbg_perfbuf_consume looks at */
 	size_t resume;
+	/* whether lost-samples records go into the batch */
+	int want_lost;
 };
 
-/* lbg_perfbuf_new calls perf_buffer__new for the perf event array map_fd
- * with page_cnt pages per CPU, recording lost samples only if want_lost;
+/* lbg_perfbuf_new calls perf_buffer__new_raw for the perf event array
+ * map_fd with page_cnt pages per CPU and the event attributes
+ * perf_buffer__new would use, recording lost samples only if want_lost;
  * NULL and errno on failure.
  */
 struct lbg_perfbuf *lbg_perfbuf_new(int map_fd, size_t page_cnt, int want_lost, size_t limit);
 
 /* lbg_perfbuf_poll and lbg_perfbuf_consume work as their lbg_ringbuf
- * counterparts, with perf_buffer__consume_buffer on each per-CPU buffer.
+ * counterparts, with perf_buffer__consume_buffer on each per-CPU buffer;
+ * a full batch stops the read within a CPU's ring, which the next call
+ * resumes.
  */
 int lbg_perfbuf_poll(struct lbg_perfbuf *p, int timeout_ms);
 int lbg_perfbuf_consume(struct lbg_perfbuf *p);

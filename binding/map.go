@@ -40,9 +40,10 @@ const (
 // EOPNOTSUPP, and Map.Close releases it.
 //
 // Lookup, Update, Delete, NextKey and LookupAndDelete work once the object
-// is loaded (before, they fail with EBADF). They are safe for concurrent use, check buffer sizes in Go
-// (ErrInvalidSize), make a single call into libbpf and do not allocate when
-// they succeed.
+// is loaded (before, they fail with EBADF). They are safe for concurrent
+// use, check buffer sizes in Go (ErrInvalidSize), make the single bpf(2)
+// call libbpf's function would make, from Go without entering C, and do
+// not allocate when they succeed.
 type Map struct {
 	obj *Object
 	// m is the libbpf map, or nil for a map opened without an object
@@ -54,6 +55,13 @@ type Map struct {
 	fd C.int
 	// maxEntries is the capacity of a map opened without an object.
 	maxEntries uint32
+	// elemFD is the map's descriptor as cFD returns it: fd, or for a map
+	// of an object libbpf's (bpf_map__fd), cached by refresh and by Load
+	// so that the element operations need no cgo call. rawElem says
+	// whether they may use a raw system call (map_syscall.go). Read under
+	// the object's read lock.
+	elemFD  C.int
+	rawElem bool
 	// Cached from libbpf by refresh at open and after ReuseFD, which may
 	// change them; read under the object's read lock.
 	name         string
@@ -71,11 +79,14 @@ func (m *Map) refresh() error {
 	m.mapType = MapType(C.bpf_map__type(m.m))
 	m.keySize = int(C.bpf_map__key_size(m.m))
 	m.valueSize = int(C.bpf_map__value_size(m.m))
-	return m.setValueBufSize()
+	m.elemFD = C.bpf_map__fd(m.m)
+	return m.derive()
 }
 
-// setValueBufSize computes valueBufSize from the type and value size.
-func (m *Map) setValueBufSize() error {
+// derive computes valueBufSize from the type and value size, and whether
+// the element operations may use a raw system call.
+func (m *Map) derive() error {
+	m.rawElem = m.mapType.rawElemSafe()
 	m.valueBufSize = m.valueSize
 	if m.mapType.perCPU() {
 		n, err := NumPossibleCPUs()
@@ -115,10 +126,7 @@ func (m *Map) open() bool {
 // before Load), the Map's own otherwise. The caller holds the object's
 // lock.
 func (m *Map) cFD() C.int {
-	if m.m == nil {
-		return m.fd
-	}
-	return C.bpf_map__fd(m.m)
+	return m.elemFD
 }
 
 // begin takes the object's read lock for fn, an operation on the map's
@@ -434,12 +442,19 @@ func (m *Map) opError(fn string, ret C.int) error {
 	return fmt.Errorf("map %s: %s: %w", m.name, fn, errnoErr(ret))
 }
 
-// Lookup copies the value stored under key into value with
-// bpf_map__lookup_elem. key must be KeySize bytes and value ValueBufferSize
+// elemError wraps the errno of an element operation.
+func (m *Map) elemError(fn string, err error) error {
+	return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+}
+
+// Lookup copies the value stored under key into value, as libbpf's
+// bpf_map__lookup_elem does: one BPF_MAP_LOOKUP_ELEM call, made from Go
+// (see elemCall). key must be KeySize bytes and value ValueBufferSize
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {
-	if err := m.begin("bpf_map__lookup_elem"); err != nil {
+	const fn = "bpf_map__lookup_elem"
+	if err := m.begin(fn); err != nil {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
@@ -449,25 +464,19 @@ func (m *Map) Lookup(key, value []byte) error {
 	if err := m.checkValue(value); err != nil {
 		return err
 	}
-	// key and value are Go memory without Go pointers, only used during the call.
-	var ret C.int
-	if m.m == nil {
-		ret = C.bpf_map_lookup_elem_flags(m.fd, bytesPtr(key), bytesPtr(value), 0)
-	} else {
-		ret = C.bpf_map__lookup_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-			bytesPtr(value), C.size_t(len(value)), 0)
-	}
-	if ret < 0 {
-		return m.opError("bpf_map__lookup_elem", ret)
+	if err := m.elemCall(unix.BPF_MAP_LOOKUP_ELEM, key, value, 0); err != nil {
+		return m.elemError(fn, err)
 	}
 	return nil
 }
 
-// Update stores value under key with bpf_map__update_elem; flags choose
-// between create and update (UpdateAny, UpdateNoExist, UpdateExist) and may
-// add UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
+// Update stores value under key, as libbpf's bpf_map__update_elem does
+// (one BPF_MAP_UPDATE_ELEM call, made from Go); flags choose between
+// create and update (UpdateAny, UpdateNoExist, UpdateExist) and may add
+// UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
 func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
-	if err := m.begin("bpf_map__update_elem"); err != nil {
+	const fn = "bpf_map__update_elem"
+	if err := m.begin(fn); err != nil {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
@@ -477,51 +486,39 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 	if err := m.checkValue(value); err != nil {
 		return err
 	}
-	// key and value are Go memory without Go pointers, only used during the call.
-	var ret C.int
-	if m.m == nil {
-		ret = C.bpf_map_update_elem(m.fd, bytesPtr(key), bytesPtr(value), C.__u64(flags))
-	} else {
-		ret = C.bpf_map__update_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-			bytesPtr(value), C.size_t(len(value)), C.__u64(flags))
-	}
-	if ret < 0 {
-		return m.opError("bpf_map__update_elem", ret)
+	if err := m.elemCall(unix.BPF_MAP_UPDATE_ELEM, key, value, uint64(flags)); err != nil {
+		return m.elemError(fn, err)
 	}
 	return nil
 }
 
-// Delete removes the element stored under key with bpf_map__delete_elem.
+// Delete removes the element stored under key, as libbpf's
+// bpf_map__delete_elem does (one BPF_MAP_DELETE_ELEM call, made from Go).
 // key must be KeySize bytes. A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (m *Map) Delete(key []byte) error {
-	if err := m.begin("bpf_map__delete_elem"); err != nil {
+	const fn = "bpf_map__delete_elem"
+	if err := m.begin(fn); err != nil {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
-	// key is Go memory without Go pointers, only used during the call.
-	var ret C.int
-	if m.m == nil {
-		ret = C.bpf_map_delete_elem(m.fd, bytesPtr(key))
-	} else {
-		ret = C.bpf_map__delete_elem(m.m, bytesPtr(key), C.size_t(len(key)), 0)
-	}
-	if ret < 0 {
-		return m.opError("bpf_map__delete_elem", ret)
+	if err := m.elemCall(unix.BPF_MAP_DELETE_ELEM, key, nil, 0); err != nil {
+		return m.elemError(fn, err)
 	}
 	return nil
 }
 
-// NextKey writes the key that follows key into next with
-// bpf_map__get_next_key; a nil key asks for the first key. Both are KeySize
-// bytes. After the last key the error wraps ENOENT (and so
-// os.ErrNotExist). To walk a map, start with nil and pass each result
-// back in as key.
+// NextKey writes the key that follows key into next, as libbpf's
+// bpf_map__get_next_key does (one BPF_MAP_GET_NEXT_KEY call, made from
+// Go); a nil key asks for the first key. Both are KeySize bytes. After the
+// last key the error wraps ENOENT (and so os.ErrNotExist). To walk a map,
+// start with nil and pass each result back in as key.
 func (m *Map) NextKey(key, next []byte) error {
-	if err := m.begin("bpf_map__get_next_key"); err != nil {
+	const fn = "bpf_map__get_next_key"
+	if err := m.begin(fn); err != nil {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
@@ -533,26 +530,21 @@ func (m *Map) NextKey(key, next []byte) error {
 	if err := m.checkKey(next, "next key"); err != nil {
 		return err
 	}
-	// key (or NULL) and next are Go memory without Go pointers, only used during the call.
-	var ret C.int
-	if m.m == nil {
-		ret = C.bpf_map_get_next_key(m.fd, bytesPtr(key), bytesPtr(next))
-	} else {
-		ret = C.bpf_map__get_next_key(m.m, bytesPtr(key), bytesPtr(next), C.size_t(len(next)))
-	}
-	if ret < 0 {
-		return m.opError("bpf_map__get_next_key", ret)
+	if err := m.elemCall(unix.BPF_MAP_GET_NEXT_KEY, key, next, 0); err != nil {
+		return m.elemError(fn, err)
 	}
 	return nil
 }
 
 // LookupAndDelete copies the value stored under key into value and removes
-// the element atomically, with bpf_map__lookup_and_delete_elem (kernel 4.20
+// the element atomically, as libbpf's bpf_map__lookup_and_delete_elem
+// does (one BPF_MAP_LOOKUP_AND_DELETE_ELEM call, made from Go; kernel 4.20
 // for queue and stack maps, 5.14 for hash maps). key must be KeySize bytes
 // (0 for queues and stacks) and value ValueBufferSize bytes. A missing key
 // gives an error wrapping ENOENT.
 func (m *Map) LookupAndDelete(key, value []byte) error {
-	if err := m.begin("bpf_map__lookup_and_delete_elem"); err != nil {
+	const fn = "bpf_map__lookup_and_delete_elem"
+	if err := m.begin(fn); err != nil {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
@@ -562,16 +554,8 @@ func (m *Map) LookupAndDelete(key, value []byte) error {
 	if err := m.checkValue(value); err != nil {
 		return err
 	}
-	// key and value are Go memory without Go pointers, only used during the call.
-	var ret C.int
-	if m.m == nil {
-		ret = C.bpf_map_lookup_and_delete_elem(m.fd, bytesPtr(key), bytesPtr(value))
-	} else {
-		ret = C.bpf_map__lookup_and_delete_elem(m.m, bytesPtr(key), C.size_t(len(key)),
-			bytesPtr(value), C.size_t(len(value)), 0)
-	}
-	if ret < 0 {
-		return m.opError("bpf_map__lookup_and_delete_elem", ret)
+	if err := m.elemCall(unix.BPF_MAP_LOOKUP_AND_DELETE_ELEM, key, value, 0); err != nil {
+		return m.elemError(fn, err)
 	}
 	return nil
 }

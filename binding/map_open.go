@@ -70,13 +70,14 @@ func newStandaloneMap(fd C.int, what string) (*Map, error) {
 		// operations through.
 		obj:        &Object{loaded: true, name: info.Name},
 		fd:         fd,
+		elemFD:     fd,
 		name:       info.Name,
 		mapType:    info.Type,
 		keySize:    int(info.KeySize),
 		valueSize:  int(info.ValueSize),
 		maxEntries: info.MaxEntries,
 	}
-	if err := m.setValueBufSize(); err != nil {
+	if err := m.derive(); err != nil {
 		unix.Close(int(fd))
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
@@ -138,6 +139,7 @@ func (m *Map) Close() error {
 	if m.fd >= 0 {
 		unix.Close(int(m.fd))
 		m.fd = -1
+		m.elemFD = -1
 	}
 	return nil
 }

@@ -234,6 +234,13 @@ func (o *Object) Load() error {
 	}
 	syncLogLevel()
 	o.loaded = true
+	// The maps' descriptors exist from here on (or stay -1 where creating
+	// them failed); cache them for the element operations.
+	defer func() {
+		for _, mp := range o.maps {
+			mp.elemFD = C.bpf_map__fd(mp.m)
+		}
+	}()
 	if prep := C.lbg_object_prepare(o.obj); prep.err < 0 {
 		if mp := o.mapOf(prep.failed_map); mp != nil {
 			return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: map %s: %w", o.name, mp.name, errnoErr(prep.err))
