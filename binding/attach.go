@@ -322,11 +322,11 @@ func XDPAttach(ifindex int, prog *Program, flags XDPFlags) error {
 	if err := checkIfindex(ifindex); err != nil {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
-	if !prog.lock() {
+	fd, ok := prog.lockFD()
+	if !ok {
 		return prog.closed(fn)
 	}
 	defer prog.obj.mu.RUnlock()
-	fd := C.bpf_program__fd(prog.prog)
 	if fd < 0 {
 		return fmt.Errorf("%s %s: program not loaded: %w", fn, prog.name, unix.EBADF)
 	}

@@ -172,7 +172,8 @@ type TCAttachment struct {
 // TCAttachment.Detach.
 func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error) {
 	const fn = "bpf_tc_attach"
-	if !p.lock() {
+	fd, ok := p.lockFD()
+	if !ok {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -192,7 +193,6 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 	if opts.Flags&TCReplace != 0 && (opts.Handle == 0 || opts.Priority == 0) {
 		return nil, fmt.Errorf("%s %s: TCReplace needs a handle and a priority: %w", fn, p.name, unix.EINVAL)
 	}
-	fd := C.bpf_program__fd(p.prog)
 	if fd < 0 {
 		return nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}

@@ -18,14 +18,25 @@ import (
 // to its Object: once the Object is closed, every method returns an error
 // wrapping ErrClosed or a zero value. Links made from it do not depend on
 // the Object.
+//
+// A Program opened without an object, by OpenProgramPinned or
+// OpenProgramID, has no struct bpf_program: Name, Type, FD, Info, ID,
+// TestRun, XDPAttach and AttachTC work as for a loaded program, the other
+// libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
 type Program struct {
 	obj  *Object
 	prog *C.struct_bpf_program
 	name string
+	// fd and progType belong to a program opened without an object (prog
+	// is nil, obj a private owner that provides the lock): its descriptor,
+	// owned by the Program and -1 once closed, and its type.
+	fd       C.int
+	progType ProgramType
 }
 
-// lock takes the object's read lock and reports whether the program is
-// still open; when it returns true the caller must call p.obj.mu.RUnlock.
+// lock takes the object's read lock and reports whether the program is a
+// program of an open object; when it returns true the caller must call
+// p.obj.mu.RUnlock. It is false for a program opened without an object.
 func (p *Program) lock() bool {
 	if p == nil || p.obj == nil {
 		return false
@@ -38,18 +49,46 @@ func (p *Program) lock() bool {
 	return true
 }
 
-// closed returns the error for calling fn on a closed program.
+// lockFD takes the object's read lock and returns the program's
+// descriptor, for the methods that need only that: libbpf's
+// (bpf_program__fd, -1 before Load) or the one of a program opened
+// without an object. Unless ok is false, the caller must call
+// p.obj.mu.RUnlock.
+func (p *Program) lockFD() (fd C.int, ok bool) {
+	if p == nil || p.obj == nil {
+		return -1, false
+	}
+	p.obj.mu.RLock()
+	switch {
+	case p.prog == nil && p.fd >= 0:
+		return p.fd, true
+	case p.prog != nil && p.obj.obj != nil:
+		return C.bpf_program__fd(p.prog), true
+	}
+	p.obj.mu.RUnlock()
+	return -1, false
+}
+
+// closed returns the error for calling fn on a closed program, or on a
+// program opened without an object when fn needs its struct bpf_program.
 func (p *Program) closed(fn string) error {
 	if p == nil || p.obj == nil {
 		return closedError(fn)
 	}
+	if fd, ok := p.lockFD(); ok {
+		p.obj.mu.RUnlock()
+		if fd >= 0 && p.prog == nil {
+			return fmt.Errorf("%s %s: program opened without an object: %w", fn, p.name, unix.EOPNOTSUPP)
+		}
+	}
 	return closedError(fn + " " + p.name)
 }
 
-// Name returns the program's function name (bpf_program__name), or "" once
-// the object is closed.
+// Name returns the program's function name (bpf_program__name; for a
+// program opened without an object, the kernel's name, at most 15 bytes),
+// or "" once closed.
 func (p *Program) Name() string {
-	if !p.lock() {
+	if _, ok := p.lockFD(); !ok {
 		return ""
 	}
 	defer p.obj.mu.RUnlock()
@@ -69,13 +108,15 @@ func (p *Program) SectionName() string {
 }
 
 // Type returns the program type (bpf_program__type), which libbpf derives
-// from the section name unless SetType changed it, or 0 once the object is
-// closed.
+// from the section name unless SetType changed it, or 0 once closed.
 func (p *Program) Type() ProgramType {
-	if !p.lock() {
+	if _, ok := p.lockFD(); !ok {
 		return ProgramTypeUnspec
 	}
 	defer p.obj.mu.RUnlock()
+	if p.prog == nil {
+		return p.progType
+	}
 	return ProgramType(C.bpf_program__type(p.prog))
 }
 
@@ -145,17 +186,19 @@ func (p *Program) SetAutoload(autoload bool) error {
 }
 
 // FD returns the program's file descriptor (bpf_program__fd), or -1 when it
-// is not loaded or the object is closed. The descriptor belongs to the
-// object and is closed by Object.Close.
+// is not loaded or is closed. The descriptor belongs to the object and is
+// closed by Object.Close (or by Program.Close for a program opened without
+// an object).
 func (p *Program) FD() int {
-	if !p.lock() {
+	fd, ok := p.lockFD()
+	if !ok {
 		return -1
 	}
 	defer p.obj.mu.RUnlock()
-	if fd := C.bpf_program__fd(p.prog); fd >= 0 {
-		return int(fd)
+	if fd < 0 {
+		return -1
 	}
-	return -1
+	return int(fd)
 }
 
 // Pin pins the loaded program at path in bpffs with bpf_program__pin, so it
@@ -289,7 +332,8 @@ type TestRunResult struct {
 // others do; tracepoint programs do not). A nil opts runs with no input.
 // If DataOut or ContextOut is too small the kernel fails with ENOSPC.
 func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
-	if !p.lock() {
+	fd, ok := p.lockFD()
+	if !ok {
 		return nil, p.closed("bpf_prog_test_run_opts")
 	}
 	defer p.obj.mu.RUnlock()
@@ -304,7 +348,6 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 	if opts.Repeat < 0 || opts.Repeat > math.MaxInt32 {
 		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: repeat %d out of range: %w", p.name, opts.Repeat, unix.EINVAL)
 	}
-	fd := C.bpf_program__fd(p.prog)
 	if fd < 0 {
 		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: program not loaded: %w", p.name, unix.EBADF)
 	}

@@ -1,0 +1,159 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// ProgramInfo is what the kernel reports about a program (struct
+// bpf_prog_info, from BPF_OBJ_GET_INFO_BY_FD, kernel 4.13).
+type ProgramInfo struct {
+	// Type is the program type.
+	Type ProgramType
+	// ID is the program's system-wide ID, usable with OpenProgramID.
+	ID uint32
+	// Name is the program's name as the kernel keeps it: at most 15 bytes.
+	Name string
+	// Tag is the hash of the program's instructions, as bpftool shows it.
+	Tag [8]byte
+	// BTFID is the ID of the program's BTF object, 0 when it has none.
+	BTFID uint32
+	// LoadTime is when the program was loaded, in nanoseconds since boot
+	// (CLOCK_BOOTTIME).
+	LoadTime uint64
+	// CreatedByUID is the user that loaded the program.
+	CreatedByUID uint32
+}
+
+// programInfo reads fd's struct bpf_prog_info with bpf_prog_get_info_by_fd.
+func programInfo(fd C.int) (ProgramInfo, error) {
+	var info C.struct_bpf_prog_info
+	size := C.__u32(C.sizeof_struct_bpf_prog_info)
+	// info and size are Go memory without Go pointers, written only during
+	// the call; info asks for no arrays, so the kernel writes nothing else.
+	if ret := C.bpf_prog_get_info_by_fd(fd, &info, &size); ret < 0 {
+		return ProgramInfo{}, fmt.Errorf("bpf_prog_get_info_by_fd: %w", errnoErr(ret))
+	}
+	pi := ProgramInfo{
+		Type:         ProgramType(info._type),
+		ID:           uint32(info.id),
+		Name:         C.GoString(&info.name[0]),
+		BTFID:        uint32(info.btf_id),
+		LoadTime:     uint64(info.load_time),
+		CreatedByUID: uint32(info.created_by_uid),
+	}
+	for i := range pi.Tag {
+		pi.Tag[i] = byte(info.tag[i])
+	}
+	return pi, nil
+}
+
+// newStandaloneProgram wraps fd, a program descriptor the caller hands
+// over, in a Program without an object; it closes fd when it fails.
+func newStandaloneProgram(fd C.int, what string) (*Program, error) {
+	info, err := programInfo(fd)
+	if err != nil {
+		unix.Close(int(fd))
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return &Program{
+		// The private owner provides the lock.
+		obj:      &Object{loaded: true, name: info.Name},
+		fd:       fd,
+		name:     info.Name,
+		progType: info.Type,
+	}, nil
+}
+
+// OpenProgramPinned opens the program pinned at path in bpffs with
+// bpf_obj_get (BPF_OBJ_GET, kernel 4.4), without any Object. The Program
+// has no struct bpf_program: Name, Type, FD, Info, ID, TestRun, XDPAttach
+// and AttachTC work, the libbpf attach methods fail with EOPNOTSUPP, and
+// the caller must Close it. path's folder must exist (else the error wraps
+// ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a program
+// gives an error wrapping EINVAL.
+func OpenProgramPinned(path string) (*Program, error) {
+	const fn = "bpf_obj_get"
+	if err := checkPinPath(path); err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	fd := C.bpf_obj_get(cPath)
+	if fd < 0 {
+		return nil, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
+	}
+	if err := checkFDKind(int(fd), "bpf-prog"); err != nil {
+		unix.Close(int(fd))
+		return nil, fmt.Errorf("%s %q: %w", fn, path, err)
+	}
+	return newStandaloneProgram(fd, fmt.Sprintf("%s %q", fn, path))
+}
+
+// OpenProgramID opens the program whose system-wide ID is id with
+// bpf_prog_get_fd_by_id (BPF_PROG_GET_FD_BY_ID, kernel 4.13, needs
+// CAP_SYS_ADMIN), without any Object; the Program works as for
+// OpenProgramPinned and the caller must Close it. An ID no program has
+// gives an error wrapping ENOENT.
+func OpenProgramID(id uint32) (*Program, error) {
+	const fn = "bpf_prog_get_fd_by_id"
+	fd := C.bpf_prog_get_fd_by_id(C.__u32(id))
+	if fd < 0 {
+		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+	}
+	return newStandaloneProgram(fd, fmt.Sprintf("%s %d", fn, id))
+}
+
+// Close closes a program opened by OpenProgramPinned or OpenProgramID;
+// later calls to its methods return errors wrapping ErrClosed. The kernel
+// unloads the program once nothing else (a pin, a link, an attachment,
+// another descriptor) holds it. For a program of an Object, Close does
+// nothing: Object.Close releases it. Close is idempotent and returns nil.
+func (p *Program) Close() error {
+	if p == nil || p.obj == nil || p.prog != nil {
+		return nil
+	}
+	p.obj.mu.Lock()
+	defer p.obj.mu.Unlock()
+	if p.fd >= 0 {
+		unix.Close(int(p.fd))
+		p.fd = -1
+	}
+	return nil
+}
+
+// Info returns what the kernel reports about the loaded program, with
+// bpf_prog_get_info_by_fd (kernel 4.13).
+func (p *Program) Info() (ProgramInfo, error) {
+	const fn = "bpf_prog_get_info_by_fd"
+	fd, ok := p.lockFD()
+	if !ok {
+		return ProgramInfo{}, p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	if fd < 0 {
+		return ProgramInfo{}, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+	}
+	info, err := programInfo(fd)
+	if err != nil {
+		return ProgramInfo{}, fmt.Errorf("program %s: %w", p.name, err)
+	}
+	return info, nil
+}
+
+// ID returns the program's system-wide ID (from bpf_prog_get_info_by_fd,
+// kernel 4.13), or 0 before Load or once closed.
+func (p *Program) ID() uint32 {
+	info, err := p.Info()
+	if err != nil {
+		return 0
+	}
+	return info.ID
+}
