@@ -18,12 +18,15 @@
 // AttachKprobeMulti, AttachKsyscall), which returns a Link, or all at once
 // as a skeleton would (Object.AttachAll, see Program.SetAutoattach), and
 // use the maps (Map.Lookup, Update, Delete, NextKey, LookupAndDelete,
-// Iterate) and global variables (Object.Global, SetGlobal).
+// Iterate) and global variables (Object.Global, SetGlobal). Map element
+// operations make the same single bpf(2) call as libbpf's
+// bpf_map_*_elem functions, but from Go, without a cgo transition.
 //
 // Some kernel objects can be used without an Object: OpenMapPinned and
-// OpenMapID open a map (closed with Map.Close), OpenLink a link, ListPins
-// lists a bpffs folder, and LoadKernelBTF and LoadBTF parse BTF (closed
-// with BTF.Close).
+// OpenMapID open a map (closed with Map.Close), OpenProgramPinned and
+// OpenProgramID a program (closed with Program.Close), OpenLink a link,
+// ListPins lists a bpffs folder, and LoadKernelBTF and LoadBTF parse BTF
+// (closed with BTF.Close).
 //
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
