@@ -129,3 +129,45 @@ func BenchmarkMapIterate(b *testing.B) {
 		cur = key
 	}
 }
+
+// BenchmarkMapLookupBatch reads the whole map in batches of 1024 and
+// reports the cost per entry.
+func BenchmarkMapLookupBatch(b *testing.B) {
+	m := benchHash(b)
+	const batch = 1024
+	keys, values := make([]byte, batch*8), make([]byte, batch*8)
+	var cursor libbpf.MapBatchCursor
+	entries := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		n, err := m.LookupBatch(&cursor, keys, values)
+		entries += n
+		if errors.Is(err, os.ErrNotExist) {
+			cursor = libbpf.MapBatchCursor{}
+		} else if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(entries), "ns/entry")
+}
+
+// BenchmarkObjectOpenLoadClose measures the life of a small object: open,
+// load (map creation and verification) and close.
+func BenchmarkObjectOpenLoadClose(b *testing.B) {
+	requireKernel(b)
+	path := objectPath(b, "events")
+	b.ReportAllocs()
+	for range b.N {
+		obj, err := libbpf.OpenFile(path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := obj.Load(); err != nil {
+			b.Fatal(err)
+		}
+		if err := obj.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,12 @@
 package libbpf
 
 /*
+// libbpf's batch functions use their pointer arguments only during the
+// call, so the count each call passes by address may stay on the stack.
+#cgo noescape bpf_map_lookup_batch
+#cgo noescape bpf_map_lookup_and_delete_batch
+#cgo noescape bpf_map_update_batch
+#cgo noescape bpf_map_delete_batch
 #include "glue.h"
 */
 import "C"
