@@ -321,7 +321,7 @@ func (o *Object) destroyUSDTLink(l *C.struct_bpf_link) C.int {
 // (bpf_link_create). A kernel that gets as far as checking the file (EBADF)
 // supports such links; one that rejects the request (EINVAL) does not.
 func ProbeUprobeMulti() error {
-	return probeUprobeMulti("uprobe_multi links", AttachTypeTraceUprobeMulti)
+	return probeUprobeMulti("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti)
 }
 
 // ProbeUprobeSession reports whether the running kernel supports uprobe
@@ -329,7 +329,7 @@ func ProbeUprobeMulti() error {
 // 6.13), as ProbeUprobeMulti does for attach type
 // BPF_TRACE_UPROBE_SESSION.
 func ProbeUprobeSession() error {
-	return probeUprobeMulti("uprobe session links", AttachTypeTraceUprobeSession)
+	return probeUprobeMulti("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession)
 }
 
 // probeUprobeMulti probes uprobe_multi links of attach type at.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -432,4 +433,42 @@ func TestUSDTTargetNote(t *testing.T) {
 	assert.Equal(t, "lbg", strs[0])
 	assert.Equal(t, "target", strs[1])
 	assert.Regexp(t, `^-4@%e[a-z]+ -8@%r[a-z0-9]+$`, strs[2], fmt.Sprintf("argument spec of %q", strs))
+}
+
+// USDT attaches and link closes from many goroutines share the object's
+// USDT manager safely, also with Object.Close in the middle: the links
+// made before it still close, and the object is freed by the last.
+func TestAttachUSDTConcurrent(t *testing.T) {
+	requireKernel(t)
+	bin := uprobeTarget(t)
+	obj, err := libbpf.OpenFile(objectPath(t, "usdt"), nil)
+	require.NoError(t, err)
+	require.NoError(t, obj.Load())
+	prog := program(t, obj, "count_usdt")
+
+	const workers, rounds = 4, 8
+	kept := make([]*libbpf.Link, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				link, err := prog.AttachUSDT(-1, bin, "lbg", "target", &libbpf.USDTOptions{Cookie: uint64(w)})
+				if !assert.NoError(t, err) {
+					return
+				}
+				if kept[w] == nil {
+					kept[w] = link
+					continue
+				}
+				assert.NoError(t, link.Close())
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, obj.Close())
+	for _, link := range kept {
+		assert.NoError(t, link.Close())
+	}
 }
