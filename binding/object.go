@@ -289,8 +289,11 @@ func cStrnlen(s *C.char, max int) int {
 // Close releases the object with bpf_object__close: its maps and programs
 // are unloaded unless something else holds them (a pin, a Link, another
 // file descriptor), and the Programs and Maps of the object become closed.
-// Links made from its programs are independent and stay attached. Close
-// waits for running map operations, is idempotent and returns nil.
+// Links made from its programs are independent and stay attached. USDT
+// links (Program.AttachUSDT, SEC("usdt/...")) are closed through libbpf's
+// USDT manager, which the object owns: while any is open, Close leaves the
+// libbpf object's memory to the last of them to free. Close waits for
+// running map operations, is idempotent and returns nil.
 func (o *Object) Close() error {
 	if o == nil {
 		return nil
