@@ -46,8 +46,11 @@ LIBBPF_A := $(STAGE_LIB)/libbpf.a
 VMLINUX_H := $(BUILD)/include/vmlinux.h
 BPF_SRCS := $(wildcard $(TOP)/binding/testdata/*.bpf.c $(TOP)/cmd/*/*.bpf.c)
 BPF_OBJS := $(BPF_SRCS:.bpf.c=.bpf.o)
+# libbpf's usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> lives
+# in Debian's multiarch include folder, which clang -target bpf skips.
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
-	-I$(BUILD)/include -I$(STAGE_INC)
+	-I$(BUILD)/include -I$(STAGE_INC) \
+	$(addprefix -idirafter ,$(wildcard /usr/include/$(shell uname -m)-linux-gnu))
 
 .PHONY: help deps sync check-sync libbpf libbpf-shared bpf vmlinux env test \
 	test-go test-build test-slow demo clean

@@ -701,3 +701,16 @@ int lbg_link_create_kprobe_multi(int prog_fd, const char *sym)
 	opts.kprobe_multi.cnt = 1;
 	return bpf_link_create(prog_fd, 0, BPF_TRACE_KPROBE_MULTI, &opts);
 }
+
+/* --- uprobe_multi feature probes (attach_uprobe.go) --- */
+
+int lbg_link_create_uprobe_multi(int prog_fd, enum bpf_attach_type type, const char *path)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	unsigned long offset = 0;
+
+	opts.uprobe_multi.path = path;
+	opts.uprobe_multi.offsets = &offset;
+	opts.uprobe_multi.cnt = 1;
+	return bpf_link_create(prog_fd, 0, type, &opts);
+}

@@ -266,4 +266,14 @@ void lbg_perfbuf_free(struct lbg_perfbuf *p);
  */
 int lbg_link_create_kprobe_multi(int prog_fd, const char *sym);
 
+/* --- uprobe_multi feature probes (attach_uprobe.go) --- */
+
+/* lbg_link_create_uprobe_multi calls bpf_link_create for a uprobe_multi
+ * link of attach type type (BPF_TRACE_UPROBE_MULTI or
+ * BPF_TRACE_UPROBE_SESSION) of the program prog_fd on offset 0 of the file
+ * path, whose options sit in a union cgo cannot fill. It returns the
+ * link's fd or a negative errno.
+ */
+int lbg_link_create_uprobe_multi(int prog_fd, enum bpf_attach_type type, const char *path);
+
 #endif /* LIBBPF_GO_GLUE_H */

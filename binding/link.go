@@ -24,6 +24,9 @@ type Link struct {
 	mu sync.RWMutex
 	// l is the libbpf link; nil once closed.
 	l *C.struct_bpf_link
+	// usdt is the object whose USDT manager made the link, for USDT links
+	// (Program.AttachUSDT), whose Close goes through it; nil for others.
+	usdt *Object
 }
 
 // newLink wraps a link libbpf returned.
@@ -107,7 +110,12 @@ func (l *Link) Close() error {
 	if l.l == nil {
 		return nil
 	}
-	ret := C.bpf_link__destroy(l.l)
+	var ret C.int
+	if l.usdt != nil {
+		ret = l.usdt.destroyUSDTLink(l.l)
+	} else {
+		ret = C.bpf_link__destroy(l.l)
+	}
 	// bpf_link__destroy frees the link even when detaching fails.
 	l.l = nil
 	if ret < 0 {

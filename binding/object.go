@@ -81,6 +81,17 @@ type Object struct {
 	name   string
 	progs  []*Program
 	maps   []*Map
+	// usdtMu serialises the use of libbpf's USDT manager, which the
+	// object owns and which USDT attaches and USDT link closes change; it
+	// guards usdtLinks and closing. Taken after mu, never before.
+	usdtMu sync.Mutex
+	// usdtLinks counts the open USDT links of the object's programs.
+	usdtLinks int
+	// closing holds the libbpf object (and its log buffer) that Close left
+	// for the last USDT link to free: closing those links needs the USDT
+	// manager.
+	closing    *C.struct_bpf_object
+	closingLog *C.char
 }
 
 // OpenFile opens the BPF ELF object file at path with bpf_object__open_file.
@@ -285,8 +296,11 @@ func cStrnlen(s *C.char, max int) int {
 // Close releases the object with bpf_object__close: its maps and programs
 // are unloaded unless something else holds them (a pin, a Link, another
 // file descriptor), and the Programs and Maps of the object become closed.
-// Links made from its programs are independent and stay attached. Close
-// waits for running map operations, is idempotent and returns nil.
+// Links made from its programs are independent and stay attached. USDT
+// links (Program.AttachUSDT, SEC("usdt/...")) are closed through libbpf's
+// USDT manager, which the object owns: while any is open, Close leaves the
+// libbpf object's memory to the last of them to free. Close waits for
+// running map operations, is idempotent and returns nil.
 func (o *Object) Close() error {
 	if o == nil {
 		return nil
@@ -296,12 +310,25 @@ func (o *Object) Close() error {
 	if o.obj == nil {
 		return nil
 	}
-	C.bpf_object__close(o.obj)
+	o.usdtMu.Lock()
+	if o.usdtLinks > 0 {
+		// Open USDT links still need the object's USDT manager: the last
+		// one to close frees the object (Link.Close).
+		o.closing, o.closingLog = o.obj, o.logBuf
+	} else {
+		freeObject(o.obj, o.logBuf)
+	}
+	o.usdtMu.Unlock()
 	o.obj = nil
-	// libbpf no longer refers to the log buffer once the object is closed.
-	C.free(unsafe.Pointer(o.logBuf))
 	o.logBuf = nil
 	return nil
+}
+
+// freeObject closes the libbpf object obj with bpf_object__close and frees
+// its log buffer logBuf, to which libbpf no longer refers then.
+func freeObject(obj *C.struct_bpf_object, logBuf *C.char) {
+	C.bpf_object__close(obj)
+	C.free(unsafe.Pointer(logBuf))
 }
 
 // Name returns the object's name (bpf_object__name), or "" once closed.

@@ -86,15 +86,21 @@ func (o *Object) AttachAll() ([]*Link, error) {
 
 	var links []*Link
 	for _, p := range o.progs {
-		// The programs are valid under the object's read lock.
-		*progSlot = p.prog
-		*linkSlot = nil
-		if ret := C.bpf_object__attach_skeleton(skel); ret < 0 {
-			err := fmt.Errorf("%s %s: program %s: %w", fn, o.name, p.name, errnoErr(ret))
+		link, err := p.attachLink(func() (*C.struct_bpf_link, error) {
+			// The programs are valid under the object's read lock.
+			*progSlot = p.prog
+			*linkSlot = nil
+			if ret := C.bpf_object__attach_skeleton(skel); ret < 0 {
+				return nil, errnoErr(ret)
+			}
+			return *linkSlot, nil
+		})
+		if err != nil {
+			err = fmt.Errorf("%s %s: program %s: %w", fn, o.name, p.name, err)
 			return nil, errors.Join(err, CloseAll(links))
 		}
-		if *linkSlot != nil {
-			links = append(links, newLink(*linkSlot))
+		if link != nil {
+			links = append(links, link)
 		}
 	}
 	return links, nil

@@ -245,12 +245,19 @@ func (p *Program) Attach() (*Link, error) {
 		return nil, p.closed("bpf_program__attach")
 	}
 	defer p.obj.mu.RUnlock()
-	// p.prog is valid under the read lock; the link does not refer to it.
-	l, err := C.bpf_program__attach(p.prog)
-	if l == nil {
-		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, ptrErr(err))
+	link, err := p.attachLink(func() (*C.struct_bpf_link, error) {
+		// p.prog is valid under the read lock; the link does not refer
+		// to it.
+		l, err := C.bpf_program__attach(p.prog)
+		if l == nil {
+			return nil, ptrErr(err)
+		}
+		return l, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, err)
 	}
-	return newLink(l), nil
+	return link, nil
 }
 
 // AttachTracepoint attaches the loaded program, which must be a tracepoint
