@@ -487,6 +487,9 @@ func (l *Link) NewIterReader() (io.ReadCloser, error) {
 		return nil, closedError("bpf_iter_create")
 	}
 	defer l.mu.RUnlock()
+	if err := l.noFD("bpf_iter_create"); err != nil {
+		return nil, err
+	}
 	fd := C.bpf_iter_create(C.bpf_link__fd(l.l))
 	if fd < 0 {
 		return nil, fmt.Errorf("bpf_iter_create: %w", errnoErr(fd))

@@ -284,6 +284,17 @@ func TestAttachUSDT(t *testing.T) {
 	assert.Equal(t, uint64(2), counter(t, counts, slotUSDTArgc))
 	assert.Zero(t, counter(t, counts, slotUSDTAuto), "the auto-attach program was not attached")
 
+	// A USDT link is one uprobe per site, with no link descriptor of its
+	// own: what needs one says so, instead of using libbpf's placeholder 0.
+	assert.Equal(t, -1, link.FD())
+	assert.ErrorIs(t, link.Pin(filepath.Join(bpffsDir(t), "usdt")), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, link.Detach(), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, link.UpdateProgram(program(t, obj, "count_usdt")), syscall.EOPNOTSUPP)
+	_, err = link.Info()
+	assert.ErrorIs(t, err, syscall.EOPNOTSUPP)
+	_, err = link.NewIterReader()
+	assert.ErrorIs(t, err, syscall.EOPNOTSUPP)
+
 	require.NoError(t, link.Close())
 	runTarget(t, bin, n, -1)
 	assert.Equal(t, uint64(n), counter(t, counts, slotUSDTHits), "counted after Close")

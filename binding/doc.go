@@ -12,7 +12,8 @@
 // loads the programs (bpf_object__load); a program the kernel rejects gives
 // a *VerifierError with the verifier log. Then attach programs, either
 // where their section name says (Program.Attach) or explicitly
-// (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachPerfEvent
+// (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachUprobeMulti,
+// AttachUSDT, AttachPerfEvent
 // with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
 // AttachNetns, AttachIter, AttachTCX, AttachNetkit, AttachKprobe,
 // AttachKprobeMulti, AttachKsyscall), which returns a Link, or all at once

@@ -8,6 +8,8 @@ import "C"
 import (
 	"fmt"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // Link is an attachment of a program (struct bpf_link), made by
@@ -46,6 +48,18 @@ func (l *Link) lock() bool {
 		return false
 	}
 	return true
+}
+
+// noFD returns the error of fn, which needs the link's file descriptor, on
+// a USDT link, or nil for other links. libbpf makes a USDT link from one
+// uprobe per probe site and leaves the struct bpf_link's own descriptor at
+// 0, which is not the link's: passing it to the kernel would act on
+// whatever descriptor 0 is.
+func (l *Link) noFD(fn string) error {
+	if l.usdt == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
 }
 
 // OpenLink opens the link pinned at path in bpffs with bpf_link__open
@@ -134,6 +148,9 @@ func (l *Link) Detach() error {
 		return closedError("bpf_link__detach")
 	}
 	defer l.mu.RUnlock()
+	if err := l.noFD("bpf_link__detach"); err != nil {
+		return err
+	}
 	if ret := C.bpf_link__detach(l.l); ret < 0 {
 		return fmt.Errorf("bpf_link__detach: %w", errnoErr(ret))
 	}
@@ -153,6 +170,9 @@ func (l *Link) Pin(path string) error {
 	defer l.mu.Unlock()
 	if l.l == nil {
 		return closedError("bpf_link__pin")
+	}
+	if err := l.noFD("bpf_link__pin"); err != nil {
+		return err
 	}
 	if err := checkPinPath(path); err != nil {
 		return fmt.Errorf("bpf_link__pin: %w", err)
@@ -205,13 +225,17 @@ func (l *Link) PinPath() string {
 	return C.GoString(C.bpf_link__pin_path(l.l))
 }
 
-// FD returns the link's file descriptor (bpf_link__fd), or -1 once closed.
-// The descriptor belongs to the Link and is closed by Close.
+// FD returns the link's file descriptor (bpf_link__fd), or -1 once closed
+// and for USDT links, which have none. The descriptor belongs to the Link
+// and is closed by Close.
 func (l *Link) FD() int {
 	if !l.lock() {
 		return -1
 	}
 	defer l.mu.RUnlock()
+	if l.noFD("") != nil {
+		return -1
+	}
 	if fd := C.bpf_link__fd(l.l); fd >= 0 {
 		return int(fd)
 	}
@@ -227,6 +251,9 @@ func (l *Link) UpdateProgram(p *Program) error {
 		return closedError("bpf_link__update_program")
 	}
 	defer l.mu.RUnlock()
+	if err := l.noFD("bpf_link__update_program"); err != nil {
+		return err
+	}
 	if !p.lock() {
 		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
 	}

@@ -73,6 +73,9 @@ func (l *Link) Info() (LinkInfo, error) {
 		return LinkInfo{}, closedError(fn)
 	}
 	defer l.mu.RUnlock()
+	if err := l.noFD(fn); err != nil {
+		return LinkInfo{}, err
+	}
 	// l.l is valid under the read lock.
 	fd := C.bpf_link__fd(l.l)
 	if fd < 0 {
