@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"os"
 	"syscall"
 	"testing"
 
@@ -83,6 +84,9 @@ func TestFreplaceErrors(t *testing.T) {
 	require.NoError(t, closedObj.Close())
 	assert.ErrorIs(t, ext.SetAttachTarget(closedTarget, "decide"), libbpf.ErrClosed, "closed target")
 	assert.ErrorIs(t, target.SetAttachTarget(target, "decide"), syscall.EBUSY, "already loaded")
+	fentry := program(t, openObject(t, "fentry_target", nil), "count_any")
+	assert.ErrorIs(t, fentry.SetAttachTarget(nil, "libbpf_go_no_such_function"), syscall.ESRCH,
+		"unknown kernel function")
 
 	_, err := target.AttachFreplace(target, "decide")
 	assert.ErrorIs(t, err, syscall.EINVAL, "XDP program")
@@ -102,4 +106,22 @@ func TestFreplaceErrors(t *testing.T) {
 	_, err = ext.AttachFreplace(target, "decide")
 	assert.ErrorIs(t, err, libbpf.ErrClosed, "closed object")
 	assert.ErrorIs(t, ext.SetAttachTarget(target, "decide"), libbpf.ErrClosed, "closed object")
+}
+
+// With no target program, SetAttachTarget gives a tracing program whose
+// section names no function (SEC("fentry")), and which would not load
+// without it, the kernel function to attach to.
+func TestSetAttachTargetKernel(t *testing.T) {
+	requireFeature(t, libbpf.ProbeTracing)
+	bare := openCounterObject(t, os.Getpid(), "fentry_target")
+	require.Error(t, bare.Load(), "the section alone names no function")
+
+	obj := openCounterObject(t, os.Getpid(), "fentry_target")
+	fentry := program(t, obj, "count_any")
+	require.NoError(t, fentry.SetAttachTarget(nil, "__task_pid_nr_ns"))
+	require.NoError(t, obj.Load())
+	link, err := fentry.Attach()
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, link.Close()) })
+	assert.True(t, counterMoves(t, objMap(t, obj, "counts")), "the program counts getpid()")
 }

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"math"
 	"syscall"
 	"testing"
@@ -12,9 +13,14 @@ import (
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
-// probeNetfilter reports whether the kernel loads netfilter programs
-// (kernel 6.4), which come with their links.
-func probeNetfilter() error { return libbpf.ProbeProgramType(libbpf.ProgramTypeNetfilter) }
+// probeNetfilter reports whether the kernel loads netfilter programs,
+// which came with their links in kernel 6.4.
+func probeNetfilter() error {
+	if err := libbpf.ProbeProgramType(libbpf.ProgramTypeNetfilter); err != nil {
+		return fmt.Errorf("netfilter programs and links (kernel 6.4): %w", err)
+	}
+	return nil
+}
 
 // localIn is the IPv4 NF_INET_LOCAL_IN hook at a priority after the
 // kernel's own filter tables.

@@ -60,9 +60,10 @@ func (m *Map) AttachProgram(p *Program, t AttachType) error {
 
 // DetachProgram detaches the program p, attached with AttachProgram and
 // attach type t, from the sockmap or sockhash m, with bpf_prog_detach2
-// (kernel 4.14; naming the program needs 5.4 for sockmaps). Sockets
-// already in the map keep running it. When p is not the program attached
-// with t the error wraps ENOENT.
+// (kernel 4.14). Sockets already in the map keep running it. Since kernel
+// 5.10 the kernel checks that p is the program attached with t, and the
+// error wraps ENOENT when it is not; older kernels detach whatever program
+// is attached with t.
 func (m *Map) DetachProgram(p *Program, t AttachType) error {
 	return m.sockProgram("bpf_prog_detach2", p, t, func(progFD, mapFD C.int) C.int {
 		return C.bpf_prog_detach2(progFD, mapFD, C.enum_bpf_attach_type(t))

@@ -20,9 +20,11 @@ import (
 // A map from SEC(".struct_ops.link") gets a BPF link (kernel 6.4), which
 // owns its own descriptor, outlives m's Object and supports
 // Link.UpdateMap. A map from SEC(".struct_ops") gets a Link that uses the
-// map's descriptor: close that Link before m's Object. Closed after it,
-// the Link cannot unregister the map any more: Close then frees it, leaves
-// the registration in place and returns an error wrapping ErrClosed.
+// map's descriptor (its FD is the map's, and Pin, Detach and
+// UpdateProgram do not apply): close that Link before m's Object. Closed
+// after it, the Link cannot unregister the map any more: Close then frees
+// it, leaves the registration in place and returns an error wrapping
+// ErrClosed.
 func (m *Map) AttachStructOps() (*Link, error) {
 	const fn = "bpf_map__attach_struct_ops"
 	if err := m.checkStructOps(fn); err != nil {

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"syscall"
 	"testing"
 
@@ -13,7 +14,12 @@ import (
 
 // probeStructOps reports whether the kernel loads struct_ops programs
 // (kernel 5.6).
-func probeStructOps() error { return libbpf.ProbeProgramType(libbpf.ProgramTypeStructOps) }
+func probeStructOps() error {
+	if err := libbpf.ProbeProgramType(libbpf.ProgramTypeStructOps); err != nil {
+		return fmt.Errorf("struct_ops programs (kernel 5.6): %w", err)
+	}
+	return nil
+}
 
 // useCongestionControl switches a new TCP connection's client end to the
 // congestion control name with setsockopt(TCP_CONGESTION) and returns the
