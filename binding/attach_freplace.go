@@ -14,8 +14,9 @@ import (
 // SetAttachTarget sets what the program attaches to, before Object.Load,
 // with bpf_program__set_attach_target; libbpf resolves the BTF id the
 // kernel needs at load time. For a SEC("freplace") program
-// (BPF_PROG_TYPE_EXT) target is the loaded program and funcName the global
-// function of it to replace; an empty funcName lets libbpf take the name
+// (BPF_PROG_TYPE_EXT) target is the loaded program, of an Object or
+// opened without one (OpenProgramPinned, OpenProgramID), and funcName the
+// global function of it to replace; an empty funcName lets libbpf take the name
 // from the section ("freplace/<name>") at load time. For BTF-based tracing
 // programs (fentry, fexit, fmod_ret, tp_btf, lsm) target is nil and
 // funcName the kernel function. The target program must stay loaded until
@@ -51,7 +52,8 @@ func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 
 // AttachFreplace attaches the loaded SEC("freplace") program (an extension
 // program, BPF_PROG_TYPE_EXT) in place of the global function funcName of
-// the loaded program target, through a BPF link, with
+// the loaded program target (of an Object or opened without one), through
+// a BPF link, with
 // bpf_program__attach_freplace (kernel 5.10; 5.6 for the load-time target
 // alone). The function's signature must match the one the program was
 // loaded for (SetAttachTarget), which lets one extension replace the same
@@ -91,20 +93,24 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 	return newLink(l), nil
 }
 
-// lockTarget returns, for fn, the descriptor of target, a loaded program,
-// and the function that releases the read lock it took on target's
+// lockTarget returns, for fn, the descriptor of target, a loaded program
+// of an Object or one opened without an object, and the function that releases the read lock it took on target's
 // Object. The caller holds the read lock of p's Object; when target
 // belongs to the same Object it is not taken again, as a second read lock
 // could deadlock behind a waiting writer.
 func (p *Program) lockTarget(fn string, target *Program) (C.int, func(), error) {
+	var fd C.int
 	unlock := func() {}
-	if target.obj != p.obj {
-		if !target.lock() {
-			return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, target.closed("target program"))
+	if target.obj == p.obj {
+		// target.prog is valid under the read lock p's caller holds.
+		fd = C.bpf_program__fd(target.prog)
+	} else {
+		var ok bool
+		if fd, ok = target.lockFD(); !ok {
+			return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, closedError("target program"))
 		}
 		unlock = target.obj.mu.RUnlock
 	}
-	fd := C.bpf_program__fd(target.prog)
 	if fd < 0 {
 		unlock()
 		return -1, nil, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, p.name, target.name, unix.EBADF)

@@ -54,6 +54,15 @@ func TestAttachFreplace(t *testing.T) {
 	require.NoError(t, link.Close())
 	assert.Equal(t, uint32(xdpPass), verdict(t, target), "decide again once the link is closed")
 	assert.Equal(t, uint64(1), counter(t, counts, 0), "the extension did not run again")
+
+	// The target may also be a program opened by id, without its object.
+	byID, err := libbpf.OpenProgramID(progID(t, target))
+	require.NoError(t, err)
+	defer byID.Close()
+	link, err = ext.AttachFreplace(byID, "decide")
+	require.NoError(t, err)
+	assert.Equal(t, uint32(xdpDrop), verdict(t, byID), "the extension decides")
+	require.NoError(t, link.Close())
 }
 
 // With neither target nor function, AttachFreplace uses the load-time

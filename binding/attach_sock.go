@@ -43,7 +43,8 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 	return newLink(l), nil
 }
 
-// AttachProgram attaches the loaded socket map program p to the sockmap or
+// AttachProgram attaches the loaded socket map program p, which may be a
+// program opened without an object (OpenProgramPinned), to the sockmap or
 // sockhash m with bpf_prog_attach (BPF_PROG_ATTACH with the map as target),
 // the form that predates links: t is AttachTypeSKSKBStreamParser or
 // AttachTypeSKSKBStreamVerdict for a SEC("sk_skb/...") program (kernel
@@ -71,10 +72,12 @@ func (m *Map) DetachProgram(p *Program, t AttachType) error {
 }
 
 // sockProgram checks the arguments of AttachProgram and DetachProgram and
-// runs call, fn, with the descriptors of p and m.
+// runs call, fn, with the descriptors of p and m. The read lock lockFD
+// takes on p's Object keeps p's descriptor open.
 func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD, mapFD C.int) C.int) error {
-	if !p.lock() {
-		return fmt.Errorf("%s: %w", fn, p.closed("program"))
+	progFD, ok := p.lockFD()
+	if !ok {
+		return fmt.Errorf("%s: %w", fn, closedError("program"))
 	}
 	defer p.obj.mu.RUnlock()
 	mapFD, unlock, err := p.lockSockMap(fn, m)
@@ -82,10 +85,13 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 		return err
 	}
 	defer unlock()
-	if err := checkSockProgram(ProgramType(C.bpf_program__type(p.prog)), t); err != nil {
+	pt := p.progType
+	if p.prog != nil {
+		pt = ProgramType(C.bpf_program__type(p.prog))
+	}
+	if err := checkSockProgram(pt, t); err != nil {
 		return fmt.Errorf("%s %s: %w", fn, p.name, err)
 	}
-	progFD := C.bpf_program__fd(p.prog)
 	if progFD < 0 {
 		return fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}

@@ -98,6 +98,27 @@ func TestMapAttachProgram(t *testing.T) {
 	}
 }
 
+// A program opened by id, without its object, attaches and detaches as
+// well.
+func TestMapAttachProgramByID(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "sockmap")
+	counts := objMap(t, obj, "counts")
+	sockMap := objMap(t, obj, "sock_map")
+	msgProg, err := libbpf.OpenProgramID(progID(t, program(t, obj, "count_msg")))
+	require.NoError(t, err)
+	defer msgProg.Close()
+
+	require.NoError(t, sockMap.AttachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict))
+	client, server := addSockets(t, sockMap)
+	exchange(t, client, server)
+	assert.NotZero(t, counter(t, counts, slotSKMsg), "sk_msg program counted the send")
+	require.NoError(t, sockMap.DetachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict))
+
+	require.NoError(t, msgProg.Close())
+	assert.ErrorIs(t, sockMap.AttachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict), libbpf.ErrClosed)
+}
+
 // Program.AttachSockmap attaches through a BPF link, which detaches when
 // closed.
 func TestAttachSockmap(t *testing.T) {
