@@ -258,3 +258,123 @@ func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (i
 		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
 	}
 }
+
+// ProbeFreplace reports whether the running kernel loads extension
+// programs (BPF_PROG_TYPE_EXT, the SEC("freplace") programs of
+// Program.AttachFreplace; kernel 5.6, which needs BTF). libbpf's own probe
+// stops short of a real target: ProbeFreplace loads the BTF of a global
+// function int lbg_probe(void) (bpf_btf_load), a socket filter program
+// whose main function calls it (bpf_prog_load) and a trivial extension
+// program replacing it (bpf_prog_load). A refused load (EINVAL, EPERM,
+// ENOTSUPP, EOPNOTSUPP; some kernels refuse extensions by policy even to
+// root, as they do tracing programs) gives an error wrapping
+// ErrNotSupported. It does not attach the extension.
+func ProbeFreplace() error {
+	const what = "freplace (extension) programs"
+	// probeFuncBTF is Go memory without pointers, read during the call;
+	// the kernel copies it.
+	btfFD := C.bpf_btf_load(unsafe.Pointer(&probeFuncBTF[0]), C.size_t(len(probeFuncBTF)), nil)
+	if btfFD < 0 {
+		errno := syscall.Errno(-btfFD)
+		if errno == syscall.EINVAL || errno == syscall.EPERM {
+			return fmt.Errorf("%s: kernel refused bpf_btf_load: %w: %w", what, errno, ErrNotSupported)
+		}
+		return fmt.Errorf("bpf_btf_load %s: %w", what, errnoErr(btfFD))
+	}
+	defer syscall.Close(int(btfFD))
+	target, err := loadProbeFuncs(what, ProgramTypeSocketFilter, btfFD, 0, probeTarget[:],
+		[]probeFunc{{0, probeMainID}, {2, probeFuncID}})
+	if err != nil {
+		return err
+	}
+	defer syscall.Close(target)
+	ext, err := loadProbeFuncs(what, ProgramTypeExt, btfFD, target, trivialProgram[:],
+		[]probeFunc{{0, probeFuncID}})
+	if err != nil {
+		return err
+	}
+	syscall.Close(ext)
+	return nil
+}
+
+// probeFuncBTF is the raw BTF of ProbeFreplace (little-endian, as on the
+// architectures the binding builds for): [1] INT "int" size 4 signed, [2]
+// FUNC_PROTO returning [1] without parameters, [3] FUNC "lbg_probe" of
+// type [2] with global linkage, [4] FUNC "main" of type [2] with static
+// linkage, and their names.
+var probeFuncBTF = []byte{
+	// struct btf_header: magic 0xeb9f, version 1, flags 0, hdr_len 24,
+	// type_off 0, type_len 52, str_off 52, str_len 20.
+	0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 52, 0, 0, 0, 52, 0, 0, 0, 20, 0, 0, 0,
+	// [1] name_off 1, info BTF_KIND_INT<<24, size 4, encoding signed 32 bits.
+	1, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 0, 32, 0, 0, 1,
+	// [2] name_off 0, info BTF_KIND_FUNC_PROTO<<24 with vlen 0, type 1.
+	0, 0, 0, 0, 0, 0, 0, 13, 1, 0, 0, 0,
+	// [3] name_off 5, info BTF_KIND_FUNC<<24 with linkage BTF_FUNC_GLOBAL, type 2.
+	5, 0, 0, 0, 1, 0, 0, 12, 2, 0, 0, 0,
+	// [4] name_off 15, info BTF_KIND_FUNC<<24 with linkage BTF_FUNC_STATIC, type 2.
+	15, 0, 0, 0, 0, 0, 0, 12, 2, 0, 0, 0,
+	0, 'i', 'n', 't', 0, 'l', 'b', 'g', '_', 'p', 'r', 'o', 'b', 'e', 0, 'm', 'a', 'i', 'n', 0,
+}
+
+// BTF ids of the functions in probeFuncBTF.
+const (
+	probeFuncID = 3
+	probeMainID = 4
+)
+
+// probeTarget is, in BPF instructions, a main function "call lbg_probe;
+// exit" followed by the global function lbg_probe, "r0 = 0; exit", at
+// instruction 2: BPF_CALL with src_reg BPF_PSEUDO_CALL and imm 1 (relative
+// to the next instruction), BPF_EXIT_INSN, BPF_MOV64_IMM(BPF_REG_0, 0),
+// BPF_EXIT_INSN. A global subprogram, as 6.12 refused to extend a main
+// function ("Cannot replace static functions") where 6.1 did not.
+var probeTarget = [32]byte{0: 0x85, 1: 0x10, 4: 1, 8: 0x95, 16: 0xb7, 24: 0x95}
+
+// probeFunc is a struct bpf_func_info: a function's first instruction and
+// BTF id.
+type probeFunc struct{ insnOff, typeID uint32 }
+
+// loadProbeFuncs loads insns as a GPL program of type t whose functions
+// funcs describes with the BTF btfFD and, when targetFD is not 0, which
+// extends the function probeFuncID of the program targetFD
+// (bpf_prog_load). It returns the program's fd, which the caller closes.
+// Refusals are as for loadTrivialProgram.
+func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns []byte, funcs []probeFunc) (int, error) {
+	license := C.CString("GPL")
+	defer freeCString(license)
+	// The options, Go memory, may hold only C pointers: func_info is C
+	// memory, read by the kernel during the call.
+	info := (*[2]C.struct_bpf_func_info)(C.calloc(2, C.sizeof_struct_bpf_func_info))
+	if info == nil {
+		return -1, fmt.Errorf("%s: %w", what, syscall.ENOMEM)
+	}
+	defer C.free(unsafe.Pointer(info))
+	for i, f := range funcs {
+		info[i].insn_off, info[i].type_id = C.__u32(f.insnOff), C.__u32(f.typeID)
+	}
+	opts := C.struct_bpf_prog_load_opts{
+		sz:                 C.size_t(unsafe.Sizeof(C.struct_bpf_prog_load_opts{})),
+		prog_btf_fd:        C.__u32(btfFD),
+		func_info:          unsafe.Pointer(info),
+		func_info_cnt:      C.__u32(len(funcs)),
+		func_info_rec_size: C.sizeof_struct_bpf_func_info,
+	}
+	if targetFD != 0 {
+		opts.attach_prog_fd = C.__u32(targetFD)
+		opts.attach_btf_id = probeFuncID
+	}
+	// opts and insns are Go memory without Go pointers, used only during
+	// the call; license is C memory.
+	ret := C.bpf_prog_load(C.enum_bpf_prog_type(t), nil, license,
+		(*C.struct_bpf_insn)(unsafe.Pointer(&insns[0])), C.size_t(len(insns)/8), &opts)
+	if ret >= 0 {
+		return int(ret), nil
+	}
+	switch errno := syscall.Errno(-ret); errno {
+	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
+		return -1, fmt.Errorf("%s: kernel refused bpf_prog_load of a %s program: %w: %w", what, t, errno, ErrNotSupported)
+	default:
+		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
+	}
+}

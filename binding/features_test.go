@@ -59,6 +59,7 @@ func TestProbeAttachKinds(t *testing.T) {
 		{"kprobes", libbpf.ProbeKprobes},
 		{"kprobe_multi", libbpf.ProbeKprobeMulti},
 		{"tracing", libbpf.ProbeTracing},
+		{"freplace", libbpf.ProbeFreplace},
 		{"lsm", probeLSM},
 	} {
 		t.Run(probe.name, func(t *testing.T) {

@@ -29,6 +29,10 @@ type Link struct {
 	// usdt is the object whose USDT manager made the link, for USDT links
 	// (Program.AttachUSDT), whose Close goes through it; nil for others.
 	usdt *Object
+	// mapOwner is, for a link of a SEC(".struct_ops") map, which uses the
+	// map's descriptor, the map's Object (see Map.AttachStructOps); nil
+	// otherwise.
+	mapOwner *Object
 }
 
 // newLink wraps a link libbpf returned.
@@ -124,6 +128,15 @@ func (l *Link) Close() error {
 	if l.l == nil {
 		return nil
 	}
+	if l.mapOwner != nil {
+		return l.closeStructOps()
+	}
+	return l.destroy()
+}
+
+// destroy detaches and frees the link with bpf_link__destroy, through the
+// USDT manager for USDT links. The caller holds l.mu.
+func (l *Link) destroy() error {
 	var ret C.int
 	if l.usdt != nil {
 		ret = l.usdt.destroyUSDTLink(l.l)

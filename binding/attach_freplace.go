@@ -1,0 +1,119 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// SetAttachTarget sets what the program attaches to, before Object.Load,
+// with bpf_program__set_attach_target; libbpf resolves the BTF id the
+// kernel needs at load time. For a SEC("freplace") program
+// (BPF_PROG_TYPE_EXT) target is the loaded program, of an Object or
+// opened without one (OpenProgramPinned, OpenProgramID), and funcName the
+// global function of it to replace; an empty funcName lets libbpf take the name
+// from the section ("freplace/<name>") at load time. For BTF-based tracing
+// programs (fentry, fexit, fmod_ret, tp_btf, lsm) target is nil and
+// funcName the kernel function. The target program must stay loaded until
+// this one is. After Object.Load it fails with EBUSY.
+func (p *Program) SetAttachTarget(target *Program, funcName string) error {
+	const fn = "bpf_program__set_attach_target"
+	if !p.lock() {
+		return p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	if p.obj.loaded {
+		return fmt.Errorf("%s %s: object already loaded: %w", fn, p.name, unix.EBUSY)
+	}
+	targetFD, unlock := C.int(0), func() {}
+	if target != nil {
+		var err error
+		if targetFD, unlock, err = p.lockTarget(fn, target); err != nil {
+			return err
+		}
+	} else if funcName == "" {
+		return fmt.Errorf("%s %s: neither a target program nor a function name: %w", fn, p.name, unix.EINVAL)
+	}
+	defer unlock()
+	cFunc := cString(funcName)
+	defer freeCString(cFunc)
+	// cFunc is C memory or NULL; libbpf keeps neither it nor the target
+	// descriptor beyond the load, for which the caller keeps target open.
+	if ret := C.bpf_program__set_attach_target(p.prog, targetFD, cFunc); ret < 0 {
+		return fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, errnoErr(ret))
+	}
+	return nil
+}
+
+// AttachFreplace attaches the loaded SEC("freplace") program (an extension
+// program, BPF_PROG_TYPE_EXT) in place of the global function funcName of
+// the loaded program target (of an Object or opened without one), through
+// a BPF link, with
+// bpf_program__attach_freplace (kernel 5.10; 5.6 for the load-time target
+// alone). The function's signature must match the one the program was
+// loaded for (SetAttachTarget), which lets one extension replace the same
+// function in several programs. target nil and funcName "" attach to the
+// load-time target. While the link is open, every call of the function in
+// target runs the extension instead. The returned Link must be closed by
+// the caller; it keeps target's program alive in the kernel.
+func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error) {
+	const fn = "bpf_program__attach_freplace"
+	if !p.lock() {
+		return nil, p.closed(fn)
+	}
+	defer p.obj.mu.RUnlock()
+	if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeExt {
+		return nil, fmt.Errorf("%s %s: program type %s is not ext (freplace): %w", fn, p.name, t, unix.EINVAL)
+	}
+	if (target == nil) != (funcName == "") {
+		return nil, fmt.Errorf("%s %s: give both a target program and a function name, or neither: %w",
+			fn, p.name, unix.EINVAL)
+	}
+	targetFD, unlock := C.int(0), func() {}
+	if target != nil {
+		var err error
+		if targetFD, unlock, err = p.lockTarget(fn, target); err != nil {
+			return nil, err
+		}
+	}
+	defer unlock()
+	cFunc := cString(funcName)
+	defer freeCString(cFunc)
+	// cFunc is C memory or NULL; the kernel link takes its own reference
+	// to the target program.
+	l, err := C.bpf_program__attach_freplace(p.prog, targetFD, cFunc)
+	if l == nil {
+		return nil, fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, ptrErr(err))
+	}
+	return newLink(l), nil
+}
+
+// lockTarget returns, for fn, the descriptor of target, a loaded program
+// of an Object or one opened without an object, and the function that releases the read lock it took on target's
+// Object. The caller holds the read lock of p's Object; when target
+// belongs to the same Object it is not taken again, as a second read lock
+// could deadlock behind a waiting writer.
+func (p *Program) lockTarget(fn string, target *Program) (C.int, func(), error) {
+	var fd C.int
+	unlock := func() {}
+	if target.obj == p.obj {
+		// target.prog is valid under the read lock p's caller holds.
+		fd = C.bpf_program__fd(target.prog)
+	} else {
+		var ok bool
+		if fd, ok = target.lockFD(); !ok {
+			return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, closedError("target program"))
+		}
+		unlock = target.obj.mu.RUnlock
+	}
+	if fd < 0 {
+		unlock()
+		return -1, nil, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, p.name, target.name, unix.EBADF)
+	}
+	return fd, unlock, nil
+}
