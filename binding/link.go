@@ -55,15 +55,21 @@ func (l *Link) lock() bool {
 }
 
 // noFD returns the error of fn, which needs the link's file descriptor, on
-// a USDT link, or nil for other links. libbpf makes a USDT link from one
-// uprobe per probe site and leaves the struct bpf_link's own descriptor at
-// 0, which is not the link's: passing it to the kernel would act on
-// whatever descriptor 0 is.
+// a link that has none of its own, or nil for other links:
+//   - libbpf makes a USDT link from one uprobe per probe site and leaves
+//     the struct bpf_link's descriptor at 0, which is not the link's;
+//   - a link of a SEC(".struct_ops") map (without .link) holds the map's
+//     descriptor, which Object.Close closes and the process may reuse.
+//
+// Passing either to the kernel would act on whatever that descriptor is.
 func (l *Link) noFD(fn string) error {
-	if l.usdt == nil {
-		return nil
+	switch {
+	case l.usdt != nil:
+		return fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
+	case l.mapOwner != nil:
+		return fmt.Errorf("%s: the link of a SEC(\".struct_ops\") map has the map's descriptor, not a link's: %w", fn, unix.EOPNOTSUPP)
 	}
-	return fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
+	return nil
 }
 
 // OpenLink opens the link pinned at path in bpffs with bpf_link__open
@@ -239,7 +245,8 @@ func (l *Link) PinPath() string {
 }
 
 // FD returns the link's file descriptor (bpf_link__fd), or -1 once closed
-// and for USDT links, which have none. The descriptor belongs to the Link
+// and for USDT links and links of SEC(".struct_ops") maps, which have none
+// of their own. The descriptor belongs to the Link
 // and is closed by Close.
 func (l *Link) FD() int {
 	if !l.lock() {

@@ -2,6 +2,7 @@ package libbpf_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -57,6 +58,14 @@ func TestAttachStructOps(t *testing.T) {
 	link := attachStructOps(t, objMap(t, obj, "lbg_cc"))
 	require.NoError(t, useCongestionControl(t, "lbg_cc"))
 	assert.Equal(t, uint64(1), counter(t, counts, 0), "init ran for the socket")
+
+	// The link holds the map's descriptor, not one of its own.
+	assert.Equal(t, -1, link.FD())
+	assert.ErrorIs(t, link.Pin(filepath.Join(bpffsDir(t), "cc")), syscall.EOPNOTSUPP)
+	assert.ErrorIs(t, link.Detach(), syscall.EOPNOTSUPP)
+	_, err := link.Info()
+	assert.ErrorIs(t, err, syscall.EOPNOTSUPP)
+	require.NoError(t, useCongestionControl(t, "lbg_cc"), "still registered")
 
 	require.NoError(t, link.Close())
 	assert.ErrorIs(t, useCongestionControl(t, "lbg_cc"), syscall.ENOENT, "unregistered with the link closed")
