@@ -7,21 +7,22 @@
 // # Life cycle
 //
 // OpenFile or OpenMem parses an object (bpf_object__open_*). Before Load,
-// configure it: Program.SetType, SetAutoload, Map.SetMaxEntries,
-// SetPinPath, ReuseFD, Object.SetGlobal. Object.Load creates the maps and
-// loads the programs (bpf_object__load); a program the kernel rejects gives
-// a *VerifierError with the verifier log. Then attach programs, either
-// where their section name says (Program.Attach) or explicitly
-// (AttachTracepoint, AttachRawTracepoint, AttachUprobe, AttachUprobeMulti,
-// AttachUSDT, AttachPerfEvent
-// with a PerfEvent from OpenPerfEvent, AttachXDP, AttachCgroup,
-// AttachNetns, AttachIter, AttachTCX, AttachNetkit, AttachKprobe,
-// AttachKprobeMulti, AttachKsyscall), which returns a Link, or all at once
-// as a skeleton would (Object.AttachAll, see Program.SetAutoattach), and
-// use the maps (Map.Lookup, Update, Delete, NextKey, LookupAndDelete,
-// Iterate) and global variables (Object.Global, SetGlobal). Map element
-// operations make the same single bpf(2) call as libbpf's
-// bpf_map_*_elem functions, but from Go, without a cgo transition.
+// configure it: Program.SetType, SetAutoload, SetAttachTarget,
+// Map.SetMaxEntries, SetPinPath, ReuseFD, Object.SetGlobal. Object.Load
+// creates the maps and loads the programs (bpf_object__load); a program
+// the kernel rejects gives a *VerifierError with the verifier log. Then
+// attach programs, either where their section name says (Program.Attach)
+// or explicitly (AttachTracepoint, AttachRawTracepoint, AttachKprobe,
+// AttachKprobeMulti, AttachKsyscall, AttachUprobe, AttachUprobeMulti,
+// AttachUSDT, AttachPerfEvent with a PerfEvent from OpenPerfEvent,
+// AttachXDP, AttachTCX, AttachNetkit, AttachCgroup, AttachNetns,
+// AttachIter, AttachSockmap, AttachNetfilter, AttachFreplace, and
+// Map.AttachStructOps), which returns a Link, or all at once as a
+// skeleton would (Object.AttachAll, see Program.SetAutoattach). Use the
+// maps (Map.Lookup, Update, Delete, NextKey, LookupAndDelete, Iterate) and
+// global variables (Object.Global, SetGlobal). Map element operations
+// make the same single bpf(2) call as libbpf's bpf_map_*_elem functions,
+// but from Go, without a cgo transition.
 //
 // Some kernel objects can be used without an Object: OpenMapPinned and
 // OpenMapID open a map (closed with Map.Close), OpenProgramPinned and
@@ -38,7 +39,9 @@
 // through netlink without a Link, and the program stays attached to the
 // device until XDPDetach. Program.AttachTC is another: it adds a tc
 // filter through netlink (on a hook made with TCHook.Create) and returns a
-// TCAttachment, which stays until TCAttachment.Detach.
+// TCAttachment, which stays until TCAttachment.Detach. Map.AttachProgram
+// attaches an sk_skb or sk_msg program to a sockmap or sockhash without a
+// Link, until Map.DetachProgram or the map's end.
 //
 // # No finalizers
 //
