@@ -137,6 +137,7 @@ func (m *Map) Close() error {
 	m.obj.mu.Lock()
 	defer m.obj.mu.Unlock()
 	if m.fd >= 0 {
+		m.obj.res.release()
 		unix.Close(int(m.fd))
 		m.fd = -1
 		m.elemFD = -1

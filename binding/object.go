@@ -92,6 +92,9 @@ type Object struct {
 	// manager.
 	closing    *C.struct_bpf_object
 	closingLog *C.char
+	// res holds the memory mappings and descriptors the binding made for
+	// the maps (Map.Memory, Map.SetInnerMap); Close releases them.
+	res mapResources
 }
 
 // OpenFile opens the BPF ELF object file at path with bpf_object__open_file.
@@ -310,6 +313,7 @@ func (o *Object) Close() error {
 	if o.obj == nil {
 		return nil
 	}
+	o.res.release()
 	o.usdtMu.Lock()
 	if o.usdtLinks > 0 {
 		// Open USDT links still need the object's USDT manager: the last

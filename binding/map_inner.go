@@ -1,0 +1,193 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// mapInMap reports whether values of the map type are maps
+// (BPF_MAP_TYPE_ARRAY_OF_MAPS and BPF_MAP_TYPE_HASH_OF_MAPS).
+func (t MapType) mapInMap() bool {
+	return t == MapTypeArrayOfMaps || t == MapTypeHashOfMaps
+}
+
+// checkMapInMap returns an error wrapping EINVAL unless m is a map of maps.
+// The caller holds the object's lock.
+func (m *Map) checkMapInMap(fn string) error {
+	if !m.mapType.mapInMap() {
+		return fmt.Errorf("map %s: %s: map type %s does not hold maps: %w", m.name, fn, m.mapType, unix.EINVAL)
+	}
+	return nil
+}
+
+// dupFD returns a duplicate of the descriptor of m, a created map, for fn,
+// where m is the inner map; the caller closes it. Duplicating lets the
+// caller use the map without holding m's lock, which may be the lock of
+// the caller's own object.
+func (m *Map) dupFD(fn string) (int, error) {
+	if !m.lock() {
+		return -1, m.closed(fn + ": inner map")
+	}
+	defer m.obj.mu.RUnlock()
+	fd := m.cFD()
+	if !m.obj.loaded || fd < 0 {
+		return -1, m.notLoaded(fn + ": inner map")
+	}
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("map %s: %s: duplicate inner map descriptor: %w", m.name, fn, err)
+	}
+	return dup, nil
+}
+
+// SetInnerMap makes inner the template of the maps that m, a map of maps
+// (BPF_MAP_TYPE_ARRAY_OF_MAPS or BPF_MAP_TYPE_HASH_OF_MAPS, kernel 4.12),
+// will hold, with bpf_map__set_inner_map_fd. The kernel creates m after
+// the template's type, key size, value size, flags and, unless the
+// template has BPF_F_INNER_MAP (kernel 5.10), capacity, and later accepts
+// only inner maps that match it; the verifier checks programs' accesses to
+// inner maps against it.
+//
+// It must be called before m's object is loaded (afterwards the error
+// wraps EBUSY), and inner must already exist in the kernel: a map of
+// another, loaded Object, or one opened by OpenMapID or OpenMapPinned
+// (else the error wraps EBADF). A map of maps declared in BTF with
+// __array(values, struct inner_type) does not need it: libbpf creates the
+// template from that declaration itself (bpf_map__inner_map) and
+// SetInnerMap replaces it; one declared without __array must have a
+// template set, or Load fails. m keeps its own duplicate of inner's
+// descriptor, so inner may be closed right after the call; the duplicate
+// is closed with m's Object. A second call gives an error wrapping
+// EINVAL. Maps opened without an object cannot take a template (their
+// error wraps EOPNOTSUPP).
+func (m *Map) SetInnerMap(inner *Map) error {
+	const fn = "bpf_map__set_inner_map_fd"
+	if m == nil || m.obj == nil {
+		return closedError(fn)
+	}
+	// Duplicate inner's descriptor before taking m's lock: inner may
+	// belong to the same object.
+	fd, err := inner.dupFD(fn)
+	if err != nil {
+		return fmt.Errorf("map %s: %w", m.Name(), err)
+	}
+	if err := m.setInnerMapFD(fn, fd); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	return nil
+}
+
+// setInnerMapFD hands fd to libbpf as m's inner map template and keeps it
+// until the object is closed.
+func (m *Map) setInnerMapFD(fn string, fd int) error {
+	// libbpf's map state and the object's resources change.
+	m.obj.mu.Lock()
+	defer m.obj.mu.Unlock()
+	if !m.open() {
+		return m.closed(fn)
+	}
+	if m.m == nil {
+		return m.noObject(fn)
+	}
+	if m.obj.loaded {
+		return fmt.Errorf("map %s: %s: object already loaded: %w", m.name, fn, unix.EBUSY)
+	}
+	if err := m.checkMapInMap(fn); err != nil {
+		return err
+	}
+	res := &m.obj.res
+	res.mu.Lock()
+	defer res.mu.Unlock()
+	if _, ok := res.innerFDs[m]; ok {
+		return fmt.Errorf("map %s: %s: inner map already set: %w", m.name, fn, unix.EINVAL)
+	}
+	// m.m is valid under the write lock; libbpf stores fd and uses it at
+	// Load without taking ownership.
+	if ret := C.bpf_map__set_inner_map_fd(m.m, C.int(fd)); ret < 0 {
+		return fmt.Errorf("map %s: %s: %w", m.name, fn, errnoErr(ret))
+	}
+	if res.innerFDs == nil {
+		res.innerFDs = make(map[*Map]int)
+	}
+	res.innerFDs[m] = fd
+	return nil
+}
+
+// SetInner stores inner under key in m, a map of maps (kernel 4.12), with
+// bpf_map__update_elem: the value user space writes is inner's file
+// descriptor (4 bytes), which the kernel turns into a reference to the
+// map, so BPF programs looking key up in m get inner. An existing entry
+// is replaced. key must be KeySize bytes; inner must exist in the kernel
+// (a loaded Object's map, or one opened by OpenMapID or OpenMapPinned)
+// and match m's inner map template (type, key and value sizes, flags and,
+// unless the template has BPF_F_INNER_MAP, capacity), else the kernel
+// refuses with an error wrapping EINVAL. m holds inner from then on:
+// inner lives on in the kernel while it is stored, even once its Object
+// or Map is closed, until the entry is deleted or replaced (Map.Delete,
+// another SetInner) or m is freed.
+func (m *Map) SetInner(key []byte, inner *Map) error {
+	const fn = "bpf_map__update_elem"
+	if !m.lock() {
+		return m.closed(fn)
+	}
+	err := m.checkMapInMap(fn)
+	m.obj.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	fd, err := inner.dupFD(fn)
+	if err != nil {
+		return fmt.Errorf("map %s: %w", m.Name(), err)
+	}
+	defer unix.Close(fd)
+	var value [4]byte
+	binary.NativeEndian.PutUint32(value[:], uint32(fd))
+	return m.Update(key, value[:], UpdateAny)
+}
+
+// InnerID returns the system-wide ID of the map stored under key in m, a
+// map of maps (kernel 4.12), with bpf_map__lookup_elem: user space reads
+// an inner map's ID (4 bytes), never a descriptor. Open it with OpenMapID
+// or use OpenInner. key must be KeySize bytes; an empty slot gives an
+// error wrapping ENOENT.
+func (m *Map) InnerID(key []byte) (uint32, error) {
+	const fn = "bpf_map__lookup_elem"
+	if !m.lock() {
+		return 0, m.closed(fn)
+	}
+	err := m.checkMapInMap(fn)
+	m.obj.mu.RUnlock()
+	if err != nil {
+		return 0, err
+	}
+	var value [4]byte
+	if err := m.Lookup(key, value[:]); err != nil {
+		return 0, err
+	}
+	return binary.NativeEndian.Uint32(value[:]), nil
+}
+
+// OpenInner opens the map stored under key in m, a map of maps, as a Map
+// without an object: InnerID, then OpenMapID (kernel 4.13, needs
+// CAP_SYS_ADMIN). The caller must Close it. The Map keeps the inner map
+// alive even if the entry is later replaced or deleted; if that happens
+// between InnerID and OpenMapID, the error wraps ENOENT.
+func (m *Map) OpenInner(key []byte) (*Map, error) {
+	id, err := m.InnerID(key)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := OpenMapID(id)
+	if err != nil {
+		return nil, fmt.Errorf("map %s: inner map: %w", m.Name(), err)
+	}
+	return inner, nil
+}

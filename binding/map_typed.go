@@ -1,0 +1,188 @@
+package libbpf
+
+import (
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// TypedMap gives typed access to a map whose keys are K and values V,
+// fixed-size Go types laid out as the BPF program's C types, such as
+// uint32, [16]byte or a struct of sized integers. NewTypedMap checks the
+// types once; Lookup, Update and Delete then pass the bytes of K and V to
+// Map.Lookup, Map.Update and Map.Delete in the machine's byte order, and
+// do not allocate when they succeed.
+//
+// A TypedMap is safe for concurrent use. It adds no lifetime of its own:
+// once the map's Object (or, for a map opened without an object, the Map)
+// is closed, its methods return errors wrapping ErrClosed.
+type TypedMap[K, V any] struct {
+	m *Map
+	// bufs holds *typedBuf[K, V]: cgo moves every Go pointer passed to
+	// C to the heap, so the bytes handed to the kernel live in pooled
+	// buffers rather than in the callers' K and V, which stay on the
+	// stack.
+	bufs sync.Pool
+}
+
+// typedBuf is the memory one Lookup, Update or Delete hands to the kernel.
+type typedBuf[K, V any] struct {
+	key   K
+	value V
+}
+
+// NewTypedMap returns typed access to m. K and V must be fixed-size types
+// without pointers, as encoding/binary.Size accepts them: bool, sized
+// integers and floats, arrays and structs of them (not int, uint, uintptr,
+// strings, slices, maps or pointers). Their memory sizes must equal the
+// map's key size and value size (bpf_map__key_size, bpf_map__value_size),
+// and K must not have implicit padding, whose bytes Go leaves undefined
+// while hash maps compare keys byte for byte: spell padding out as blank
+// fields (_ [4]byte). Otherwise the error wraps ErrInvalidSize.
+//
+// Per-CPU maps are refused with an error wrapping EINVAL: their values are
+// one slot per possible CPU, which one V cannot hold; use Map.Lookup with
+// ValueBufferSize bytes. A nil or closed map gives an error wrapping
+// ErrClosed. NewTypedMap works before Load (the checks use the declared
+// sizes); the methods need the object loaded.
+func NewTypedMap[K, V any](m *Map) (*TypedMap[K, V], error) {
+	if !m.lock() {
+		return nil, m.closed("typed map")
+	}
+	keySize, valueSize, mapType, name := m.keySize, m.valueSize, m.mapType, m.name
+	m.obj.mu.RUnlock()
+	if mapType.perCPU() {
+		return nil, fmt.Errorf("map %s: typed map: %s values are one slot per possible CPU, not one V: %w", name, mapType, unix.EINVAL)
+	}
+	if err := checkFixedType[K](name, "key", keySize, true); err != nil {
+		return nil, err
+	}
+	if err := checkFixedType[V](name, "value", valueSize, false); err != nil {
+		return nil, err
+	}
+	return &TypedMap[K, V]{m: m}, nil
+}
+
+// checkFixedType checks that T is a fixed-size type without pointers of
+// size bytes, without implicit padding when noPadding is set.
+func checkFixedType[T any](name, what string, size int, noPadding bool) error {
+	var zero T
+	typ := reflect.TypeFor[T]()
+	packed := binary.Size(zero)
+	if packed < 0 {
+		return fmt.Errorf("map %s: typed map: %s type %s is not a fixed-size type without pointers: %w", name, what, typ, ErrInvalidSize)
+	}
+	mem := int(unsafe.Sizeof(zero))
+	if mem != size {
+		return fmt.Errorf("map %s: typed map: %s type %s is %d bytes, want %d: %w", name, what, typ, mem, size, ErrInvalidSize)
+	}
+	if noPadding && packed != mem {
+		return fmt.Errorf("map %s: typed map: %s type %s has %d bytes of implicit padding: %w", name, what, typ, mem-packed, ErrInvalidSize)
+	}
+	return nil
+}
+
+// Map returns the underlying map.
+func (t *TypedMap[K, V]) Map() *Map {
+	return t.m
+}
+
+// buf returns a buffer from the pool; the caller puts it back.
+func (t *TypedMap[K, V]) buf() *typedBuf[K, V] {
+	if b, ok := t.bufs.Get().(*typedBuf[K, V]); ok {
+		return b
+	}
+	return new(typedBuf[K, V])
+}
+
+// bytesOf returns the memory of *p as bytes.
+func bytesOf[T any](p *T) []byte {
+	// p points to a T, which NewTypedMap checked holds no pointers; the
+	// slice covers exactly its memory and does not outlive the caller's
+	// use of *p.
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
+}
+
+// Lookup returns the value stored under k, with Map.Lookup
+// (bpf_map__lookup_elem). A missing key gives an error wrapping ENOENT
+// (and so os.ErrNotExist).
+func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
+	b := t.buf()
+	defer t.bufs.Put(b)
+	b.key = k
+	if err := t.m.Lookup(bytesOf(&b.key), bytesOf(&b.value)); err != nil {
+		var zero V
+		return zero, err
+	}
+	return b.value, nil
+}
+
+// Update stores v under k with Map.Update (bpf_map__update_elem); flags
+// are as for Map.Update.
+func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
+	b := t.buf()
+	defer t.bufs.Put(b)
+	b.key, b.value = k, v
+	return t.m.Update(bytesOf(&b.key), bytesOf(&b.value), flags)
+}
+
+// Delete removes the element stored under k with Map.Delete
+// (bpf_map__delete_elem). A missing key gives an error wrapping ENOENT;
+// array maps cannot delete and fail with EINVAL.
+func (t *TypedMap[K, V]) Delete(k K) error {
+	b := t.buf()
+	defer t.bufs.Put(b)
+	b.key = k
+	return t.m.Delete(bytesOf(&b.key))
+}
+
+// Iterate returns an iterator over the map's entries as K and V; see
+// TypedMapIterator.
+func (t *TypedMap[K, V]) Iterate() *TypedMapIterator[K, V] {
+	return &TypedMapIterator[K, V]{it: t.m.Iterate()}
+}
+
+// TypedMapIterator walks a TypedMap with a MapIterator, which it follows
+// for its guarantees and concurrency rules, yielding copies of each key
+// and value as K and V:
+//
+//	it := tm.Iterate()
+//	for k, v := range it.All() {
+//		...
+//	}
+//	if err := it.Err(); err != nil {
+//		...
+//	}
+type TypedMapIterator[K, V any] struct {
+	it *MapIterator
+}
+
+// All returns a fresh walk over the map's entries each time it is called;
+// see MapIterator.All. Unlike there, the key and value are copies the loop
+// body may keep.
+func (it *TypedMapIterator[K, V]) All() iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		for key, value := range it.it.All() {
+			var k K
+			var v V
+			// The walk's buffers are KeySize and ValueBufferSize bytes,
+			// which NewTypedMap checked are the sizes of K and V.
+			copy(bytesOf(&k), key)
+			copy(bytesOf(&v), value)
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// Err returns the error that ended the last walk of All, as
+// MapIterator.Err does.
+func (it *TypedMapIterator[K, V]) Err() error {
+	return it.it.Err()
+}
