@@ -33,7 +33,9 @@
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
 // and their plain getters return zero values ("" for names, -1 for file
-// descriptors). Links are independent of the Object, as in libbpf: closing
+// descriptors). The same holds for the memory Map.Memory returns, which
+// closing unmaps: it must not be used after Object.Close. Links are
+// independent of the Object, as in libbpf: closing
 // the Object leaves them attached, and a Link keeps its program in the
 // kernel until the Link is closed. XDPAttach is the exception: it attaches
 // through netlink without a Link, and the program stays attached to the
@@ -69,7 +71,7 @@
 // Each Object has a read-write lock. The methods of Object, Program and
 // Map take it for reading, so once loaded, map operations, global variable
 // access and attaching are safe from many goroutines at once. Load, Close,
-// Map.ReuseFD, Map.SetValueSize, Map.Pin and Map.Unpin take it for writing: Close waits for running operations
+// Map.ReuseFD, Map.SetValueSize, Map.SetInnerMap, Map.Pin and Map.Unpin take it for writing: Close waits for running operations
 // and makes later ones fail with ErrClosed, so closing while other
 // goroutines use the maps is safe. Configuration before Load (the setters
 // listed above) should happen from one goroutine: libbpf's setters are not
