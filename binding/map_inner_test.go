@@ -129,7 +129,7 @@ func TestSetInnerMapTemplate(t *testing.T) {
 
 	t.Run("needed without __array", func(t *testing.T) {
 		obj := openObject(t, "inner_set", nil)
-		assert.Error(t, obj.Load(), "an outer map without a template cannot be created")
+		assert.ErrorContains(t, obj.Load(), "map outer", "an outer map without a template cannot be created")
 	})
 
 	t.Run("from another object", func(t *testing.T) {

@@ -1,7 +1,9 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -83,6 +85,39 @@ func TestTypedMapIterate(t *testing.T) {
 	}
 	assert.Equal(t, 1, n, "the loop body can stop the walk")
 	assert.NoError(t, it.Err())
+}
+
+// Goroutines sharing a TypedMap each read back their own writes.
+func TestTypedMapConcurrentUse(t *testing.T) {
+	requireKernel(t)
+	tm := typedMap[uint32, pair](t, objMap(t, loadObject(t, "maps"), "hash_map"))
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range uint32(4) {
+		wg.Go(func() {
+			for i := range uint32(500) {
+				want := pair{Lo: g, Hi: i}
+				if err := tm.Update(g, want, libbpf.UpdateAny); err != nil {
+					errs <- err
+					return
+				}
+				got, err := tm.Lookup(g)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got != want {
+					errs <- fmt.Errorf("goroutine %d read %+v, want %+v", g, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
 }
 
 // Lookup and Update on success do not allocate: K and V stay on the
