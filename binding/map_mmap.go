@@ -8,7 +8,6 @@ import "C"
 import (
 	"fmt"
 	"os"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,26 +20,28 @@ import (
 // and vice versa; they are plain memory accesses, not atomic with respect
 // to the programs (use sync/atomic on aligned words where that matters).
 //
-// For an internal map, the slice is libbpf's own mapping of the map
-// (bpf_map__initial_value after Load), ValueSize bytes long and laid out
-// as the section, so a variable lives at its BTF offset. For any other
-// BPF_F_MMAPABLE array, including a Map opened by OpenMapID or
-// OpenMapPinned, the binding maps the map's descriptor itself the first
-// time Memory is called (later calls return the same memory); the slice
-// is MaxEntries values, each ValueSize rounded up to 8 bytes, so value i
-// starts at byte i*((ValueSize+7)&^7).
+// The binding maps the map's descriptor itself (mmap, MAP_SHARED, read and
+// write) the first time Memory is called; later calls return the same
+// memory. The slice is MaxEntries values, each ValueSize rounded up to 8
+// bytes (the kernel's slot size), so value i starts at byte
+// i*((ValueSize+7)&^7); for an internal map, value 0 is the section, and a
+// variable lives at its BTF offset. libbpf's own mapping of internal maps
+// (bpf_map__initial_value) is not used: it is the live map only for maps
+// libbpf created and filled itself, while for a map reused through
+// ReuseFD or a pin it stays libbpf's private initial image.
 //
 // The object must be loaded (before Load the error wraps EBADF; use
-// Object.SetGlobal to set initial values). A map that is not an array,
-// or an array created without BPF_F_MMAPABLE, gives an error wrapping
-// EINVAL; an internal map libbpf could not map (kernels before 5.5) gives
-// one wrapping ENOTSUP. Read-only maps give an error wrapping EPERM
-// instead of memory: .rodata and .kconfig, which libbpf freezes at Load
-// and maps read-only (BPF_F_RDONLY_PROG), and frozen arrays (Map.Freeze),
-// which the kernel refuses to map writable. Go has no read-only slice, and
-// a store into a read-only mapping kills the process with a fault that
-// recover cannot catch, so the binding refuses rather than returning such
-// a slice; read those maps with Object.Global or Map.Lookup.
+// Object.SetGlobal to set initial values). Maps opened by OpenMapID or
+// OpenMapPinned work too. A map that is not an array, or an array created
+// without BPF_F_MMAPABLE (as libbpf creates global data on kernels before
+// 5.5), gives an error wrapping EINVAL. Read-only maps give an error
+// wrapping EPERM instead of memory: .rodata and .kconfig, which libbpf
+// freezes at Load, and any map frozen with Map.Freeze, which the kernel
+// refuses to map writable. The binding does not fall back to a read-only
+// mapping: Go has no read-only slice, and a store into a read-only mapping
+// kills the process with a fault that recover cannot catch. Read those
+// maps with Object.Global or Map.Lookup. While the writable mapping
+// exists, the kernel refuses Map.Freeze with EBUSY.
 //
 // Lifetime: the slice is valid until the map's Object is closed
 // (Object.Close), or for a map opened without an object until Map.Close;
@@ -63,31 +64,7 @@ func (m *Map) Memory() ([]byte, error) {
 	if fd < 0 {
 		return nil, fmt.Errorf("map %s: %s: map was not created: %w", m.name, fn, unix.EBADF)
 	}
-	// m.m is valid under the read lock.
-	if m.m != nil && C.bpf_map__is_internal(m.m) {
-		return m.internalMemory(fn)
-	}
 	return m.obj.res.mmap(m, fd, fn)
-}
-
-// internalMemory returns libbpf's mapping of an internal map after Load.
-// The caller holds the object's read lock and has checked that the map is
-// an internal one.
-func (m *Map) internalMemory(fn string) ([]byte, error) {
-	if C.bpf_map__map_flags(m.m)&C.BPF_F_RDONLY_PROG != 0 {
-		return nil, fmt.Errorf("map %s: %s: read-only section, frozen and mapped read-only at Load: %w", m.name, fn, unix.EPERM)
-	}
-	var size C.size_t
-	// size is a Go variable written only during the call.
-	base := C.bpf_map__initial_value(m.m, &size)
-	if base == nil || size == 0 {
-		return nil, fmt.Errorf("map %s: %s: libbpf did not memory-map the section (kernel 5.5 maps global data): %w", m.name, fn, unix.ENOTSUP)
-	}
-	// After Load, libbpf has remapped base onto the kernel map (MAP_FIXED
-	// over its initial image, same address) and keeps it mapped until
-	// bpf_object__close, which waits for the object's write lock; see
-	// Memory for the caller's side of that lifetime.
-	return unsafe.Slice((*byte)(base), int(size)), nil
 }
 
 // mmap returns m's mapping, mapping fd the first time: the values of a
@@ -104,14 +81,14 @@ func (r *mapResources) mmap(m *Map, fd C.int, fn string) ([]byte, error) {
 		return nil, fmt.Errorf("map %s: %s: %w", m.name, fn, err)
 	}
 	if info.Flags&C.BPF_F_MMAPABLE == 0 {
-		return nil, fmt.Errorf("map %s: %s: array was not created with BPF_F_MMAPABLE: %w", m.name, fn, unix.EINVAL)
+		return nil, fmt.Errorf("map %s: %s: array was not created with BPF_F_MMAPABLE (global data has it from kernel 5.5): %w", m.name, fn, unix.EINVAL)
 	}
 	size := int(info.ValueSize+7) &^ 7 * int(info.MaxEntries)
 	page := os.Getpagesize()
 	mem, err := unix.Mmap(int(fd), 0, (size+page-1)/page*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		if err == unix.EPERM {
-			return nil, fmt.Errorf("map %s: %s: mmap: the kernel refuses a writable mapping of a frozen or read-only map: %w", m.name, fn, err)
+			return nil, fmt.Errorf("map %s: %s: mmap: the kernel refuses a writable mapping of a frozen or read-only map (.rodata and .kconfig are frozen at Load): %w", m.name, fn, err)
 		}
 		return nil, fmt.Errorf("map %s: %s: mmap: %w", m.name, fn, err)
 	}

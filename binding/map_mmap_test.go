@@ -96,6 +96,23 @@ func TestMemoryGlobals(t *testing.T) {
 	assert.Equal(t, &bss[0], &again[0], "Memory returns the same mapping each time")
 }
 
+// The memory of an internal map reused from another object is the live
+// map, which libbpf's own image of the section is not.
+func TestMemoryOfReusedGlobals(t *testing.T) {
+	requireKernel(t)
+	first := loadObject(t, "mmap")
+	second := openObject(t, "mmap", nil)
+	require.NoError(t, objMap(t, second, ".bss").ReuseFD(objMap(t, first, ".bss").FD()))
+	require.NoError(t, second.Load())
+	bss, err := objMap(t, second, ".bss").Memory()
+	require.NoError(t, err)
+	runs := globalOffset(t, first, bss, "runs")
+
+	runXDPProgram(t, first, "mmap_touch")
+	runXDPProgram(t, second, "mmap_touch")
+	assert.Equal(t, uint64(2), binary.NativeEndian.Uint64(bss[runs:]), "both objects' programs count in the shared .bss")
+}
+
 func TestMemoryMmapableArray(t *testing.T) {
 	requireKernel(t)
 	obj := loadObject(t, "mmap")
@@ -194,8 +211,8 @@ func TestMemoryBadInput(t *testing.T) {
 		require.True(t, isMapped(t, bssMem))
 		require.True(t, isMapped(t, sharedMem))
 		require.NoError(t, obj.Close())
-		assert.False(t, isMapped(t, bssMem), "Object.Close unmaps libbpf's mapping")
-		assert.False(t, isMapped(t, sharedMem), "Object.Close unmaps the binding's mapping")
+		assert.False(t, isMapped(t, bssMem), "Object.Close unmaps .bss")
+		assert.False(t, isMapped(t, sharedMem), "Object.Close unmaps the array")
 		_, err = bss.Memory()
 		assert.ErrorIs(t, err, libbpf.ErrClosed)
 		_, err = shared.Memory()

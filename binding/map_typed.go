@@ -20,7 +20,8 @@ import (
 //
 // A TypedMap is safe for concurrent use. It adds no lifetime of its own:
 // once the map's Object (or, for a map opened without an object, the Map)
-// is closed, its methods return errors wrapping ErrClosed.
+// is closed, its methods return errors wrapping ErrClosed, as they do on a
+// nil TypedMap.
 type TypedMap[K, V any] struct {
 	m *Map
 	// bufs holds *typedBuf[K, V]: cgo moves every Go pointer passed to
@@ -87,8 +88,11 @@ func checkFixedType[T any](name, what string, size int, noPadding bool) error {
 	return nil
 }
 
-// Map returns the underlying map.
+// Map returns the underlying map, or nil for a nil TypedMap.
 func (t *TypedMap[K, V]) Map() *Map {
+	if t == nil {
+		return nil
+	}
 	return t.m
 }
 
@@ -112,6 +116,10 @@ func bytesOf[T any](p *T) []byte {
 // (bpf_map__lookup_elem). A missing key gives an error wrapping ENOENT
 // (and so os.ErrNotExist).
 func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
+	if t == nil {
+		var zero V
+		return zero, closedError("typed map: bpf_map__lookup_elem")
+	}
 	b := t.buf()
 	defer t.bufs.Put(b)
 	b.key = k
@@ -125,6 +133,9 @@ func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
 // Update stores v under k with Map.Update (bpf_map__update_elem); flags
 // are as for Map.Update.
 func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
+	if t == nil {
+		return closedError("typed map: bpf_map__update_elem")
+	}
 	b := t.buf()
 	defer t.bufs.Put(b)
 	b.key, b.value = k, v
@@ -135,6 +146,9 @@ func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
 // (bpf_map__delete_elem). A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (t *TypedMap[K, V]) Delete(k K) error {
+	if t == nil {
+		return closedError("typed map: bpf_map__delete_elem")
+	}
 	b := t.buf()
 	defer t.bufs.Put(b)
 	b.key = k
@@ -142,9 +156,10 @@ func (t *TypedMap[K, V]) Delete(k K) error {
 }
 
 // Iterate returns an iterator over the map's entries as K and V; see
-// TypedMapIterator.
+// TypedMapIterator. The walks of a nil TypedMap end at once, with Err
+// wrapping ErrClosed.
 func (t *TypedMap[K, V]) Iterate() *TypedMapIterator[K, V] {
-	return &TypedMapIterator[K, V]{it: t.m.Iterate()}
+	return &TypedMapIterator[K, V]{it: t.Map().Iterate()}
 }
 
 // TypedMapIterator walks a TypedMap with a MapIterator, which it follows

@@ -190,6 +190,18 @@ func TestTypedMapBadInput(t *testing.T) {
 	_, err := libbpf.NewTypedMap[uint32, uint64](nil)
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
 
+	var nilTyped *libbpf.TypedMap[uint32, uint64]
+	assert.Nil(t, nilTyped.Map())
+	_, err = nilTyped.Lookup(1)
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.ErrorIs(t, nilTyped.Update(1, 1, libbpf.UpdateAny), libbpf.ErrClosed)
+	assert.ErrorIs(t, nilTyped.Delete(1), libbpf.ErrClosed)
+	nilIt := nilTyped.Iterate()
+	for range nilIt.All() {
+		t.Error("a nil typed map yields nothing")
+	}
+	assert.ErrorIs(t, nilIt.Err(), libbpf.ErrClosed)
+
 	t.Run("before load", func(t *testing.T) {
 		tm := typedMap[uint32, uint64](t, objMap(t, openObject(t, "maps", nil), "hash_map"))
 		_, err := tm.Lookup(1)
