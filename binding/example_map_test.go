@@ -40,6 +40,35 @@ func ExampleNewTypedMap() {
 	}
 }
 
+// A PerCPUTypedMap reads a per-CPU map as one value per possible CPU.
+func ExampleNewPerCPUTypedMap() {
+	obj, err := libbpf.OpenFile("testdata/maps.bpf.o", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer obj.Close()
+	if err := obj.Load(); err != nil {
+		log.Fatal(err)
+	}
+	m, err := obj.Map("percpu_array")
+	if err != nil {
+		log.Fatal(err)
+	}
+	counters, err := libbpf.NewPerCPUTypedMap[uint32, uint64](m)
+	if err != nil {
+		log.Fatal(err)
+	}
+	perCPU, err := counters.Lookup(0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var total uint64
+	for _, n := range perCPU {
+		total += n
+	}
+	fmt.Println("total:", total)
+}
+
 // Map.Memory gives the .bss section of a loaded object as memory shared
 // with its programs.
 func ExampleMap_Memory() {

@@ -47,8 +47,8 @@ type typedBuf[K, V any] struct {
 // fields (_ [4]byte). Otherwise the error wraps ErrInvalidSize.
 //
 // Per-CPU maps are refused with an error wrapping EINVAL: their values are
-// one slot per possible CPU, which one V cannot hold; use Map.Lookup with
-// ValueBufferSize bytes. A nil or closed map gives an error wrapping
+// one slot per possible CPU, which one V cannot hold; use
+// NewPerCPUTypedMap. A nil or closed map gives an error wrapping
 // ErrClosed. NewTypedMap works before Load (the checks use the declared
 // sizes); the methods need the object loaded.
 func NewTypedMap[K, V any](m *Map) (*TypedMap[K, V], error) {
@@ -58,7 +58,7 @@ func NewTypedMap[K, V any](m *Map) (*TypedMap[K, V], error) {
 	keySize, valueSize, mapType, name := m.keySize, m.valueSize, m.mapType, m.name
 	m.obj.mu.RUnlock()
 	if mapType.perCPU() {
-		return nil, fmt.Errorf("map %s: typed map: %s values are one slot per possible CPU, not one V: %w", name, mapType, unix.EINVAL)
+		return nil, fmt.Errorf("map %s: typed map: %s values are one slot per possible CPU, not one V (use NewPerCPUTypedMap): %w", name, mapType, unix.EINVAL)
 	}
 	if err := checkFixedType[K](name, "key", keySize, true); err != nil {
 		return nil, err
@@ -159,10 +159,17 @@ func (t *TypedMap[K, V]) Delete(k K) error {
 // TypedMapIterator. The walks of a nil TypedMap end at once, with Err
 // wrapping ErrClosed.
 func (t *TypedMap[K, V]) Iterate() *TypedMapIterator[K, V] {
-	return &TypedMapIterator[K, V]{it: t.Map().Iterate()}
+	return &TypedMapIterator[K, V]{it: t.Map().Iterate(), value: func(value []byte) V {
+		var v V
+		// The walk's value buffer is ValueBufferSize bytes, which
+		// NewTypedMap checked is the size of V.
+		copy(bytesOf(&v), value)
+		return v
+	}}
 }
 
-// TypedMapIterator walks a TypedMap with a MapIterator, which it follows
+// TypedMapIterator walks a TypedMap (or, with V a slice, a PerCPUTypedMap)
+// with a MapIterator, which it follows
 // for its guarantees and concurrency rules, yielding copies of each key
 // and value as K and V:
 //
@@ -175,6 +182,8 @@ func (t *TypedMap[K, V]) Iterate() *TypedMapIterator[K, V] {
 //	}
 type TypedMapIterator[K, V any] struct {
 	it *MapIterator
+	// value converts the walk's value buffer to a V the caller may keep.
+	value func([]byte) V
 }
 
 // All returns a fresh walk over the map's entries each time it is called;
@@ -184,12 +193,10 @@ func (it *TypedMapIterator[K, V]) All() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		for key, value := range it.it.All() {
 			var k K
-			var v V
-			// The walk's buffers are KeySize and ValueBufferSize bytes,
-			// which NewTypedMap checked are the sizes of K and V.
+			// The walk's key buffer is KeySize bytes, which the
+			// constructor checked is the size of K.
 			copy(bytesOf(&k), key)
-			copy(bytesOf(&v), value)
-			if !yield(k, v) {
+			if !yield(k, it.value(value)) {
 				return
 			}
 		}

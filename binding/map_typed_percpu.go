@@ -1,0 +1,147 @@
+package libbpf
+
+import (
+	"fmt"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// PerCPUTypedMap gives typed access to a per-CPU map (BPF_MAP_TYPE_PERCPU_HASH,
+// PERCPU_ARRAY, LRU_PERCPU_HASH, PERCPU_CGROUP_STORAGE), whose keys are K
+// and whose every key holds one V per possible CPU. Values travel as []V
+// indexed by CPU number, NumPossibleCPUs long; in the kernel's buffer each
+// V takes a slot of ValueSize rounded up to 8 bytes, which the methods
+// copy V to and from. The rules for K and V, concurrency and lifetime are
+// those of TypedMap.
+type PerCPUTypedMap[K, V any] struct {
+	m *Map
+	// cpus is NumPossibleCPUs and slot the size of one CPU's slot.
+	cpus, slot int
+	// bufs holds *perCPUBuf[K], for the reason TypedMap.bufs gives.
+	bufs sync.Pool
+}
+
+// perCPUBuf is the memory one PerCPUTypedMap call hands to the kernel.
+// The key and the values are allocations of their own: cgo refuses to pass
+// a pointer into memory that also holds Go pointers, such as this struct.
+type perCPUBuf[K any] struct {
+	key    *K
+	values []byte
+}
+
+// NewPerCPUTypedMap returns typed access to m, a per-CPU map; a map of
+// another type gives an error wrapping EINVAL (use NewTypedMap). K and V
+// are checked as by NewTypedMap: fixed-size types without pointers whose
+// sizes equal the key size and the value size of one CPU, K without
+// implicit padding; otherwise the error wraps ErrInvalidSize. A nil or
+// closed map gives an error wrapping ErrClosed.
+func NewPerCPUTypedMap[K, V any](m *Map) (*PerCPUTypedMap[K, V], error) {
+	if !m.lock() {
+		return nil, m.closed("per-CPU typed map")
+	}
+	keySize, valueSize, bufSize, mapType, name := m.keySize, m.valueSize, m.valueBufSize, m.mapType, m.name
+	m.obj.mu.RUnlock()
+	if !mapType.perCPU() {
+		return nil, fmt.Errorf("map %s: per-CPU typed map: %s is not a per-CPU map type (use NewTypedMap): %w", name, mapType, unix.EINVAL)
+	}
+	if err := checkFixedType[K](name, "key", keySize, true); err != nil {
+		return nil, err
+	}
+	if err := checkFixedType[V](name, "value", valueSize, false); err != nil {
+		return nil, err
+	}
+	slot := (valueSize + 7) &^ 7
+	return &PerCPUTypedMap[K, V]{m: m, cpus: bufSize / slot, slot: slot}, nil
+}
+
+// Map returns the underlying map, or nil for a nil PerCPUTypedMap.
+func (t *PerCPUTypedMap[K, V]) Map() *Map {
+	if t == nil {
+		return nil
+	}
+	return t.m
+}
+
+// CPUs returns the number of values per key, NumPossibleCPUs, or 0 for a
+// nil PerCPUTypedMap.
+func (t *PerCPUTypedMap[K, V]) CPUs() int {
+	if t == nil {
+		return 0
+	}
+	return t.cpus
+}
+
+// buf returns a buffer from the pool; the caller puts it back.
+func (t *PerCPUTypedMap[K, V]) buf() *perCPUBuf[K] {
+	if b, ok := t.bufs.Get().(*perCPUBuf[K]); ok {
+		return b
+	}
+	return &perCPUBuf[K]{key: new(K), values: make([]byte, t.cpus*t.slot)}
+}
+
+// Lookup returns the values each CPU holds under k, indexed by CPU number,
+// with Map.Lookup (bpf_map__lookup_elem). It allocates the returned slice.
+// A missing key gives an error wrapping ENOENT (and so os.ErrNotExist).
+func (t *PerCPUTypedMap[K, V]) Lookup(k K) ([]V, error) {
+	if t == nil {
+		return nil, closedError("per-CPU typed map: bpf_map__lookup_elem")
+	}
+	b := t.buf()
+	defer t.bufs.Put(b)
+	*b.key = k
+	if err := t.m.Lookup(bytesOf(b.key), b.values); err != nil {
+		return nil, err
+	}
+	return t.decode(b.values), nil
+}
+
+// decode copies each CPU's slot of buf into a new []V.
+func (t *PerCPUTypedMap[K, V]) decode(buf []byte) []V {
+	values := make([]V, t.cpus)
+	for i := range values {
+		copy(bytesOf(&values[i]), buf[i*t.slot:])
+	}
+	return values
+}
+
+// Update stores values under k, values[i] for CPU i, with Map.Update
+// (bpf_map__update_elem); flags are as for Map.Update. values must hold
+// CPUs values, else the error wraps ErrInvalidSize.
+func (t *PerCPUTypedMap[K, V]) Update(k K, values []V, flags MapUpdateFlags) error {
+	const fn = "bpf_map__update_elem"
+	if t == nil {
+		return closedError("per-CPU typed map: " + fn)
+	}
+	if len(values) != t.cpus {
+		return fmt.Errorf("map %s: %s: %d values for %d possible CPUs: %w", t.m.Name(), fn, len(values), t.cpus, ErrInvalidSize)
+	}
+	b := t.buf()
+	defer t.bufs.Put(b)
+	*b.key = k
+	for i := range values {
+		// Each slot's bytes past the V are padding, sent as they are.
+		copy(b.values[i*t.slot:], bytesOf(&values[i]))
+	}
+	return t.m.Update(bytesOf(b.key), b.values, flags)
+}
+
+// Delete removes the element stored under k with Map.Delete
+// (bpf_map__delete_elem). A missing key gives an error wrapping ENOENT;
+// per-CPU arrays cannot delete and fail with EINVAL.
+func (t *PerCPUTypedMap[K, V]) Delete(k K) error {
+	if t == nil {
+		return closedError("per-CPU typed map: bpf_map__delete_elem")
+	}
+	b := t.buf()
+	defer t.bufs.Put(b)
+	*b.key = k
+	return t.m.Delete(bytesOf(b.key))
+}
+
+// Iterate returns an iterator over the map's entries, yielding each key
+// with a fresh []V of its per-CPU values; see TypedMapIterator. The walks
+// of a nil PerCPUTypedMap end at once, with Err wrapping ErrClosed.
+func (t *PerCPUTypedMap[K, V]) Iterate() *TypedMapIterator[K, []V] {
+	return &TypedMapIterator[K, []V]{it: t.Map().Iterate(), value: t.decode}
+}
