@@ -49,11 +49,11 @@ func (m *Map) dupFD(fn string) (int, error) {
 
 // SetInnerMap makes inner the template of the maps that m, a map of maps
 // (BPF_MAP_TYPE_ARRAY_OF_MAPS or BPF_MAP_TYPE_HASH_OF_MAPS, kernel 4.12),
-// will hold, with bpf_map__set_inner_map_fd. The kernel creates m after
-// the template's type, key size, value size, flags and, unless the
-// template has BPF_F_INNER_MAP (kernel 5.10), capacity, and later accepts
-// only inner maps that match it; the verifier checks programs' accesses to
-// inner maps against it.
+// will hold, with bpf_map__set_inner_map_fd. When Load creates m, the
+// kernel records the template's type, key size, value size, flags and,
+// unless the template has BPF_F_INNER_MAP (kernel 5.10), capacity; it
+// then accepts only inner maps that match them, and the verifier checks
+// programs' accesses to inner maps against the template.
 //
 // It must be called before m's object is loaded (afterwards the error
 // wraps EBUSY), and inner must already exist in the kernel: a map of
