@@ -9,8 +9,9 @@ import (
 // mapResources are what the binding itself holds for an Object's maps, on
 // top of libbpf: the memory mappings Map.Memory makes, and the duplicated
 // inner map descriptors Map.SetInnerMap hands to libbpf, which libbpf
-// keeps using until Load but never closes. They are released when the Object is closed (Object.Close, or Map.Close for
-// a map opened without an object).
+// keeps using until Load but never closes. They are released when the
+// Object is closed (Object.Close, or Map.Close for a map opened without an
+// object).
 type mapResources struct {
 	mu sync.Mutex
 	// mmaps holds each map's mapping.
