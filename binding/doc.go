@@ -33,9 +33,8 @@
 // Programs and Maps belong to their Object and are valid until
 // Object.Close; afterwards their methods return errors wrapping ErrClosed
 // and their plain getters return zero values ("" for names, -1 for file
-// descriptors). The same holds for the memory Map.Memory returns, which
-// closing unmaps: it must not be used after Object.Close. Links are
-// independent of the Object, as in libbpf: closing
+// descriptors); the memory Map.Memory returned is unmapped and must not be
+// used. Links are independent of the Object, as in libbpf: closing
 // the Object leaves them attached, and a Link keeps its program in the
 // kernel until the Link is closed. XDPAttach is the exception: it attaches
 // through netlink without a Link, and the program stays attached to the
