@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -14,9 +13,10 @@ import (
 // TypedMap gives typed access to a map whose keys are K and values V,
 // fixed-size Go types laid out as the BPF program's C types, such as
 // uint32, [16]byte or a struct of sized integers. NewTypedMap checks the
-// types once; Lookup, Update and Delete then pass the bytes of K and V to
-// Map.Lookup, Map.Update and Map.Delete in the machine's byte order, and
-// do not allocate when they succeed.
+// types once; Lookup, Update and Delete then hand the memory of their K
+// and V, in the machine's byte order, to Map.Lookup, Map.Update and
+// Map.Delete as byte slices, without copying it, and do not allocate when
+// they succeed.
 //
 // A TypedMap is safe for concurrent use. It adds no lifetime of its own:
 // once the map's Object (or, for a map opened without an object, the Map)
@@ -24,17 +24,6 @@ import (
 // nil TypedMap.
 type TypedMap[K, V any] struct {
 	m *Map
-	// bufs holds *typedBuf[K, V]: cgo moves every Go pointer passed to
-	// C to the heap, so the bytes handed to the kernel live in pooled
-	// buffers rather than in the callers' K and V, which stay on the
-	// stack.
-	bufs sync.Pool
-}
-
-// typedBuf is the memory one Lookup, Update or Delete hands to the kernel.
-type typedBuf[K, V any] struct {
-	key   K
-	value V
 }
 
 // NewTypedMap returns typed access to m. K and V must be fixed-size types
@@ -96,19 +85,14 @@ func (t *TypedMap[K, V]) Map() *Map {
 	return t.m
 }
 
-// buf returns a buffer from the pool; the caller puts it back.
-func (t *TypedMap[K, V]) buf() *typedBuf[K, V] {
-	if b, ok := t.bufs.Get().(*typedBuf[K, V]); ok {
-		return b
-	}
-	return new(typedBuf[K, V])
-}
-
 // bytesOf returns the memory of *p as bytes.
 func bytesOf[T any](p *T) []byte {
-	// p points to a T, which NewTypedMap checked holds no pointers; the
-	// slice covers exactly its memory and does not outlive the caller's
-	// use of *p.
+	// p points to a T, which the constructors checked holds no pointers;
+	// the slice covers exactly its memory and does not outlive the
+	// caller's use of *p. Map's element operations do not let the slice
+	// escape (they pass it to bpf(2) from Go, see map_syscall.go), so a
+	// T on the caller's stack stays there: TestTypedMapDoesNotAllocate
+	// checks it.
 	return unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
 }
 
@@ -120,14 +104,12 @@ func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
 		var zero V
 		return zero, closedError("typed map: bpf_map__lookup_elem")
 	}
-	b := t.buf()
-	defer t.bufs.Put(b)
-	b.key = k
-	if err := t.m.Lookup(bytesOf(&b.key), bytesOf(&b.value)); err != nil {
+	var v V
+	if err := t.m.Lookup(bytesOf(&k), bytesOf(&v)); err != nil {
 		var zero V
 		return zero, err
 	}
-	return b.value, nil
+	return v, nil
 }
 
 // Update stores v under k with Map.Update (bpf_map__update_elem); flags
@@ -136,10 +118,7 @@ func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
 	if t == nil {
 		return closedError("typed map: bpf_map__update_elem")
 	}
-	b := t.buf()
-	defer t.bufs.Put(b)
-	b.key, b.value = k, v
-	return t.m.Update(bytesOf(&b.key), bytesOf(&b.value), flags)
+	return t.m.Update(bytesOf(&k), bytesOf(&v), flags)
 }
 
 // Delete removes the element stored under k with Map.Delete
@@ -149,10 +128,7 @@ func (t *TypedMap[K, V]) Delete(k K) error {
 	if t == nil {
 		return closedError("typed map: bpf_map__delete_elem")
 	}
-	b := t.buf()
-	defer t.bufs.Put(b)
-	b.key = k
-	return t.m.Delete(bytesOf(&b.key))
+	return t.m.Delete(bytesOf(&k))
 }
 
 // Iterate returns an iterator over the map's entries as K and V; see

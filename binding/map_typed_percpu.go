@@ -18,15 +18,14 @@ type PerCPUTypedMap[K, V any] struct {
 	m *Map
 	// cpus is NumPossibleCPUs and slot the size of one CPU's slot.
 	cpus, slot int
-	// bufs holds *perCPUBuf[K], for the reason TypedMap.bufs gives.
+	// bufs holds *perCPUBuf, the kernel's view of one key's values,
+	// whose size is known only at run time.
 	bufs sync.Pool
 }
 
-// perCPUBuf is the memory one PerCPUTypedMap call hands to the kernel.
-// The key and the values are allocations of their own: cgo refuses to pass
-// a pointer into memory that also holds Go pointers, such as this struct.
-type perCPUBuf[K any] struct {
-	key    *K
+// perCPUBuf holds CPUs slots of one key's values as the kernel lays them
+// out.
+type perCPUBuf struct {
 	values []byte
 }
 
@@ -73,11 +72,11 @@ func (t *PerCPUTypedMap[K, V]) CPUs() int {
 }
 
 // buf returns a buffer from the pool; the caller puts it back.
-func (t *PerCPUTypedMap[K, V]) buf() *perCPUBuf[K] {
-	if b, ok := t.bufs.Get().(*perCPUBuf[K]); ok {
+func (t *PerCPUTypedMap[K, V]) buf() *perCPUBuf {
+	if b, ok := t.bufs.Get().(*perCPUBuf); ok {
 		return b
 	}
-	return &perCPUBuf[K]{key: new(K), values: make([]byte, t.cpus*t.slot)}
+	return &perCPUBuf{values: make([]byte, t.cpus*t.slot)}
 }
 
 // Lookup returns the values each CPU holds under k, indexed by CPU number,
@@ -89,8 +88,7 @@ func (t *PerCPUTypedMap[K, V]) Lookup(k K) ([]V, error) {
 	}
 	b := t.buf()
 	defer t.bufs.Put(b)
-	*b.key = k
-	if err := t.m.Lookup(bytesOf(b.key), b.values); err != nil {
+	if err := t.m.Lookup(bytesOf(&k), b.values); err != nil {
 		return nil, err
 	}
 	return t.decode(b.values), nil
@@ -118,12 +116,11 @@ func (t *PerCPUTypedMap[K, V]) Update(k K, values []V, flags MapUpdateFlags) err
 	}
 	b := t.buf()
 	defer t.bufs.Put(b)
-	*b.key = k
 	for i := range values {
 		// Each slot's bytes past the V are padding, sent as they are.
 		copy(b.values[i*t.slot:], bytesOf(&values[i]))
 	}
-	return t.m.Update(bytesOf(b.key), b.values, flags)
+	return t.m.Update(bytesOf(&k), b.values, flags)
 }
 
 // Delete removes the element stored under k with Map.Delete
@@ -133,10 +130,7 @@ func (t *PerCPUTypedMap[K, V]) Delete(k K) error {
 	if t == nil {
 		return closedError("per-CPU typed map: bpf_map__delete_elem")
 	}
-	b := t.buf()
-	defer t.bufs.Put(b)
-	*b.key = k
-	return t.m.Delete(bytesOf(b.key))
+	return t.m.Delete(bytesOf(&k))
 }
 
 // Iterate returns an iterator over the map's entries, yielding each key

@@ -120,8 +120,8 @@ func TestTypedMapConcurrentUse(t *testing.T) {
 	}
 }
 
-// Lookup and Update on success do not allocate: K and V stay on the
-// stack and the bytes handed to the kernel live in pooled buffers.
+// Lookup and Update on success do not allocate: the K and V whose memory
+// they hand to the kernel stay on the stack.
 func TestTypedMapDoesNotAllocate(t *testing.T) {
 	requireKernel(t)
 	tm := typedMap[uint32, pair](t, objMap(t, loadObject(t, "maps"), "array_map"))
