@@ -24,6 +24,11 @@
 // make the same single bpf(2) call as libbpf's bpf_map_*_elem functions,
 // but from Go, without a cgo transition.
 //
+// Maps can also be used with Go types (TypedMap, PerCPUTypedMap), as maps
+// of maps (Map.SetInnerMap before Load, then Map.SetInner, InnerID and
+// OpenInner), and, for BPF_F_MMAPABLE arrays and the .data and .bss
+// sections, as memory shared with the programs (Map.Memory).
+//
 // Some kernel objects can be used without an Object: OpenMapPinned and
 // OpenMapID open a map (closed with Map.Close), OpenProgramPinned and
 // OpenProgramID a program (closed with Program.Close), OpenLink a link,
