@@ -158,7 +158,7 @@ clean:
 # included. bench/ is its own Go module (it needs cilium/ebpf).
 BENCH_DIR := $(TOP)/bench
 BENCH_BIN := $(BUILD)/bench
-BENCH_RUNS ?= 9
+BENCH_RUNS ?= 15
 
 .PHONY: bench
 bench: $(BENCH_DIR)/bench.bpf.o $(BENCH_BIN)/cdriver static-bench

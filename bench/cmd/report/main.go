@@ -97,7 +97,7 @@ type results struct {
 }
 
 func main() {
-	runs := flag.Int("runs", 9, "runs of every driver; the table shows medians")
+	runs := flag.Int("runs", 15, "runs of every driver; the table shows medians")
 	obj := flag.String("obj", "bench/bench.bpf.o", "the benchmark BPF object")
 	cdriver := flag.String("cdriver", "build/bench/cdriver", "the C driver")
 	gobench := flag.String("gobench", "build/bench/gobench", "the Go drivers")
@@ -119,7 +119,10 @@ func run(runs int, obj, cdriver, gobench, out, static string) error {
 	// samples[workload][driver] holds one line per run.
 	samples := map[string]map[string][]line{}
 	for i := 1; i <= runs; i++ {
-		for _, d := range drivers {
+		// Each run starts with the next driver, so that none always runs
+		// first or right after another.
+		for j := range drivers {
+			d := drivers[(i+j)%len(drivers)]
 			cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj)
 			if d == "c" {
 				cmd = exec.Command(cdriver, obj)
