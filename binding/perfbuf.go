@@ -199,17 +199,19 @@ func (p *PerfBuffer) collect(poll bool, timeout C.int) (int, error) {
 // deliver calls the callbacks for the records of b, stopping with
 // ErrClosed once Close was called, and returns the number of samples.
 func (p *PerfBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
-	if b.len == 0 {
+	recs := arena(b)
+	if len(recs) == 0 {
 		return 0, nil
 	}
 	p.delivering.Store(true)
 	defer p.delivering.Store(false)
 	n := 0
-	for !p.closed.Load() {
-		tag, data, ok := p.next(b)
-		if !ok {
-			return n, nil
+	for p.pos < len(recs) {
+		if p.closed.Load() {
+			return n, closedError("perf_buffer__consume")
 		}
+		tag, data, next := record(recs, p.pos)
+		p.pos = next
 		cpu := int(tag &^ C.LBG_REC_LOST)
 		if tag&C.LBG_REC_LOST != 0 {
 			if p.lost != nil {
@@ -220,5 +222,9 @@ func (p *PerfBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
 		n++
 		p.sample(cpu, data)
 	}
-	return n, closedError("perf_buffer__consume")
+	// Closed by the last callback: consume nothing more.
+	if p.closed.Load() {
+		return n, closedError("perf_buffer__consume")
+	}
+	return n, nil
 }

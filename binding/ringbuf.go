@@ -170,22 +170,23 @@ func (c *consumer) run(ctx context.Context, poll func(time.Duration) (int, error
 	return nil
 }
 
-// next returns the record at pos in batch b and moves pos past it; ok is
-// false at the end of the batch.
-func (c *consumer) next(b *C.struct_lbg_batch) (tag uint32, data []byte, ok bool) {
-	if c.pos >= int(b.len) {
-		return 0, nil, false
-	}
-	// b.buf holds b.len bytes of C memory written by the C callbacks
-	// during the last lbg_*_poll or lbg_*_consume call; it stays put until
-	// the next such call, which only the holder of mu makes.
-	arena := unsafe.Slice((*byte)(unsafe.Pointer(b.buf)), int(b.len))
-	size := int(binary.NativeEndian.Uint32(arena[c.pos:]))
-	tag = binary.NativeEndian.Uint32(arena[c.pos+4:])
-	start := c.pos + int(C.sizeof_struct_lbg_rec)
-	c.pos = start + (size+7)&^7
+// arena returns the records of batch b as a Go slice. b.buf holds b.len
+// bytes of C memory written by the C callbacks during the last lbg_*_poll
+// or lbg_*_consume call; it stays put until the next such call, which only
+// the holder of mu makes.
+func arena(b *C.struct_lbg_batch) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(b.buf)), int(b.len))
+}
+
+// record returns the tag and data of the record at pos in arena, and where
+// the next record starts.
+func record(arena []byte, pos int) (tag uint32, data []byte, next int) {
+	head := arena[pos : pos+int(C.sizeof_struct_lbg_rec)]
+	size := int(binary.NativeEndian.Uint32(head))
+	tag = binary.NativeEndian.Uint32(head[4:])
+	start := pos + len(head)
 	// The capacity ends with the sample, so appending to it copies.
-	return tag, arena[start : start+size : start+size], true
+	return tag, arena[start : start+size : start+size], start + (size+7)&^7
 }
 
 // timeoutMillis converts a Poll timeout to epoll_wait's milliseconds,
@@ -408,21 +409,27 @@ func (r *RingBuffer) collect(poll bool, timeout C.int) (int, error) {
 // deliver calls the callbacks for the records of b from pos on. It stops
 // at a callback's error, or with ErrClosed once Close was called.
 func (r *RingBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
-	if r.pos >= int(b.len) {
+	recs := arena(b)
+	if r.pos >= len(recs) {
 		return 0, nil
 	}
 	r.delivering.Store(true)
 	defer r.delivering.Store(false)
 	n := 0
-	for !r.closed.Load() {
-		ring, data, ok := r.next(b)
-		if !ok {
-			return n, nil
+	for r.pos < len(recs) {
+		if r.closed.Load() {
+			return n, closedError("ring_buffer__consume")
 		}
+		ring, data, next := record(recs, r.pos)
+		r.pos = next
 		n++
 		if err := r.fns[ring](data); err != nil {
 			return n, fmt.Errorf("ring buffer %s: callback: %w", r.names[ring], err)
 		}
 	}
-	return n, closedError("ring_buffer__consume")
+	// Closed by the last callback: consume nothing more.
+	if r.closed.Load() {
+		return n, closedError("ring_buffer__consume")
+	}
+	return n, nil
 }

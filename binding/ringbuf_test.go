@@ -293,6 +293,22 @@ func TestRingBufferCloseInCallback(t *testing.T) {
 	assert.NoError(t, rb.Close())
 }
 
+// Closed by the callback of the last sample, Consume still reports
+// ErrClosed and consumes nothing more.
+func TestRingBufferCloseInLastCallback(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "events")
+	var rb *libbpf.RingBuffer
+	rb, err := libbpf.NewRingBuffer(objMap(t, obj, "ring_a"), func([]byte) error {
+		return rb.Close()
+	})
+	require.NoError(t, err)
+	emit(t, obj, "emit_ring_a", 1)
+	n, err := rb.Consume()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.Equal(t, 1, n)
+}
+
 func TestRingBufferRun(t *testing.T) {
 	requireKernel(t)
 	obj := loadObject(t, "events")
