@@ -490,7 +490,7 @@ func (l *Link) NewIterReader() (io.ReadCloser, error) {
 	if err := l.noFD("bpf_iter_create"); err != nil {
 		return nil, err
 	}
-	fd := C.bpf_iter_create(C.bpf_link__fd(l.l))
+	fd := C.bpf_iter_create(l.cFD())
 	if fd < 0 {
 		return nil, fmt.Errorf("bpf_iter_create: %w", errnoErr(fd))
 	}

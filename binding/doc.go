@@ -31,7 +31,8 @@
 //
 // Some kernel objects can be used without an Object: OpenMapPinned and
 // OpenMapID open a map (closed with Map.Close), OpenProgramPinned and
-// OpenProgramID a program (closed with Program.Close), OpenLink a link,
+// OpenProgramID a program (closed with Program.Close), OpenLink and
+// OpenLinkID a link,
 // ListPins lists a bpffs folder, and LoadKernelBTF and LoadBTF parse BTF
 // (closed with BTF.Close).
 //

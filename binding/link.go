@@ -13,7 +13,8 @@ import (
 )
 
 // Link is an attachment of a program (struct bpf_link), made by
-// Program.Attach, one of the Program.Attach* methods or OpenLink. It is
+// Program.Attach, one of the Program.Attach* methods, OpenLink or
+// OpenLinkID. It is
 // independent of the Object whose program it attached: Object.Close leaves
 // it attached. The caller must Close it; nothing else detaches it, not even
 // the garbage collector, so a Link dropped without Close stays attached
@@ -33,6 +34,12 @@ type Link struct {
 	// map's descriptor, the map's Object (see Map.AttachStructOps); nil
 	// otherwise.
 	mapOwner *Object
+	// structOps marks a link made by Map.AttachStructOps, the only kind
+	// bpf_link__update_map accepts.
+	structOps bool
+	// byID is the state of a link opened by OpenLinkID, which has no
+	// struct bpf_link (l is nil); nil for others.
+	byID *idLink
 }
 
 // newLink wraps a link libbpf returned.
@@ -47,7 +54,7 @@ func (l *Link) lock() bool {
 		return false
 	}
 	l.mu.RLock()
-	if l.l == nil {
+	if !l.open() {
 		l.mu.RUnlock()
 		return false
 	}
@@ -114,7 +121,11 @@ func (l *Link) Disconnect() {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.l == nil {
+	if !l.open() {
+		return
+	}
+	if l.byID != nil {
+		l.byID.disconnected = true
 		return
 	}
 	C.bpf_link__disconnect(l.l)
@@ -131,8 +142,11 @@ func (l *Link) Close() error {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.l == nil {
+	if !l.open() {
 		return nil
+	}
+	if l.byID != nil {
+		return l.byID.close()
 	}
 	if l.mapOwner != nil {
 		return l.closeStructOps()
@@ -170,7 +184,13 @@ func (l *Link) Detach() error {
 	if err := l.noFD("bpf_link__detach"); err != nil {
 		return err
 	}
-	if ret := C.bpf_link__detach(l.l); ret < 0 {
+	var ret C.int
+	if l.byID != nil {
+		ret = l.byID.detach()
+	} else {
+		ret = C.bpf_link__detach(l.l)
+	}
+	if ret < 0 {
 		return fmt.Errorf("bpf_link__detach: %w", errnoErr(ret))
 	}
 	return nil
@@ -187,7 +207,7 @@ func (l *Link) Pin(path string) error {
 	// Pin records the pin path in the libbpf link.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.l == nil {
+	if !l.open() {
 		return closedError("bpf_link__pin")
 	}
 	if err := l.noFD("bpf_link__pin"); err != nil {
@@ -195,6 +215,9 @@ func (l *Link) Pin(path string) error {
 	}
 	if err := checkPinPath(path); err != nil {
 		return fmt.Errorf("bpf_link__pin: %w", err)
+	}
+	if l.byID != nil {
+		return l.byID.pin(path)
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
@@ -216,8 +239,11 @@ func (l *Link) Unpin() error {
 	// Unpin clears the pin path in the libbpf link.
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.l == nil {
+	if !l.open() {
 		return closedError("bpf_link__unpin")
+	}
+	if l.byID != nil {
+		return l.byID.unpin()
 	}
 	// As Map.Unpin and Program.Unpin, never unlink a file outside bpffs,
 	// which is what the pin path names once its bpffs is unmounted.
@@ -240,6 +266,9 @@ func (l *Link) PinPath() string {
 		return ""
 	}
 	defer l.mu.RUnlock()
+	if l.byID != nil {
+		return l.byID.pinPath
+	}
 	// l.l is valid under the read lock; GoString copies and maps NULL to "".
 	return C.GoString(C.bpf_link__pin_path(l.l))
 }
@@ -256,7 +285,7 @@ func (l *Link) FD() int {
 	if l.noFD("") != nil {
 		return -1
 	}
-	if fd := C.bpf_link__fd(l.l); fd >= 0 {
+	if fd := l.cFD(); fd >= 0 {
 		return int(fd)
 	}
 	return -1
@@ -274,12 +303,25 @@ func (l *Link) UpdateProgram(p *Program) error {
 	if err := l.noFD("bpf_link__update_program"); err != nil {
 		return err
 	}
-	if !p.lock() {
+	progFD, ok := p.lockFD()
+	if !ok {
 		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
 	}
 	defer p.obj.mu.RUnlock()
-	// Both handles are valid under their read locks.
-	if ret := C.bpf_link__update_program(l.l, p.prog); ret < 0 {
+	var ret C.int
+	if l.byID != nil || p.prog == nil {
+		// bpf_link__update_program's own call, for the handles without a
+		// libbpf struct: a link opened by ID, a program opened without an
+		// object.
+		if progFD < 0 {
+			return fmt.Errorf("bpf_link__update_program %s: program not loaded: %w", p.name, unix.EINVAL)
+		}
+		ret = C.bpf_link_update(l.cFD(), progFD, nil)
+	} else {
+		// Both handles are valid under their read locks.
+		ret = C.bpf_link__update_program(l.l, p.prog)
+	}
+	if ret < 0 {
 		return fmt.Errorf("bpf_link__update_program %s: %w", p.name, errnoErr(ret))
 	}
 	return nil

@@ -76,8 +76,8 @@ func (l *Link) Info() (LinkInfo, error) {
 	if err := l.noFD(fn); err != nil {
 		return LinkInfo{}, err
 	}
-	// l.l is valid under the read lock.
-	fd := C.bpf_link__fd(l.l)
+	// The link is valid under the read lock.
+	fd := l.cFD()
 	if fd < 0 {
 		return LinkInfo{}, fmt.Errorf("%s: link has no file descriptor: %w", fn, unix.EBADF)
 	}

@@ -38,6 +38,7 @@ func (m *Map) AttachStructOps() (*Link, error) {
 		return nil, fmt.Errorf("map %s: %s: %w", m.name, fn, ptrErr(err))
 	}
 	link := newLink(l)
+	link.structOps = true
 	if C.bpf_map__map_flags(m.m)&C.BPF_F_LINK == 0 {
 		link.mapOwner = m.obj
 	}
@@ -60,6 +61,11 @@ func (l *Link) UpdateMap(m *Map) error {
 		return err
 	}
 	defer m.obj.mu.RUnlock()
+	// libbpf takes any link for a struct_ops link and reads past the end
+	// of others.
+	if !l.structOps {
+		return fmt.Errorf("%s %s: not a link made by Map.AttachStructOps: %w", fn, m.name, unix.EINVAL)
+	}
 	if l.mapOwner != nil {
 		return fmt.Errorf("%s %s: the link was made without the kernel's link (SEC(\".struct_ops\")): %w",
 			fn, m.name, unix.EINVAL)

@@ -1,0 +1,108 @@
+package libbpf
+
+/*
+#include "glue.h"
+*/
+import "C"
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// idLink is the state of a Link opened by OpenLinkID. libbpf opens links
+// only from a pin (bpf_link__open), so such a Link holds the descriptor
+// itself and makes the calls libbpf would make on it (the descriptor
+// based bpf_link_* functions, bpf_obj_pin, unlink): libbpf's own link from
+// a pin is the same thing, a descriptor whose detach is closing it.
+type idLink struct {
+	// fd is owned by the Link; -1 once closed.
+	fd C.int
+	// pinPath is where Pin pinned the link, "" when not pinned.
+	pinPath string
+	// disconnected makes close leave fd open, as bpf_link__disconnect
+	// does for libbpf's links.
+	disconnected bool
+}
+
+// OpenLinkID opens the link whose system-wide ID is id (LinkInfo.ID, as
+// bpftool lists them) with bpf_link_get_fd_by_id (BPF_LINK_GET_FD_BY_ID,
+// kernel 5.8, needs CAP_SYS_ADMIN). The Link works as one from OpenLink:
+// Close releases this process's reference and leaves the link attached as
+// long as its creator, a pin or another descriptor holds it; Detach, Pin,
+// Unpin, UpdateProgram, Info and NewIterReader act on the kernel's link.
+// An ID no link has gives an error wrapping ENOENT.
+func OpenLinkID(id uint32) (*Link, error) {
+	const fn = "bpf_link_get_fd_by_id"
+	fd := C.bpf_link_get_fd_by_id(C.__u32(id))
+	if fd < 0 {
+		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+	}
+	return &Link{byID: &idLink{fd: fd}}, nil
+}
+
+// open reports whether the link is open; the caller holds l.mu.
+func (l *Link) open() bool {
+	if l.byID != nil {
+		return l.byID.fd >= 0
+	}
+	return l.l != nil
+}
+
+// cFD returns the link's descriptor (bpf_link__fd for libbpf's links); the
+// caller holds l.mu and has checked noFD.
+func (l *Link) cFD() C.int {
+	if l.byID != nil {
+		return l.byID.fd
+	}
+	return C.bpf_link__fd(l.l)
+}
+
+// close implements Close for a link opened by ID. The caller holds l.mu
+// for writing.
+func (b *idLink) close() error {
+	if !b.disconnected {
+		unix.Close(int(b.fd))
+	}
+	b.fd = -1
+	return nil
+}
+
+// detach implements Detach for a link opened by ID with bpf_link_detach.
+func (b *idLink) detach() C.int {
+	return C.bpf_link_detach(b.fd)
+}
+
+// pin implements Pin for a link opened by ID with bpf_obj_pin, as
+// bpf_link__pin does. The caller holds l.mu for writing and has checked
+// path.
+func (b *idLink) pin(path string) error {
+	if b.pinPath != "" {
+		return fmt.Errorf("bpf_link__pin %q: already pinned at %q: %w", path, b.pinPath, unix.EBUSY)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	if ret := C.bpf_obj_pin(b.fd, cPath); ret < 0 {
+		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
+	}
+	b.pinPath = path
+	return nil
+}
+
+// unpin implements Unpin for a link opened by ID, as bpf_link__unpin does:
+// it removes the pin made by pin. The caller holds l.mu for writing.
+func (b *idLink) unpin() error {
+	if b.pinPath == "" {
+		return fmt.Errorf("bpf_link__unpin: link not pinned: %w", unix.EINVAL)
+	}
+	if err := checkPinPath(b.pinPath); err != nil {
+		return fmt.Errorf("bpf_link__unpin: %w", err)
+	}
+	if err := unix.Unlink(b.pinPath); err != nil {
+		return fmt.Errorf("bpf_link__unpin %q: %w", b.pinPath, err)
+	}
+	b.pinPath = ""
+	return nil
+}
