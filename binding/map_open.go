@@ -93,22 +93,33 @@ func newStandaloneMap(fd C.int, what string) (*Map, error) {
 // ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a map
 // gives an error wrapping EINVAL.
 func OpenMapPinned(path string) (*Map, error) {
+	fd, err := objGetPinned(path, "bpf-map")
+	if err != nil {
+		return nil, err
+	}
+	return newStandaloneMap(fd, fmt.Sprintf("bpf_obj_get %q", path))
+}
+
+// objGetPinned opens the BPF object pinned at path with bpf_obj_get and
+// checks that it is of kind ("bpf-map", "bpf-prog"); a pin of another kind
+// gives an error wrapping EINVAL. The caller owns the descriptor.
+func objGetPinned(path, kind string) (C.int, error) {
 	const fn = "bpf_obj_get"
 	if err := checkPinPath(path); err != nil {
-		return nil, fmt.Errorf("%s: %w", fn, err)
+		return -1, fmt.Errorf("%s: %w", fn, err)
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
+		return -1, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
 	}
-	if err := checkFDKind(int(fd), "bpf-map"); err != nil {
+	if err := checkFDKind(int(fd), kind); err != nil {
 		unix.Close(int(fd))
-		return nil, fmt.Errorf("%s %q: %w", fn, path, err)
+		return -1, fmt.Errorf("%s %q: %w", fn, path, err)
 	}
-	return newStandaloneMap(fd, fmt.Sprintf("%s %q", fn, path))
+	return fd, nil
 }
 
 // OpenMapID opens the map whose system-wide ID is id with

@@ -79,22 +79,11 @@ func newStandaloneProgram(fd C.int, what string) (*Program, error) {
 // ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a program
 // gives an error wrapping EINVAL.
 func OpenProgramPinned(path string) (*Program, error) {
-	const fn = "bpf_obj_get"
-	if err := checkPinPath(path); err != nil {
-		return nil, fmt.Errorf("%s: %w", fn, err)
+	fd, err := objGetPinned(path, "bpf-prog")
+	if err != nil {
+		return nil, err
 	}
-	cPath := C.CString(path)
-	defer freeCString(cPath)
-	// cPath is C memory, read only during the call.
-	fd := C.bpf_obj_get(cPath)
-	if fd < 0 {
-		return nil, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
-	}
-	if err := checkFDKind(int(fd), "bpf-prog"); err != nil {
-		unix.Close(int(fd))
-		return nil, fmt.Errorf("%s %q: %w", fn, path, err)
-	}
-	return newStandaloneProgram(fd, fmt.Sprintf("%s %q", fn, path))
+	return newStandaloneProgram(fd, fmt.Sprintf("bpf_obj_get %q", path))
 }
 
 // OpenProgramID opens the program whose system-wide ID is id with
