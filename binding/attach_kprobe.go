@@ -111,32 +111,20 @@ func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
 		retprobe: C.bool(opts.Retprobe),
 	}
 	if n := len(opts.Symbols); n > 0 {
-		syms := (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-		if syms == nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, unix.ENOMEM)
+		syms, free, err := cStringArray(opts.Symbols)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
 		}
-		symSlice := unsafe.Slice(syms, n)
-		defer func() {
-			for _, s := range symSlice {
-				freeCString(s)
-			}
-			C.free(unsafe.Pointer(syms))
-		}()
-		for i, s := range opts.Symbols {
-			symSlice[i] = C.CString(s)
-		}
+		defer free()
 		copts.syms = syms
 		copts.cnt = C.size_t(n)
 	}
-	if n := len(opts.Cookies); n > 0 {
-		cookies := (*C.__u64)(C.calloc(C.size_t(n), C.sizeof___u64))
-		if cookies == nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, unix.ENOMEM)
+	if len(opts.Cookies) > 0 {
+		cookies, err := cU64Array(opts.Cookies)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
 		}
 		defer C.free(unsafe.Pointer(cookies))
-		for i, c := range opts.Cookies {
-			unsafe.Slice(cookies, n)[i] = C.__u64(c)
-		}
 		copts.cookies = cookies
 	}
 	cPattern := cString(opts.Pattern)

@@ -80,20 +80,11 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 		session:  C.bool(opts.Session),
 	}
 	if len(opts.Symbols) > 0 {
-		syms := (**C.char)(C.calloc(C.size_t(n), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-		if syms == nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, unix.ENOMEM)
+		syms, free, err := cStringArray(opts.Symbols)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
 		}
-		symSlice := unsafe.Slice(syms, n)
-		defer func() {
-			for _, s := range symSlice {
-				freeCString(s)
-			}
-			C.free(unsafe.Pointer(syms))
-		}()
-		for i, s := range opts.Symbols {
-			symSlice[i] = C.CString(s)
-		}
+		defer free()
 		copts.syms = syms
 	}
 	for _, a := range []struct {
@@ -114,14 +105,11 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 		*a.field = arr
 	}
 	if len(opts.Cookies) > 0 {
-		cookies := (*C.__u64)(C.calloc(C.size_t(n), C.sizeof___u64))
-		if cookies == nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, unix.ENOMEM)
+		cookies, err := cU64Array(opts.Cookies)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
 		}
 		defer C.free(unsafe.Pointer(cookies))
-		for i, c := range opts.Cookies {
-			unsafe.Slice(cookies, n)[i] = C.__u64(c)
-		}
 		copts.cookies = cookies
 	}
 	cPath := C.CString(binaryPath)

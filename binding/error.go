@@ -148,3 +148,38 @@ func freeCString(s *C.char) {
 	// s was allocated by C.CString (malloc) or is NULL, which free accepts.
 	C.free(unsafe.Pointer(s))
 }
+
+// cStringArray copies strs into a C array of C strings (the syms of
+// libbpf's multi-probe options); free releases it all.
+func cStringArray(strs []string) (arr **C.char, free func(), err error) {
+	arr = (**C.char)(C.calloc(C.size_t(len(strs)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	if arr == nil {
+		return nil, nil, syscall.ENOMEM
+	}
+	// arr holds len(strs) pointers, NULL until set, and stays C memory.
+	elems := unsafe.Slice(arr, len(strs))
+	for i, s := range strs {
+		elems[i] = C.CString(s)
+	}
+	return arr, func() {
+		for _, s := range elems {
+			freeCString(s)
+		}
+		C.free(unsafe.Pointer(arr))
+	}, nil
+}
+
+// cU64Array copies values into a C array of __u64 (the cookies of
+// libbpf's multi-probe options), to be released with C.free.
+func cU64Array(values []uint64) (*C.__u64, error) {
+	arr := (*C.__u64)(C.calloc(C.size_t(len(values)), C.sizeof___u64))
+	if arr == nil {
+		return nil, syscall.ENOMEM
+	}
+	// arr holds len(values) elements of C memory.
+	elems := unsafe.Slice(arr, len(values))
+	for i, v := range values {
+		elems[i] = C.__u64(v)
+	}
+	return arr, nil
+}
