@@ -51,16 +51,9 @@ func nlString(s string) []byte { return append([]byte(s), 0) }
 // nlAlign rounds a netlink length up to a multiple of 4.
 func nlAlign(n int) int { return (n + unix.NLMSG_ALIGNTO - 1) &^ (unix.NLMSG_ALIGNTO - 1) }
 
-// ifinfomsg encodes a struct ifinfomsg for device index (0 for none)
-// setting the flags in change to those in flags.
-func ifinfomsg(index int32, flags, change uint32) []byte {
-	b := make([]byte, unix.SizeofIfInfomsg)
-	b[0] = unix.AF_UNSPEC
-	binary.NativeEndian.PutUint32(b[4:], uint32(index))
-	binary.NativeEndian.PutUint32(b[8:], flags)
-	binary.NativeEndian.PutUint32(b[12:], change)
-	return b
-}
+// ifinfomsg encodes a struct ifinfomsg of zeroes: the requests here name
+// their device by IFLA_IFNAME and change no flags.
+func ifinfomsg() []byte { return make([]byte, unix.SizeofIfInfomsg) }
 
 // rtnetlink sends one request to NETLINK_ROUTE in the calling thread's
 // network namespace and returns the kernel's answer: nil, or the errno,
@@ -143,11 +136,11 @@ func nlAck(flags uint16, data []byte) error {
 // primary when peerNetns is -1). Both forward packets when no program
 // decides (policy NETKIT_PASS).
 func createNetkit(primary, peer string, peerNetns int) error {
-	peerInfo := append(ifinfomsg(0, 0, 0), nlAttr(unix.IFLA_IFNAME, nlString(peer))...)
+	peerInfo := append(ifinfomsg(), nlAttr(unix.IFLA_IFNAME, nlString(peer))...)
 	if peerNetns >= 0 {
 		peerInfo = append(peerInfo, nlAttr(unix.IFLA_NET_NS_FD, u32(uint32(peerNetns)))...)
 	}
-	body := append(ifinfomsg(0, 0, 0), nlAttr(unix.IFLA_IFNAME, nlString(primary))...)
+	body := append(ifinfomsg(), nlAttr(unix.IFLA_IFNAME, nlString(primary))...)
 	body = append(body, nlNested(unix.IFLA_LINKINFO,
 		nlAttr(unix.IFLA_INFO_KIND, nlString("netkit")),
 		nlNested(unix.IFLA_INFO_DATA,
@@ -166,7 +159,7 @@ func createNetkit(primary, peer string, peerNetns int) error {
 // deleteLink deletes the network device name of the calling thread's
 // namespace; deleting either device of a netkit pair deletes both.
 func deleteLink(name string) error {
-	body := append(ifinfomsg(0, 0, 0), nlAttr(unix.IFLA_IFNAME, nlString(name))...)
+	body := append(ifinfomsg(), nlAttr(unix.IFLA_IFNAME, nlString(name))...)
 	if err := rtnetlink(unix.RTM_DELLINK, 0, body); err != nil {
 		return fmt.Errorf("delete %s: %w", name, err)
 	}
