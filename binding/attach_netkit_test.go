@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -259,29 +258,6 @@ func (nk *netkitPair) listenUDP(t testing.TB) {
 		return nil
 	}))
 	t.Cleanup(func() { assert.NoError(t, unix.Close(peer)) })
-}
-
-// inNetns runs fn on a thread that has entered the network namespace of
-// the file path. The thread is never unlocked, so the Go runtime ends it
-// with its goroutine instead of reusing it; sockets fn creates stay in the
-// namespace and can be used from any thread.
-func inNetns(path string, fn func() error) error {
-	done := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		done <- func() error {
-			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return err
-			}
-			defer unix.Close(fd)
-			if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
-				return err
-			}
-			return fn()
-		}()
-	}()
-	return <-done
 }
 
 // sendUDPFromHost sends 5 UDP datagrams to port 9 of dst from the test's

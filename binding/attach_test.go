@@ -314,13 +314,32 @@ func (ns *testNetns) path() string { return filepath.Join("/run/netns", ns.name)
 // sendUDP sends a few UDP datagrams to dst from inside the namespace.
 func (ns *testNetns) sendUDP(t testing.TB, dst net.IP) {
 	t.Helper()
+	require.NoError(t, inNetns(ns.path(), func() error {
+		sock, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(sock)
+		to := &unix.SockaddrInet4{Port: 9}
+		copy(to.Addr[:], dst.To4())
+		for range 5 {
+			if err := unix.Sendto(sock, []byte("libbpf-go"), 0, to); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// inNetns runs fn on a thread that entered the network namespace at path.
+// The thread is never unlocked, so the Go runtime ends it with its
+// goroutine instead of reusing it in the wrong namespace.
+func inNetns(path string, fn func() error) error {
 	done := make(chan error, 1)
 	go func() {
-		// The thread enters the namespace and is never unlocked, so the Go
-		// runtime ends it with this goroutine instead of reusing it.
 		runtime.LockOSThread()
 		done <- func() error {
-			fd, err := unix.Open(ns.path(), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			if err != nil {
 				return err
 			}
@@ -328,22 +347,10 @@ func (ns *testNetns) sendUDP(t testing.TB, dst net.IP) {
 			if err := unix.Setns(fd, unix.CLONE_NEWNET); err != nil {
 				return err
 			}
-			sock, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-			if err != nil {
-				return err
-			}
-			defer unix.Close(sock)
-			to := &unix.SockaddrInet4{Port: 9}
-			copy(to.Addr[:], dst.To4())
-			for range 5 {
-				if err := unix.Sendto(sock, []byte("libbpf-go"), 0, to); err != nil {
-					return err
-				}
-			}
-			return nil
+			return fn()
 		}()
 	}()
-	require.NoError(t, <-done)
+	return <-done
 }
 
 // eventually sends packets with send until cond holds, for a bounded
