@@ -307,9 +307,13 @@ static void lbg_batch_reset(struct lbg_batch *b)
 }
 
 /* lbg_batch_put appends one record, growing the arena when a sample does
- * not fit; 0 or -ENOMEM (also kept in b->err).
+ * not fit; 0 or -ENOMEM (also kept in b->err). It runs once per sample, so
+ * it is inlined into the callbacks, and samples of up to 256 bytes are
+ * copied word by word: ring buffer samples start on 8 bytes, and records
+ * in the arena too, which saves a call into memcpy per sample.
  */
-static int lbg_batch_put(struct lbg_batch *b, __u32 tag, const void *data, size_t size)
+static inline __attribute__((always_inline))
+int lbg_batch_put(struct lbg_batch *b, __u32 tag, const void *data, size_t size)
 {
 	size_t need = sizeof(struct lbg_rec) + ((size + 7) & ~(size_t)7);
 	struct lbg_rec *rec;
@@ -331,7 +335,19 @@ static int lbg_batch_put(struct lbg_batch *b, __u32 tag, const void *data, size_
 	rec = (struct lbg_rec *)(b->buf + b->len);
 	rec->size = (__u32)size;
 	rec->tag = tag;
-	memcpy(rec + 1, data, size);
+	if (size <= 256 && ((unsigned long)data & 7) == 0) {
+		const __u64 *src = data;
+		__u64 *dst = (__u64 *)(rec + 1);
+		size_t i, words = (size + 7) / 8;
+
+		/* The last word may read past the sample, up to the 8-byte
+		 * boundary, which is still inside the ring's record (records
+		 * are 8-byte aligned) or the perf record. */
+		for (i = 0; i < words; i++)
+			dst[i] = src[i];
+	} else {
+		memcpy(rec + 1, data, size);
+	}
 	b->len += need;
 	return 0;
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -404,4 +405,48 @@ func TestRingBufferConsumeDoesNotAllocate(t *testing.T) {
 	// A few allocations per call at most, none per event.
 	assert.LessOrEqual(t, after.Mallocs-before.Mallocs, uint64(4))
 	assert.EqualValues(t, events*(events-1)/2, sum)
+}
+
+// Samples of every size from 1 to 300 bytes arrive whole, with their exact
+// length, through both the ring buffer and the perf buffer: the consumers
+// copy short aligned samples word by word and the others with memcpy.
+func TestSampleSizes(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "ring_sizes")
+	const maxSize = 300
+	var ringSamples, perfSamples [][]byte
+	rb := newRingBuffer(t, objMap(t, obj, "sizes"), func(data []byte) error {
+		ringSamples = append(ringSamples, slices.Clone(data))
+		return nil
+	})
+	pb := newPerfBuffer(t, objMap(t, obj, "perf_sizes"), 64, func(cpu int, data []byte) {
+		perfSamples = append(perfSamples, slices.Clone(data))
+	}, nil)
+
+	_, err := program(t, obj, "emit_sizes").TestRun(&libbpf.TestRunOptions{Flags: testRunOnCPU, CPU: 0})
+	require.NoError(t, err)
+	failed := make([]byte, 8)
+	require.NoError(t, obj.Global("failed", failed))
+	require.Equal(t, u64(0), failed)
+
+	n, err := rb.Consume()
+	require.NoError(t, err)
+	assert.Equal(t, maxSize, n)
+	n, err = pb.Consume()
+	require.NoError(t, err)
+	assert.Equal(t, maxSize, n)
+	require.Len(t, ringSamples, maxSize)
+	require.Len(t, perfSamples, maxSize)
+	want := make([]byte, maxSize)
+	for j := range want {
+		want[j] = byte(j)
+	}
+	for i := range maxSize {
+		size := i + 1
+		assert.Equal(t, want[:size], ringSamples[i], "ring buffer sample of %d bytes", size)
+		// The kernel pads perf samples with their 4-byte size header to
+		// 8 bytes.
+		require.Len(t, perfSamples[i], (size+4+7)&^7-4, "perf sample of %d bytes", size)
+		assert.Equal(t, want[:size], perfSamples[i][:size], "perf sample of %d bytes", size)
+	}
 }
