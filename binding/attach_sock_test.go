@@ -134,6 +134,13 @@ func TestAttachSockmap(t *testing.T) {
 		t.Cleanup(func() { assert.NoError(t, link.Close()) })
 		links = append(links, link)
 	}
+	for i, want := range []libbpf.AttachType{libbpf.AttachTypeSKMsgVerdict, libbpf.AttachTypeSKSKBStreamVerdict} {
+		info, err := links[i].Info()
+		require.NoError(t, err)
+		assert.Equal(t, libbpf.LinkTypeSockmap, info.Type)
+		assert.Equal(t, sockMap.ID(), info.MapID)
+		assert.Equal(t, want, info.AttachType)
+	}
 	client, server := addSockets(t, sockMap)
 	exchange(t, client, server)
 	assert.NotZero(t, counter(t, counts, slotSKMsg), "sk_msg program counted the send")

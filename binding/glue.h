@@ -129,6 +129,18 @@ struct lbg_link_info {
 	__u32 prog_id;
 	/* 1 when the kernel reported a tracepoint name into the buffer */
 	int has_tp_name;
+	/* The attach target, for the link types that report it (0 when
+	 * the type does not): attach_type of tracing, cgroup, netns, tcx,
+	 * netkit and sockmap links; ifindex of xdp, tcx and netkit links;
+	 * cgroup_id; netns_ino; map_id of struct_ops and sockmap links;
+	 * target_obj_id and target_btf_id of tracing links. */
+	__u32 attach_type;
+	__u32 ifindex;
+	__u64 cgroup_id;
+	__u32 netns_ino;
+	__u32 map_id;
+	__u32 target_obj_id;
+	__u32 target_btf_id;
 };
 
 /* lbg_link_get_info calls bpf_link_get_info_by_fd for the link fd and, for

@@ -58,6 +58,25 @@ type LinkInfo struct {
 	// "sys_enter" or "sys_enter_getpid" (without the category); "" for
 	// other links.
 	TracepointName string
+	// AttachType is the attach type of tracing, cgroup, netns, tcx,
+	// netkit and sockmap links; 0 for the others.
+	AttachType AttachType
+	// Ifindex is the network device of XDP, tcx and netkit links.
+	Ifindex uint32
+	// CgroupID is the cgroup of cgroup links (the cgroup directory's inode
+	// number on cgroup v2).
+	CgroupID uint64
+	// NetnsIno is the inode number of the network namespace of netns
+	// links.
+	NetnsIno uint32
+	// MapID is the map of struct_ops links (kernel 6.4) and sockmap
+	// links (kernel 6.10).
+	MapID uint32
+	// TargetObjID and TargetBTFID name what a tracing link attaches to:
+	// the program (for freplace) or BTF object, and the BTF type ID in it
+	// (kernel 5.13).
+	TargetObjID uint32
+	TargetBTFID uint32
 }
 
 // maxTracepointName bounds the tracepoint names Link.Info reads; longer
@@ -65,8 +84,10 @@ type LinkInfo struct {
 const maxTracepointName = 256
 
 // Info returns what the kernel reports about the link, with
-// bpf_link_get_info_by_fd (kernel 5.8), including the tracepoint name of
-// raw tracepoint and tracepoint links.
+// bpf_link_get_info_by_fd (kernel 5.8): its type, ID and program, and what
+// it is attached to (the tracepoint name of raw tracepoint and tracepoint
+// links, the device, cgroup, network namespace, map or BTF target of the
+// link types that report one).
 func (l *Link) Info() (LinkInfo, error) {
 	const fn = "bpf_link_get_info_by_fd"
 	if !l.lock() {
@@ -89,9 +110,16 @@ func (l *Link) Info() (LinkInfo, error) {
 		return LinkInfo{}, fmt.Errorf("%s: %w", fn, errnoErr(ret))
 	}
 	info := LinkInfo{
-		Type:      LinkType(out._type),
-		ID:        uint32(out.id),
-		ProgramID: uint32(out.prog_id),
+		Type:        LinkType(out._type),
+		ID:          uint32(out.id),
+		ProgramID:   uint32(out.prog_id),
+		AttachType:  AttachType(out.attach_type),
+		Ifindex:     uint32(out.ifindex),
+		CgroupID:    uint64(out.cgroup_id),
+		NetnsIno:    uint32(out.netns_ino),
+		MapID:       uint32(out.map_id),
+		TargetObjID: uint32(out.target_obj_id),
+		TargetBTFID: uint32(out.target_btf_id),
 	}
 	if out.has_tp_name != 0 {
 		info.TracepointName = unix.ByteSliceToString(name[:])

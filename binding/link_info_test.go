@@ -122,3 +122,53 @@ func kernelAtLeast(t testing.TB, major, minor int) bool {
 	require.NoError(t, err)
 	return gotMajor > major || gotMajor == major && gotMinor >= minor
 }
+
+// Info names what a link is attached to: the device of an XDP link, the
+// cgroup and the network namespace (by inode number) of cgroup and netns
+// links, with their attach types.
+func TestLinkInfoAttachTarget(t *testing.T) {
+	requireKernel(t)
+	ns := newTestNetns(t)
+	obj := loadObject(t, "attach")
+	inode := func(f *os.File) uint64 {
+		var st unix.Stat_t
+		require.NoError(t, unix.Fstat(int(f.Fd()), &st))
+		return st.Ino
+	}
+
+	xdp, err := program(t, obj, "count_xdp").AttachXDP(ns.ifindex)
+	require.NoError(t, err)
+	defer xdp.Close()
+	info, err := xdp.Info()
+	require.NoError(t, err)
+	assert.Equal(t, libbpf.LinkTypeXDP, info.Type)
+	assert.Equal(t, uint32(ns.ifindex), info.Ifindex)
+
+	dir, err := os.MkdirTemp(cgroup2Root(t), "libbpf-go-test-")
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, os.Remove(dir)) })
+	cgroup, err := os.Open(dir)
+	require.NoError(t, err)
+	defer cgroup.Close()
+	cg, err := program(t, obj, "count_sock_create").AttachCgroup(int(cgroup.Fd()))
+	require.NoError(t, err)
+	defer cg.Close()
+	info, err = cg.Info()
+	require.NoError(t, err)
+	assert.Equal(t, libbpf.LinkTypeCgroup, info.Type)
+	assert.Equal(t, inode(cgroup), info.CgroupID)
+	assert.Equal(t, libbpf.AttachTypeCgroupInetSockCreate, info.AttachType)
+	assert.Zero(t, info.Ifindex)
+
+	netns, err := os.Open(ns.path())
+	require.NoError(t, err)
+	defer netns.Close()
+	nl, err := program(t, obj, "count_sk_lookup").AttachNetns(int(netns.Fd()))
+	require.NoError(t, err)
+	defer nl.Close()
+	info, err = nl.Info()
+	require.NoError(t, err)
+	assert.Equal(t, libbpf.LinkTypeNetns, info.Type)
+	assert.Equal(t, uint32(inode(netns)), info.NetnsIno)
+	assert.Equal(t, libbpf.AttachTypeSKLookup, info.AttachType)
+}

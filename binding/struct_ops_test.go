@@ -80,6 +80,10 @@ func TestAttachStructOpsLink(t *testing.T) {
 	counts := objMap(t, obj, "counts")
 
 	link := attachStructOps(t, objMap(t, obj, "lbg_cc_link"))
+	info, err := link.Info()
+	require.NoError(t, err)
+	assert.Equal(t, libbpf.LinkTypeStructOps, info.Type)
+	assert.Equal(t, objMap(t, obj, "lbg_cc_link").ID(), info.MapID)
 	require.NoError(t, useCongestionControl(t, "lbg_cc_link"))
 	assert.Equal(t, uint64(1), counter(t, counts, 0), "first version's init ran")
 
