@@ -94,10 +94,11 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 }
 
 // lockTarget returns, for fn, the descriptor of target, a loaded program
-// of an Object or one opened without an object, and the function that releases the read lock it took on target's
-// Object. The caller holds the read lock of p's Object; when target
-// belongs to the same Object it is not taken again, as a second read lock
-// could deadlock behind a waiting writer.
+// of an Object or one opened without an object, and the function that
+// releases the read lock it took on target's Object. The caller holds the
+// read lock of p's Object; when target belongs to the same Object it is
+// not taken again, as a second read lock could deadlock behind a waiting
+// writer.
 func (p *Program) lockTarget(fn string, target *Program) (C.int, func(), error) {
 	var fd C.int
 	unlock := func() {}
