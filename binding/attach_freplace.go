@@ -63,6 +63,21 @@ func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 // the caller; it keeps target's program alive in the kernel.
 func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error) {
 	const fn = "bpf_program__attach_freplace"
+	if (target == nil) != (funcName == "") {
+		return nil, fmt.Errorf("%s %s: give both a target program and a function name, or neither: %w",
+			fn, p.Name(), unix.EINVAL)
+	}
+	// The target's descriptor is duplicated before p's lock is taken:
+	// holding the read locks of two objects at once could deadlock
+	// against a call doing the opposite while writers wait on both.
+	targetFD := C.int(0)
+	if target != nil {
+		var err error
+		if targetFD, err = target.dupFD(fn, p.Name()); err != nil {
+			return nil, err
+		}
+		defer unix.Close(int(targetFD))
+	}
 	if !p.lock() {
 		return nil, p.closed(fn)
 	}
@@ -70,18 +85,6 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 	if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeExt {
 		return nil, fmt.Errorf("%s %s: program type %s is not ext (freplace): %w", fn, p.name, t, unix.EINVAL)
 	}
-	if (target == nil) != (funcName == "") {
-		return nil, fmt.Errorf("%s %s: give both a target program and a function name, or neither: %w",
-			fn, p.name, unix.EINVAL)
-	}
-	targetFD, unlock := C.int(0), func() {}
-	if target != nil {
-		var err error
-		if targetFD, unlock, err = p.lockTarget(fn, target); err != nil {
-			return nil, err
-		}
-	}
-	defer unlock()
 	cFunc := cString(funcName)
 	defer freeCString(cFunc)
 	// cFunc is C memory or NULL; the kernel link takes its own reference
@@ -91,6 +94,25 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 		return nil, fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, ptrErr(err))
 	}
 	return newLink(l), nil
+}
+
+// dupFD returns, for fn on program name, a duplicate of the descriptor of
+// p, a loaded program of an Object or one opened without an object; the
+// caller closes it.
+func (p *Program) dupFD(fn, name string) (C.int, error) {
+	fd, ok := p.lockFD()
+	if !ok {
+		return -1, fmt.Errorf("%s %s: %w", fn, name, closedError("target program"))
+	}
+	defer p.obj.mu.RUnlock()
+	if fd < 0 {
+		return -1, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, name, p.name, unix.EBADF)
+	}
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("%s %s: duplicate the descriptor of program %s: %w", fn, name, p.name, err)
+	}
+	return C.int(dup), nil
 }
 
 // lockTarget returns, for fn, the descriptor of target, a loaded program

@@ -21,15 +21,15 @@ import (
 // must be closed by the caller; it does not depend on m's Object.
 func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 	const fn = "bpf_program__attach_sockmap"
+	mapFD, err := sockMapFD(fn, p.Name(), m)
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(int(mapFD))
 	if !p.lock() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
-	mapFD, unlock, err := p.lockSockMap(fn, m)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
 	if err := checkSockProgram(ProgramType(C.bpf_program__type(p.prog)),
 		AttachType(C.bpf_program__expected_attach_type(p.prog))); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
@@ -75,16 +75,16 @@ func (m *Map) DetachProgram(p *Program, t AttachType) error {
 // runs call, fn, with the descriptors of p and m. The read lock lockFD
 // takes on p's Object keeps p's descriptor open.
 func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD, mapFD C.int) C.int) error {
+	mapFD, err := sockMapFD(fn, p.Name(), m)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(int(mapFD))
 	progFD, ok := p.lockFD()
 	if !ok {
 		return fmt.Errorf("%s: %w", fn, closedError("program"))
 	}
 	defer p.obj.mu.RUnlock()
-	mapFD, unlock, err := p.lockSockMap(fn, m)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	pt := p.progType
 	if p.prog != nil {
 		pt = ProgramType(C.bpf_program__type(p.prog))
@@ -95,41 +95,38 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 	if progFD < 0 {
 		return fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}
-	// Both descriptors stay open under the read locks; the kernel takes
-	// its own references.
+	// The program's descriptor stays open under the read lock, the map's
+	// duplicate until we close it; the kernel takes its own references.
 	if ret := call(progFD, mapFD); ret < 0 {
 		return fmt.Errorf("%s %s map %s %s: %w", fn, p.name, m.name, t, errnoErr(ret))
 	}
 	return nil
 }
 
-// lockSockMap checks, for fn, that m is an open and loaded sockmap or
-// sockhash and returns its descriptor and the function that releases the
-// read lock it took on m's Object. The caller holds the read lock of p's
-// Object; when m belongs to the same Object it is not taken again, as a
-// second read lock could deadlock behind a waiting writer.
-func (p *Program) lockSockMap(fn string, m *Map) (C.int, func(), error) {
-	if m == nil || m.obj == nil {
-		return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, closedError("map"))
+// sockMapFD checks, for fn on program name, that m is an open and loaded
+// sockmap or sockhash and returns a duplicate of its descriptor, which the
+// caller closes. It takes and releases m's Object's read lock before the
+// caller takes its program's: holding the two objects' locks at once, in
+// either order, could deadlock against another call doing the opposite
+// while writers wait on both.
+func sockMapFD(fn, name string, m *Map) (C.int, error) {
+	if !m.lock() {
+		return -1, fmt.Errorf("%s %s: %w", fn, name, m.closed("map"))
 	}
-	unlock := func() {}
-	if m.obj != p.obj {
-		if !m.lock() {
-			return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, m.closed("map"))
-		}
-		unlock = m.obj.mu.RUnlock
-	}
+	defer m.obj.mu.RUnlock()
 	if m.mapType != MapTypeSockMap && m.mapType != MapTypeSockHash {
-		unlock()
-		return -1, nil, fmt.Errorf("%s %s: map %s is a %s map, not a sockmap or sockhash: %w",
-			fn, p.name, m.name, m.mapType, unix.EINVAL)
+		return -1, fmt.Errorf("%s %s: map %s is a %s map, not a sockmap or sockhash: %w",
+			fn, name, m.name, m.mapType, unix.EINVAL)
 	}
 	fd := m.cFD()
 	if !m.obj.loaded || fd < 0 {
-		unlock()
-		return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, m.notLoaded("map"))
+		return -1, fmt.Errorf("%s %s: %w", fn, name, m.notLoaded("map"))
 	}
-	return fd, unlock, nil
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return -1, fmt.Errorf("%s %s: duplicate the descriptor of map %s: %w", fn, name, m.name, err)
+	}
+	return C.int(dup), nil
 }
 
 // checkSockProgram refuses a program type and attach type that cannot go
