@@ -105,6 +105,12 @@ func (g *global) checkSize(name string, value []byte) error {
 // variables of the object (.bss, .data, .rodata, .kconfig and custom
 // .data.* and .rodata.* sections). The copy is not atomic with respect to
 // BPF programs writing the variable.
+//
+// A section whose map libbpf did not create, because it was reused (by
+// Map.ReuseFD, or found pinned at its pin path during Load), is neither
+// filled nor mapped by libbpf: Global and SetGlobal then see libbpf's
+// private image of the initial values, not the kernel map. Read and write
+// such a map with Map.Lookup and Map.Update, or Map.Memory.
 func (o *Object) Global(name string, value []byte) error {
 	g, unlock, err := o.lockGlobal(name)
 	if err != nil {
