@@ -19,10 +19,36 @@ import (
 // global function of it to replace; an empty funcName lets libbpf take the name
 // from the section ("freplace/<name>") at load time. For BTF-based tracing
 // programs (fentry, fexit, fmod_ret, tp_btf, lsm) target is nil and
-// funcName the kernel function. The target program must stay loaded until
-// this one is. After Object.Load it fails with EBUSY.
+// funcName the kernel function. The binding keeps a duplicate of target's
+// descriptor, which libbpf uses at Load, until Load or Object.Close, so
+// target may be closed in between. After Object.Load it fails with EBUSY.
 func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 	const fn = "bpf_program__set_attach_target"
+	if target == nil && funcName == "" {
+		return fmt.Errorf("%s %s: neither a target program nor a function name: %w", fn, p.Name(), unix.EINVAL)
+	}
+	// The target's descriptor is duplicated before p's lock is taken:
+	// holding the read locks of two objects at once could deadlock
+	// against a call doing the opposite while writers wait on both.
+	targetFD := C.int(0)
+	if target != nil {
+		var err error
+		if targetFD, err = target.dupFD(fn, p.Name()); err != nil {
+			return err
+		}
+	}
+	if err := p.setAttachTarget(fn, targetFD, funcName); err != nil {
+		if targetFD > 0 {
+			unix.Close(int(targetFD))
+		}
+		return err
+	}
+	return nil
+}
+
+// setAttachTarget implements SetAttachTarget once the target's descriptor
+// (0 for none) is in hand; on success p owns it.
+func (p *Program) setAttachTarget(fn string, targetFD C.int, funcName string) error {
 	if !p.lock() {
 		return p.closed(fn)
 	}
@@ -30,24 +56,27 @@ func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 	if p.obj.loaded {
 		return fmt.Errorf("%s %s: object already loaded: %w", fn, p.name, unix.EBUSY)
 	}
-	targetFD, unlock := C.int(0), func() {}
-	if target != nil {
-		var err error
-		if targetFD, unlock, err = p.lockTarget(fn, target); err != nil {
-			return err
-		}
-	} else if funcName == "" {
-		return fmt.Errorf("%s %s: neither a target program nor a function name: %w", fn, p.name, unix.EINVAL)
-	}
-	defer unlock()
 	cFunc := cString(funcName)
 	defer freeCString(cFunc)
-	// cFunc is C memory or NULL; libbpf keeps neither it nor the target
-	// descriptor beyond the load, for which the caller keeps target open.
+	// cFunc is C memory or NULL, which libbpf copies; libbpf keeps the
+	// target descriptor for Load, and p keeps it open until then.
 	if ret := C.bpf_program__set_attach_target(p.prog, targetFD, cFunc); ret < 0 {
 		return fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, errnoErr(ret))
 	}
+	// Setters run before Load from one goroutine (see the package doc),
+	// so the read lock is enough to replace an earlier target.
+	p.releaseTarget()
+	p.targetFD = targetFD
 	return nil
+}
+
+// releaseTarget closes the target descriptor SetAttachTarget kept, once
+// libbpf no longer needs it (after Load) or the object goes away.
+func (p *Program) releaseTarget() {
+	if p.targetFD > 0 {
+		unix.Close(int(p.targetFD))
+		p.targetFD = 0
+	}
 }
 
 // AttachFreplace attaches the loaded SEC("freplace") program (an extension
@@ -108,35 +137,9 @@ func (p *Program) dupFD(fn, name string) (C.int, error) {
 	if fd < 0 {
 		return -1, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, name, p.name, unix.EBADF)
 	}
-	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
 	if err != nil {
 		return -1, fmt.Errorf("%s %s: duplicate the descriptor of program %s: %w", fn, name, p.name, err)
 	}
 	return C.int(dup), nil
-}
-
-// lockTarget returns, for fn, the descriptor of target, a loaded program
-// of an Object or one opened without an object, and the function that
-// releases the read lock it took on target's Object. The caller holds the
-// read lock of p's Object; when target belongs to the same Object it is
-// not taken again, as a second read lock could deadlock behind a waiting
-// writer.
-func (p *Program) lockTarget(fn string, target *Program) (C.int, func(), error) {
-	var fd C.int
-	unlock := func() {}
-	if target.obj == p.obj {
-		// target.prog is valid under the read lock p's caller holds.
-		fd = C.bpf_program__fd(target.prog)
-	} else {
-		var ok bool
-		if fd, ok = target.lockFD(); !ok {
-			return -1, nil, fmt.Errorf("%s %s: %w", fn, p.name, closedError("target program"))
-		}
-		unlock = target.obj.mu.RUnlock
-	}
-	if fd < 0 {
-		unlock()
-		return -1, nil, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, p.name, target.name, unix.EBADF)
-	}
-	return fd, unlock, nil
 }

@@ -134,3 +134,33 @@ func TestSetAttachTargetKernel(t *testing.T) {
 	t.Cleanup(func() { assert.NoError(t, link.Close()) })
 	assert.True(t, counterMoves(t, objMap(t, obj, "counts")), "the program counts getpid()")
 }
+
+// SetAttachTarget keeps its own reference to the target until Load, so the
+// target's object may be closed in between; it holds exactly one
+// descriptor, released by Load or Close, however often it is called.
+func TestSetAttachTargetKeepsTheTarget(t *testing.T) {
+	requireKernel(t)
+	before := openFDs(t)
+	targetObj := loadObject(t, "freplace_target")
+	target := program(t, targetObj, "xdp_decide")
+	obj := openObject(t, "freplace", nil)
+	ext := program(t, obj, "new_decide")
+	require.NoError(t, ext.SetAttachTarget(target, "decide"))
+	withTarget := openFDs(t)
+	require.NoError(t, ext.SetAttachTarget(target, "decide"))
+	assert.Equal(t, withTarget, openFDs(t), "a second call replaces the first descriptor")
+	require.NoError(t, targetObj.Close())
+
+	if err := libbpf.ProbeFreplace(); err != nil {
+		// Without extension programs, Close releases the descriptor.
+		require.NoError(t, obj.Close())
+		assert.Equal(t, before, openFDs(t))
+		t.Skipf("Load of the extension not tried: %v", err)
+	}
+	require.NoError(t, obj.Load(), "the target outlived its object through SetAttachTarget")
+	link, err := ext.AttachFreplace(nil, "")
+	require.NoError(t, err)
+	require.NoError(t, link.Close())
+	require.NoError(t, obj.Close())
+	assert.Equal(t, before, openFDs(t), "Load released the target's descriptor")
+}

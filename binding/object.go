@@ -254,6 +254,10 @@ func (o *Object) Load() error {
 		for _, mp := range o.maps {
 			mp.elemFD = C.bpf_map__fd(mp.m)
 		}
+		// libbpf used the attach targets' descriptors for the loads.
+		for _, p := range o.progs {
+			p.releaseTarget()
+		}
 	}()
 	if prep := C.lbg_object_prepare(o.obj); prep.err < 0 {
 		if mp := o.mapOf(prep.failed_map); mp != nil {
@@ -314,6 +318,9 @@ func (o *Object) Close() error {
 		return nil
 	}
 	o.res.release()
+	for _, p := range o.progs {
+		p.releaseTarget()
+	}
 	o.usdtMu.Lock()
 	if o.usdtLinks > 0 {
 		// Open USDT links still need the object's USDT manager: the last

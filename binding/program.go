@@ -32,6 +32,10 @@ type Program struct {
 	// owned by the Program and -1 once closed, and its type.
 	fd       C.int
 	progType ProgramType
+	// targetFD is the duplicate of the descriptor given to
+	// SetAttachTarget, which libbpf uses at Load; 0 for none. Closed by
+	// releaseTarget after Load or at Object.Close.
+	targetFD C.int
 }
 
 // lock takes the object's read lock and reports whether the program is a
