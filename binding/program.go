@@ -21,8 +21,10 @@ import (
 //
 // A Program opened without an object, by OpenProgramPinned or
 // OpenProgramID, has no struct bpf_program: Name, Type, FD, Info, ID,
-// TestRun, XDPAttach and AttachTC work as for a loaded program, the other
-// libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
+// TestRun, XDPAttach and AttachTC work as for a loaded program, and it can
+// be given to Map.AttachProgram, Link.UpdateProgram, SetAttachTarget and
+// AttachFreplace as the program or target; the other libbpf methods fail
+// with EOPNOTSUPP, and Program.Close releases it.
 type Program struct {
 	obj  *Object
 	prog *C.struct_bpf_program

@@ -73,11 +73,12 @@ func newStandaloneProgram(fd C.int, what string) (*Program, error) {
 
 // OpenProgramPinned opens the program pinned at path in bpffs with
 // bpf_obj_get (BPF_OBJ_GET, kernel 4.4), without any Object. The Program
-// has no struct bpf_program: Name, Type, FD, Info, ID, TestRun, XDPAttach
-// and AttachTC work, the libbpf attach methods fail with EOPNOTSUPP, and
-// the caller must Close it. path's folder must exist (else the error wraps
-// ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a program
-// gives an error wrapping EINVAL.
+// has no struct bpf_program: it works as the Program type's documentation
+// says for such programs (TestRun, XDPAttach, AttachTC, Map.AttachProgram,
+// Link.UpdateProgram, freplace targets), the libbpf attach methods fail
+// with EOPNOTSUPP, and the caller must Close it. path's folder must exist
+// (else the error wraps ENOENT) and be on bpffs (else ErrNotBPFFS); a pin
+// that is not a program gives an error wrapping EINVAL.
 func OpenProgramPinned(path string) (*Program, error) {
 	fd, err := objGetPinned(path, "bpf-prog")
 	if err != nil {
