@@ -97,7 +97,7 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 		if len(a.values) == 0 {
 			continue
 		}
-		arr, err := cULongs(a.values)
+		arr, err := cULongArray(a.values)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
 		}
@@ -157,19 +157,6 @@ func (o *UprobeMultiOptions) count(funcPattern string) (int, error) {
 		return 0, fmt.Errorf("%d cookies for %d locations: %w", len(o.Cookies), n, unix.EINVAL)
 	}
 	return n, nil
-}
-
-// cULongs copies values into a new C array of unsigned long, which the
-// caller frees with C.free.
-func cULongs(values []uint64) (*C.ulong, error) {
-	arr := (*C.ulong)(C.calloc(C.size_t(len(values)), C.sizeof_ulong))
-	if arr == nil {
-		return nil, unix.ENOMEM
-	}
-	for i, v := range values {
-		unsafe.Slice(arr, len(values))[i] = C.ulong(v)
-	}
-	return arr, nil
 }
 
 // checkUprobeTarget refuses a pid the kernel cannot have and an empty or

@@ -169,6 +169,21 @@ func cStringArray(strs []string) (arr **C.char, free func(), err error) {
 	}, nil
 }
 
+// cULongArray copies values into a C array of unsigned long (the offsets of
+// libbpf's uprobe_multi options), to be released with C.free.
+func cULongArray(values []uint64) (*C.ulong, error) {
+	arr := (*C.ulong)(C.calloc(C.size_t(len(values)), C.sizeof_ulong))
+	if arr == nil {
+		return nil, syscall.ENOMEM
+	}
+	// arr holds len(values) elements of C memory.
+	elems := unsafe.Slice(arr, len(values))
+	for i, v := range values {
+		elems[i] = C.ulong(v)
+	}
+	return arr, nil
+}
+
 // cU64Array copies values into a C array of __u64 (the cookies of
 // libbpf's multi-probe options), to be released with C.free.
 func cU64Array(values []uint64) (*C.__u64, error) {
