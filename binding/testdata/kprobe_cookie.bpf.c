@@ -12,28 +12,21 @@
 const volatile __u32 target_tgid = 0;
 
 // Slot 0: calls counted; slot 1: the cookie seen last.
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
-	__type(key, __u32);
-	__type(value, __u64);
-} counts SEC(".maps");
+#define SLOTS 2
+#include "counts.h"
 
 SEC("kprobe")
 int count_probe(struct pt_regs *ctx)
 {
-	__u32 slot = 0;
-	__u64 *value;
+	__u32 slot = 1;
+	__u64 *cookie;
 
 	if ((bpf_get_current_pid_tgid() >> 32) != target_tgid)
 		return 0;
-	value = bpf_map_lookup_elem(&counts, &slot);
-	if (value)
-		__sync_fetch_and_add(value, 1);
-	slot = 1;
-	value = bpf_map_lookup_elem(&counts, &slot);
-	if (value)
-		*value = bpf_get_attach_cookie(ctx);
+	bump(0);
+	cookie = bpf_map_lookup_elem(&counts, &slot);
+	if (cookie)
+		*cookie = bpf_get_attach_cookie(ctx);
 	return 0;
 }
 
