@@ -25,7 +25,7 @@ func loadFreplace(t testing.TB) (target, ext *libbpf.Program, counts *libbpf.Map
 	obj := openObject(t, "freplace", nil)
 	ext = program(t, obj, "new_decide")
 	require.NoError(t, ext.SetAttachTarget(target, "decide"))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return target, ext, objMap(t, obj, "counts")
 }
 
@@ -128,7 +128,7 @@ func TestSetAttachTargetKernel(t *testing.T) {
 	obj := openCounterObject(t, os.Getpid(), "fentry_target")
 	fentry := program(t, obj, "count_any")
 	require.NoError(t, fentry.SetAttachTarget(nil, "__task_pid_nr_ns"))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	link, err := fentry.Attach()
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, link.Close()) })

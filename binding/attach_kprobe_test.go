@@ -21,7 +21,7 @@ const getpidHandler = "__x64_sys_getpid"
 func loadCookieCounter(t testing.TB, name string) *libbpf.Object {
 	t.Helper()
 	obj := openCounterObject(t, os.Getpid(), name)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return obj
 }
 

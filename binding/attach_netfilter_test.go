@@ -34,7 +34,7 @@ func TestAttachNetfilter(t *testing.T) {
 	ns := newTestNetns(t)
 	obj := openObject(t, "netfilter", nil)
 	require.NoError(t, obj.SetGlobal("target_ifindex", u32(uint32(ns.ifindex))))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 
 	link, err := program(t, obj, "count_nf").AttachNetfilter(localIn)

@@ -175,7 +175,7 @@ func requireNetkit(t testing.TB) {
 	primary, peer := fmt.Sprintf("lbgkprobe%d", id), fmt.Sprintf("lbgqprobe%d", id)
 	err := createNetkit(primary, peer, -1)
 	if errors.Is(err, unix.EOPNOTSUPP) {
-		t.Skipf("the kernel cannot create netkit devices (they need kernel 6.7 built with CONFIG_NETKIT): %v", err)
+		skipUnsupported(t, fmt.Sprintf("the kernel cannot create netkit devices (they need kernel 6.7 built with CONFIG_NETKIT): %v", err))
 	}
 	require.NoError(t, err, "netkit feature probe")
 	require.NoError(t, deleteLink(primary), "netkit feature probe")
@@ -292,7 +292,7 @@ func TestAttachNetkit(t *testing.T) {
 	peerObj := openObject(t, "tcx", nil)
 	peer := program(t, peerObj, "count_netkit")
 	require.NoError(t, peer.SetExpectedAttachType(libbpf.AttachTypeNetkitPeer))
-	require.NoError(t, peerObj.Load())
+	requireLoad(t, peerObj)
 	peerCounts := objMap(t, peerObj, "counts")
 
 	primaryLink, err := primary.AttachNetkit(nk.ifindex, nil)

@@ -122,7 +122,7 @@ func TestMapAttachProgramByID(t *testing.T) {
 // Program.AttachSockmap attaches through a BPF link, which detaches when
 // closed.
 func TestAttachSockmap(t *testing.T) {
-	requireKernelVersion(t, 6, 10)
+	requireKernelVersion(t, 6, 10, "sockmap and sockhash links")
 	obj := loadObject(t, "sockmap")
 	counts := objMap(t, obj, "counts")
 	sockMap := objMap(t, obj, "sock_map")

@@ -19,17 +19,6 @@ const (
 	slotNetkit
 )
 
-// requireKernelVersion skips the test on kernels older than major.minor,
-// which lack the feature under test; like requireFeature, this skip is
-// allowed under CI=true, where the kernel matrix runs the test elsewhere.
-func requireKernelVersion(t testing.TB, major, minor int) {
-	t.Helper()
-	requireKernel(t)
-	if !kernelAtLeast(t, major, minor) {
-		t.Skipf("the kernel is older than %d.%d", major, minor)
-	}
-}
-
 func TestAttachTC(t *testing.T) {
 	requireKernel(t)
 	ns := newTestNetns(t)
@@ -168,7 +157,7 @@ func TestAttachTCErrors(t *testing.T) {
 }
 
 func TestAttachTCX(t *testing.T) {
-	requireKernelVersion(t, 6, 6)
+	requireKernelVersion(t, 6, 6, "tcx links")
 	ns := newTestNetns(t)
 	obj := loadObject(t, "tcx")
 	counts := objMap(t, obj, "counts")
@@ -204,7 +193,7 @@ func TestAttachTCX(t *testing.T) {
 // 6.1 cannot create one), so this checks the error paths only: a veth is
 // not a netkit device.
 func TestAttachNetkitErrors(t *testing.T) {
-	requireKernelVersion(t, 6, 6)
+	requireKernelVersion(t, 6, 7, "netkit links")
 	ns := newTestNetns(t)
 	obj := loadObject(t, "tcx")
 	prog := program(t, obj, "count_netkit")

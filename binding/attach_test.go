@@ -578,8 +578,8 @@ func iterLines(t testing.TB, link *libbpf.Link) []string {
 }
 
 func TestAttachIter(t *testing.T) {
-	requireKernel(t)
-	obj := loadObject(t, "iter_print")
+	requireIterTarget(t, "task")
+	obj := loadObject(t, "iter_task")
 	prog := program(t, obj, "iter_print")
 	self := strconv.Itoa(os.Getpid())
 
@@ -604,27 +604,35 @@ func TestAttachIter(t *testing.T) {
 	assert.Less(t, len(lines), len(iterLines(t, all)))
 }
 
-// A map element iterator walks the map given in IterOptions.
+// A map element iterator walks the map given in IterOptions, and needs
+// one.
 func TestAttachIterMap(t *testing.T) {
-	requireKernel(t)
-	obj := loadObject(t, "iter_print")
+	requireIterTarget(t, "bpf_map_elem")
+	obj := loadObject(t, "iter_map")
 	values := objMap(t, obj, "values")
 	for key := range uint32(3) {
 		require.NoError(t, values.Update(u32(key), u64(uint64(key)*10+7), libbpf.UpdateAny))
 	}
-	link, err := program(t, obj, "iter_map").AttachIter(&libbpf.IterOptions{Map: values})
+	iterMap := program(t, obj, "iter_map")
+	link, err := iterMap.AttachIter(&libbpf.IterOptions{Map: values})
 	require.NoError(t, err)
 	defer link.Close()
 	assert.Equal(t, []string{"0=7", "1=17", "2=27"}, iterLines(t, link))
 
-	// A map element iterator needs a map.
-	_, err = program(t, obj, "iter_map").AttachIter(nil)
+	_, err = iterMap.AttachIter(nil)
 	assert.ErrorIs(t, err, syscall.EBADF)
+
+	closed, err := libbpf.OpenFile(objectPath(t, "attach"), nil)
+	require.NoError(t, err)
+	closedMap := objMap(t, closed, "counts")
+	require.NoError(t, closed.Close())
+	_, err = iterMap.AttachIter(&libbpf.IterOptions{Map: closedMap})
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
 }
 
 func TestAttachIterErrors(t *testing.T) {
-	requireKernel(t)
-	obj := loadObject(t, "iter_print")
+	requireIterTarget(t, "task")
+	obj := loadObject(t, "iter_task")
 	prog := program(t, obj, "iter_print")
 	counter := loadObject(t, "attach")
 	counts := objMap(t, counter, "counts")
@@ -635,7 +643,7 @@ func TestAttachIterErrors(t *testing.T) {
 	require.NoError(t, err)
 	closedMap := objMap(t, closed, "counts")
 	require.NoError(t, closed.Close())
-	_, err = program(t, obj, "iter_map").AttachIter(&libbpf.IterOptions{Map: closedMap})
+	_, err = prog.AttachIter(&libbpf.IterOptions{Map: closedMap})
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
 
 	// Only iterator links make readers.

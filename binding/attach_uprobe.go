@@ -326,7 +326,7 @@ func probeUprobeMulti(what string, at AttachType) error {
 	case syscall.EBADF:
 		return nil
 	case syscall.EINVAL, syscall.EOPNOTSUPP, errENOTSUPP, syscall.EPERM:
-		return fmt.Errorf("%s: kernel refused bpf_link_create: %w: %w", what, errno, ErrNotSupported)
+		return refusal(what, "bpf_link_create", errno)
 	default:
 		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
 	}

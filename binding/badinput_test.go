@@ -319,7 +319,7 @@ func TestBPFFSUnmountedUnderneath(t *testing.T) {
 	})
 
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 	link := attachCounter(t, obj, attachKinds[1])
 	mapPin, linkPin := filepath.Join(dir, "counts"), filepath.Join(dir, "link")

@@ -123,7 +123,7 @@ func TestObjectBTF(t *testing.T) {
 	assert.ErrorIs(t, err, libbpf.ErrNotFound, "only the object's own types")
 
 	// Still valid after Load; Close does nothing.
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	require.NoError(t, b.Close())
 	_, err = b.TypeByName("__u64")
 	require.NoError(t, err)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrNotSupported is wrapped by the error of a feature probe when the
@@ -133,7 +135,7 @@ func ProbeKprobeMulti() error {
 	case syscall.ESRCH, syscall.ENOENT:
 		return nil
 	case syscall.EINVAL, syscall.EOPNOTSUPP, errENOTSUPP, syscall.EPERM:
-		return fmt.Errorf("%s: kernel refused bpf_link_create: %w: %w", what, errno, ErrNotSupported)
+		return refusal(what, "bpf_link_create", errno)
 	default:
 		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
 	}
@@ -253,7 +255,7 @@ func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (i
 	}
 	switch errno := syscall.Errno(-ret); errno {
 	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
-		return -1, fmt.Errorf("%s: kernel refused bpf_prog_load: %w: %w", what, errno, ErrNotSupported)
+		return -1, refusal(what, "bpf_prog_load", errno)
 	default:
 		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
 	}
@@ -277,7 +279,7 @@ func ProbeFreplace() error {
 	if btfFD < 0 {
 		errno := syscall.Errno(-btfFD)
 		if errno == syscall.EINVAL || errno == syscall.EPERM {
-			return fmt.Errorf("%s: kernel refused bpf_btf_load: %w: %w", what, errno, ErrNotSupported)
+			return refusal(what, "bpf_btf_load", errno)
 		}
 		return fmt.Errorf("bpf_btf_load %s: %w", what, errnoErr(btfFD))
 	}
@@ -373,8 +375,132 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 	}
 	switch errno := syscall.Errno(-ret); errno {
 	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
-		return -1, fmt.Errorf("%s: kernel refused bpf_prog_load of a %s program: %w: %w", what, t, errno, ErrNotSupported)
+		return -1, refusal(what, "bpf_prog_load of a program of type "+t.String(), errno)
 	default:
 		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
 	}
+}
+
+// ProbeIterTarget reports whether the running kernel loads BPF iterator
+// programs for target, the name after "iter/" in SEC("iter/task"),
+// SEC("iter/bpf_map_elem") and the like (BPF iterators: kernel 5.8; their
+// targets came over later versions: bpf_map_elem 5.9, bpf_sk_storage_map
+// 5.9, sockmap 5.10, task_vma 5.12, ksym 6.0, cgroup 6.1). libbpf cannot
+// probe this itself: ProbeIterTarget looks up the BTF id of the kernel
+// function bpf_iter_<target> (libbpf_find_vmlinux_btf_id with
+// BPF_TRACE_ITER) and loads a trivial iterator program for it
+// (bpf_prog_load); it does not attach it. A target the kernel does not
+// have, or a refused load, gives an error wrapping ErrNotSupported.
+//
+// Some kernels refuse some targets by policy even to a process with every
+// BPF capability: kernels seen on 2-core cloud machines (6.18, lockdown
+// integrity, no CAP_SYS_RESOURCE in the bounding set) refuse the three
+// map-element targets, whose programs read and write map memory through
+// the context (bpf_map_elem, bpf_sk_storage_map, sockmap), with EPERM
+// before verifying any instruction, while loading all others. The error
+// then names the capabilities the process has and the lockdown mode. An
+// EPERM when the process lacks CAP_BPF (or CAP_SYS_ADMIN) or CAP_PERFMON
+// is a missing privilege, not a missing feature, and does not wrap
+// ErrNotSupported.
+func ProbeIterTarget(target string) error {
+	what := "iterator target " + target
+	if target == "" || strings.ContainsAny(target, "/\x00") {
+		return fmt.Errorf("%s: not a target name: %w", what, syscall.EINVAL)
+	}
+	// libbpf adds the prefix bpf_iter_ for BPF_TRACE_ITER.
+	id, err := vmlinuxBTFID(what, target, AttachTypeTraceIter)
+	if err != nil {
+		return err
+	}
+	fd, err := loadTrivialProgram(what, ProgramTypeTracing, AttachTypeTraceIter, id)
+	if err != nil {
+		return err
+	}
+	syscall.Close(fd)
+	return nil
+}
+
+// Capabilities (linux/capability.h) that loading BPF programs can need.
+const (
+	capSysAdmin    = 21
+	capSysResource = 24
+	capPerfmon     = 38
+	capBPF         = 39
+)
+
+// capNames names the capabilities of refusal's messages.
+var capNames = []struct {
+	bit  uint
+	name string
+}{
+	{capBPF, "CAP_BPF"}, {capPerfmon, "CAP_PERFMON"}, {capSysAdmin, "CAP_SYS_ADMIN"},
+	{capSysResource, "CAP_SYS_RESOURCE"},
+}
+
+// effectiveCaps returns the effective capability set of the calling thread
+// (capget(2)); all threads of a Go process share it unless one changed its
+// own.
+func effectiveCaps() (uint64, error) {
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return 0, err
+	}
+	return uint64(data[0].Effective) | uint64(data[1].Effective)<<32, nil
+}
+
+// lockdownFile shows the kernel's lockdown mode in brackets, for example
+// "none [integrity] confidentiality", when securityfs is mounted.
+const lockdownFile = "/sys/kernel/security/lockdown"
+
+// lockdownMode returns the kernel's lockdown mode, or "unknown" when
+// securityfs does not show it.
+func lockdownMode() string {
+	data, err := os.ReadFile(lockdownFile)
+	if err != nil {
+		return "unknown"
+	}
+	s := string(data)
+	open, end := strings.IndexByte(s, '['), strings.IndexByte(s, ']')
+	if open < 0 || end < open {
+		return "unknown"
+	}
+	return s[open+1 : end]
+}
+
+// refusal is the error of a probe whose system call (call, for example
+// bpf_prog_load) the kernel refused with errno. EINVAL, EOPNOTSUPP,
+// ENOTSUPP and E2BIG mean the kernel lacks the feature. EPERM means
+// either that the process lacks a capability, which is not a missing
+// feature (so that a test that relies on the probe fails instead of
+// skipping), or, when it has them all, that the kernel's policy refuses
+// the feature, which is reported as not supported, with the capabilities
+// and the lockdown mode as the reason.
+func refusal(what, call string, errno syscall.Errno) error {
+	if errno != syscall.EPERM {
+		return fmt.Errorf("%s: kernel refused %s: %w: %w", what, call, errno, ErrNotSupported)
+	}
+	caps, err := effectiveCaps()
+	if err != nil {
+		return fmt.Errorf("%s: kernel refused %s: %w (capget: %v)", what, call, errno, err)
+	}
+	has := func(bit uint) bool { return caps&(1<<bit) != 0 }
+	if !(has(capBPF) || has(capSysAdmin)) || !(has(capPerfmon) || has(capSysAdmin)) {
+		return fmt.Errorf("%s: kernel refused %s: %w: the process lacks CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root",
+			what, call, errno)
+	}
+	var have, lack []string
+	for _, c := range capNames {
+		if has(c.bit) {
+			have = append(have, c.name)
+		} else {
+			lack = append(lack, c.name)
+		}
+	}
+	reason := "with " + strings.Join(have, ", ")
+	if len(lack) > 0 {
+		reason += ", without " + strings.Join(lack, ", ")
+	}
+	return fmt.Errorf("%s: kernel refused %s: %w to a process %s (lockdown: %s): refused by this kernel's policy: %w",
+		what, call, errno, reason, lockdownMode(), ErrNotSupported)
 }

@@ -2,6 +2,9 @@ package libbpf_test
 
 import (
 	"errors"
+	"os"
+	"os/exec"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,6 +64,8 @@ func TestProbeAttachKinds(t *testing.T) {
 		{"tracing", libbpf.ProbeTracing},
 		{"freplace", libbpf.ProbeFreplace},
 		{"lsm", probeLSM},
+		{"iter/task", func() error { return libbpf.ProbeIterTarget("task") }},
+		{"iter/bpf_map_elem", func() error { return libbpf.ProbeIterTarget("bpf_map_elem") }},
 	} {
 		t.Run(probe.name, func(t *testing.T) {
 			requireKernel(t)
@@ -72,4 +77,52 @@ func TestProbeAttachKinds(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An iterator target the kernel does not have is not supported, and the
+// error names it; a name that cannot be a target is refused before the
+// kernel is asked.
+func TestProbeIterTarget(t *testing.T) {
+	requireKernel(t)
+	err := libbpf.ProbeIterTarget("lbg_no_such_target")
+	require.ErrorIs(t, err, libbpf.ErrNotSupported)
+	assert.Contains(t, err.Error(), "lbg_no_such_target")
+
+	for _, bad := range []string{"", "task/x", "ta\x00sk"} {
+		err = libbpf.ProbeIterTarget(bad)
+		assert.ErrorIs(t, err, syscall.EINVAL, "target %q", bad)
+		assert.NotErrorIs(t, err, libbpf.ErrNotSupported, "target %q", bad)
+	}
+}
+
+// probeChildEnv marks the re-executed test binary of
+// TestProbeWithoutPrivileges.
+const probeChildEnv = "LIBBPF_GO_TEST_PROBE_CHILD"
+
+// A probe refused with EPERM because the process lacks BPF capabilities
+// reports a missing privilege, not a missing feature, so that a test
+// relying on it fails instead of skipping. The test binary runs this test
+// again as root without any capability (setpriv).
+func TestProbeWithoutPrivileges(t *testing.T) {
+	if os.Getenv(probeChildEnv) != "" {
+		for _, probe := range []func() error{
+			libbpf.ProbeTracing,
+			libbpf.ProbeFreplace,
+			func() error { return libbpf.ProbeIterTarget("task") },
+		} {
+			err := probe()
+			require.ErrorIs(t, err, syscall.EPERM)
+			assert.NotErrorIs(t, err, libbpf.ErrNotSupported)
+			assert.Contains(t, err.Error(), "lacks CAP_BPF and CAP_PERFMON")
+		}
+		return
+	}
+	requireKernel(t)
+	requireTool(t, "setpriv")
+	cmd := exec.CommandContext(t.Context(), "setpriv", "--inh-caps=-all", "--bounding-set=-all", "--",
+		os.Args[0], "-test.run=^TestProbeWithoutPrivileges$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), probeChildEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	assert.NoError(t, err, "the child's output:\n%s", out)
+	assert.Contains(t, string(out), "--- PASS: TestProbeWithoutPrivileges")
 }

@@ -58,7 +58,7 @@ func TestSetGlobalBeforeLoad(t *testing.T) {
 	require.NoError(t, obj.SetGlobal("extra", u8(0x22))) // .bss
 	require.NoError(t, obj.SetGlobal("runs", u64(1000))) // .data
 	assert.Equal(t, u32(1), global(t, obj, "verdict", 4), "read back before load")
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	res := runXDP(t, obj)
 	assert.Equal(t, uint32(1), res.ReturnValue, "XDP_DROP from .rodata")
@@ -117,7 +117,7 @@ func TestGlobalUnknownName(t *testing.T) {
 		assert.ErrorIs(t, obj.SetGlobal("xdp_mark", u32(0)), libbpf.ErrNotFound, "a program is not a variable")
 	}
 	t.Run("before load", check)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("after load", check)
 }
 
@@ -135,6 +135,6 @@ func TestGlobalWrongSize(t *testing.T) {
 		assert.Equal(t, u8(0xab), global(t, obj, "mark", 1), "unchanged")
 	}
 	t.Run("before load", check)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("after load", check)
 }

@@ -140,7 +140,7 @@ func openObject(t testing.TB, name string, opts *libbpf.ObjectOptions) *libbpf.O
 func loadObject(t testing.TB, name string) *libbpf.Object {
 	t.Helper()
 	obj := openObject(t, name, nil)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return obj
 }
 
@@ -181,7 +181,7 @@ func pinnedCounts(t testing.TB, path string) *libbpf.Map {
 	obj := openCounter(t, os.Getpid())
 	counts := objMap(t, obj, "counts")
 	require.NoError(t, counts.SetPinPath(path))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return counts
 }
 

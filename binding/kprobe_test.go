@@ -2,7 +2,6 @@ package libbpf_test
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,21 +22,6 @@ import (
 // kprobe_multi, fprobe; they skip, with the binding's own feature probe as
 // the reason, where the kernel lacks them. `make test-kernels` runs them
 // in guest kernels that have them.
-
-// requireFeature skips the test when probe reports that the running kernel
-// lacks the feature. Unlike requireKernel's "not root" skip, a missing
-// kernel feature is a legitimate skip under CI=true too: the kernel test
-// matrix (make test-kernels) runs these tests where the feature exists. A
-// probe that cannot tell fails the test.
-func requireFeature(t testing.TB, probe func() error) {
-	t.Helper()
-	requireKernel(t)
-	err := probe()
-	if errors.Is(err, libbpf.ErrNotSupported) {
-		t.Skip(err.Error())
-	}
-	require.NoError(t, err, "feature probe")
-}
 
 // kprobeKind is a kprobe-based counter program and the probe of the kernel
 // feature it needs.
@@ -189,7 +173,7 @@ func loadKprobeCounter(t testing.TB, kind kprobeKind) *libbpf.Object {
 	for _, p := range obj.Programs() {
 		require.NoError(t, p.SetAutoload(p.Name() == kind.program))
 	}
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return obj
 }
 

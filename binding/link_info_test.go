@@ -1,7 +1,6 @@
 package libbpf_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -17,7 +16,7 @@ import (
 func TestLinkInfo(t *testing.T) {
 	requireKernel(t)
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	for _, tc := range []struct {
 		kind     attachKind
@@ -68,7 +67,7 @@ func TestListPins(t *testing.T) {
 	requireKernel(t)
 	dir := bpffsDir(t)
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	counts := objMap(t, obj, "counts")
 	require.NoError(t, counts.Pin(filepath.Join(dir, "a-map")))
@@ -110,17 +109,6 @@ func TestListPins(t *testing.T) {
 	assert.ErrorIs(t, err, libbpf.ErrNotBPFFS)
 	_, err = libbpf.ListPins(filepath.Join(dir, "a-map"))
 	assert.Error(t, err, "a pin is not a folder")
-}
-
-// kernelAtLeast reports whether the running kernel is major.minor or newer.
-func kernelAtLeast(t testing.TB, major, minor int) bool {
-	t.Helper()
-	var uts unix.Utsname
-	require.NoError(t, unix.Uname(&uts))
-	var gotMajor, gotMinor int
-	_, err := fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &gotMajor, &gotMinor)
-	require.NoError(t, err)
-	return gotMajor > major || gotMajor == major && gotMinor >= minor
 }
 
 // Info names what a link is attached to: the device of an XDP link, the

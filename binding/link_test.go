@@ -18,7 +18,7 @@ func TestLinkPin(t *testing.T) {
 			requireKernel(t)
 			dir := bpffsDir(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 			link := attachCounter(t, obj, kind)
 			path := filepath.Join(dir, "link")
@@ -52,7 +52,7 @@ func TestLinkPinErrors(t *testing.T) {
 	requireKernel(t)
 	dir := bpffsDir(t)
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	link := attachCounter(t, obj, attachKinds[1])
 
 	t.Run("outside bpffs", func(t *testing.T) {
@@ -115,7 +115,7 @@ func TestLinkDetachUnsupported(t *testing.T) {
 		t.Run(kind.name, func(t *testing.T) {
 			requireKernel(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 			link := attachCounter(t, obj, kind)
 
@@ -147,7 +147,7 @@ func TestLinkUpdateProgram(t *testing.T) {
 func TestLinkUpdateProgramUnsupported(t *testing.T) {
 	requireKernel(t)
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 	link := attachCounter(t, obj, attachKinds[1])
 
@@ -172,7 +172,7 @@ func TestLinkUpdateProgramBadArgument(t *testing.T) {
 	t.Run("program of a closed object", func(t *testing.T) {
 		other, err := libbpf.OpenFile(objectPath(t, "iter"), nil)
 		require.NoError(t, err)
-		require.NoError(t, other.Load())
+		requireLoad(t, other)
 		prog := program(t, other, "iter_second")
 		require.NoError(t, other.Close())
 		assert.ErrorIs(t, link.UpdateProgram(prog), libbpf.ErrClosed)
@@ -187,7 +187,7 @@ func TestLinkUseAfterClose(t *testing.T) {
 	requireKernel(t)
 	dir := bpffsDir(t)
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	link := attachCounter(t, obj, attachKinds[0])
 	require.NoError(t, link.Close())
 

@@ -16,7 +16,7 @@ func TestMapFreeze(t *testing.T) {
 	obj := openObject(t, "maps", nil)
 	m := objMap(t, obj, "hash_map")
 	assert.ErrorIs(t, m.Freeze(), syscall.EBADF, "before Load")
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	require.NoError(t, m.Update(u32(1), u64(10), libbpf.UpdateAny))
 	require.NoError(t, m.Freeze())
@@ -59,7 +59,7 @@ func TestMapSetValueSize(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 16*cpus, percpu.ValueBufferSize())
 
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	value := make([]byte, 16)
 	value[15] = 0xab
 	require.NoError(t, m.Update(u32(1), value, libbpf.UpdateAny))

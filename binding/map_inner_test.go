@@ -108,7 +108,7 @@ func TestMapInMapInnerOutlivesItsObject(t *testing.T) {
 
 	other, err := libbpf.OpenFile(objectPath(t, "inner"), nil)
 	require.NoError(t, err)
-	require.NoError(t, other.Load())
+	requireLoad(t, other)
 	foreign := objMap(t, other, "inner_a")
 	require.NoError(t, outer.SetInner(u32(0), foreign))
 	id := foreign.ID()
@@ -138,7 +138,7 @@ func TestSetInnerMapTemplate(t *testing.T) {
 		require.NoError(t, outer.SetInnerMap(a))
 		err := outer.SetInnerMap(b)
 		assert.ErrorIs(t, err, syscall.EINVAL, "a second template")
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		assert.ErrorIs(t, outer.SetInnerMap(a), syscall.EBUSY, "after load")
 
 		require.NoError(t, outer.SetInner(u32(0), b))
@@ -154,7 +154,7 @@ func TestSetInnerMapTemplate(t *testing.T) {
 		outer := objMap(t, obj, "outer")
 		require.NoError(t, outer.SetInnerMap(byID))
 		require.NoError(t, byID.Close(), "the outer map keeps its own descriptor")
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		require.NoError(t, outer.SetInner(u32(0), a))
 		runXDPProgram(t, obj, "bump")
 		assert.Equal(t, uint64(1), count(t, a))
@@ -163,7 +163,7 @@ func TestSetInnerMapTemplate(t *testing.T) {
 	t.Run("replacing the __array template", func(t *testing.T) {
 		obj := openObject(t, "inner", nil)
 		require.NoError(t, objMap(t, obj, "outer_hash").SetInnerMap(a))
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		require.NoError(t, objMap(t, obj, "outer_hash").SetInner(u32(7), b))
 	})
 }
@@ -209,7 +209,7 @@ func TestMapInMapBadInput(t *testing.T) {
 	t.Run("closed", func(t *testing.T) {
 		closed, err := libbpf.OpenFile(objectPath(t, "inner"), nil)
 		require.NoError(t, err)
-		require.NoError(t, closed.Load())
+		requireLoad(t, closed)
 		closedOuter, closedInner := objMap(t, closed, "outer_array"), objMap(t, closed, "inner_a")
 		require.NoError(t, closed.Close())
 		assert.ErrorIs(t, closedOuter.SetInner(u32(0), a), libbpf.ErrClosed)

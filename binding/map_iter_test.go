@@ -16,7 +16,7 @@ func loadMaps(t *testing.T, hashEntries uint32) *libbpf.Object {
 	t.Helper()
 	obj := openObject(t, "maps", nil)
 	require.NoError(t, objMap(t, obj, "hash_map").SetMaxEntries(hashEntries))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return obj
 }
 
@@ -174,7 +174,7 @@ func TestMapIterateBreakAndKinds(t *testing.T) {
 func TestMapIterateClosed(t *testing.T) {
 	requireKernel(t)
 	obj := openObject(t, "maps", nil)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	m := objMap(t, obj, "hash_map")
 	fillIterHash(t, m, 4)
 

@@ -103,7 +103,7 @@ func TestMemoryOfReusedGlobals(t *testing.T) {
 	first := loadObject(t, "mmap")
 	second := openObject(t, "mmap", nil)
 	require.NoError(t, objMap(t, second, ".bss").ReuseFD(objMap(t, first, ".bss").FD()))
-	require.NoError(t, second.Load())
+	requireLoad(t, second)
 	bss, err := objMap(t, second, ".bss").Memory()
 	require.NoError(t, err)
 	runs := globalOffset(t, first, bss, "runs")
@@ -202,7 +202,7 @@ func TestMemoryBadInput(t *testing.T) {
 
 		obj, err := libbpf.OpenFile(objectPath(t, "mmap"), nil)
 		require.NoError(t, err)
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		bss, shared := objMap(t, obj, ".bss"), objMap(t, obj, "shared")
 		bssMem, err := bss.Memory()
 		require.NoError(t, err)

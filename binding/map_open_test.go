@@ -123,7 +123,7 @@ func TestOpenMapPinnedBadPaths(t *testing.T) {
 
 	// A pinned program is not a map.
 	obj := openCounter(t, os.Getpid())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	progPath := filepath.Join(dir, "prog")
 	require.NoError(t, program(t, obj, "count_tp").Pin(progPath))
 	_, err = libbpf.OpenMapPinned(progPath)
@@ -163,7 +163,7 @@ func TestMapCloseAndInfoOfObjectMap(t *testing.T) {
 	assert.Zero(t, m.ID(), "before Load")
 	_, err := m.Info()
 	assert.ErrorIs(t, err, syscall.EBADF)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	// Close does nothing on a map of an object.
 	require.NoError(t, m.Close())

@@ -47,7 +47,7 @@ func TestMapGetters(t *testing.T) {
 		check(t)
 		assert.Less(t, objMap(t, obj, "hash_map").FD(), 0)
 	})
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("after load", func(t *testing.T) {
 		check(t)
 		assert.GreaterOrEqual(t, objMap(t, obj, "hash_map").FD(), 0)
@@ -338,7 +338,7 @@ func TestMapPinBeforeLoad(t *testing.T) {
 	assertPinned(t, path, false)
 	assert.False(t, m.IsPinned())
 
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	assert.False(t, m.IsPinned(), "a failed Pin must not become a pin at Load")
 	assertPinned(t, path, false)
 	assert.Empty(t, m.PinPath())
@@ -356,14 +356,14 @@ func TestMapSetPinPath(t *testing.T) {
 	require.NoError(t, a.SetPinPath(path))
 	assert.Equal(t, path, a.PinPath())
 	assert.False(t, a.IsPinned(), "pinned at load, not before")
-	require.NoError(t, first.Load())
+	requireLoad(t, first)
 	assert.True(t, a.IsPinned())
 	assertPinned(t, path, true)
 
 	second := openObject(t, "maps", nil)
 	b := objMap(t, second, "hash_map")
 	require.NoError(t, b.SetPinPath(path))
-	require.NoError(t, second.Load())
+	requireLoad(t, second)
 
 	require.NoError(t, a.Update(u32(1), u64(11), libbpf.UpdateAny))
 	value := make([]byte, 8)
@@ -398,7 +398,7 @@ func TestMapReuseFD(t *testing.T) {
 	second := openObject(t, "maps", nil)
 	b := objMap(t, second, "hash_map")
 	require.NoError(t, b.ReuseFD(a.FD()))
-	require.NoError(t, second.Load())
+	requireLoad(t, second)
 
 	require.NoError(t, b.Update(u32(2), u64(22), libbpf.UpdateAny))
 	value := make([]byte, 8)
@@ -439,7 +439,7 @@ func TestMapSetMaxEntries(t *testing.T) {
 	m := objMap(t, obj, "hash_map")
 	require.NoError(t, m.SetMaxEntries(16))
 	assert.Equal(t, uint32(16), m.MaxEntries())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	assert.Equal(t, uint32(16), m.MaxEntries())
 
 	for k := range uint32(16) {
@@ -459,7 +459,7 @@ func TestMapConcurrentOperationsAndClose(t *testing.T) {
 	requireKernel(t)
 	obj, err := libbpf.OpenFile(objectPath(t, "maps"), nil)
 	require.NoError(t, err)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	hash := objMap(t, obj, "hash_map")
 	array := objMap(t, obj, "array_map")
 

@@ -212,7 +212,7 @@ func TestTypedMapBadInput(t *testing.T) {
 	t.Run("closed", func(t *testing.T) {
 		obj, err := libbpf.OpenFile(objectPath(t, "maps"), nil)
 		require.NoError(t, err)
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		hash := objMap(t, obj, "hash_map")
 		tm := typedMap[uint32, uint64](t, hash)
 		require.NoError(t, obj.Close())

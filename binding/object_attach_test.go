@@ -43,7 +43,7 @@ func TestAttachAll(t *testing.T) {
 	obj := openAutoattach(t, false)
 	// Autoattach may be changed before and after Load.
 	require.NoError(t, program(t, obj, "count_off").SetAutoattach(true))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	require.NoError(t, program(t, obj, "count_off").SetAutoattach(false))
 	assert.False(t, program(t, obj, "count_off").Autoattach())
 	counts := objMap(t, obj, "counts")
@@ -70,7 +70,7 @@ func TestAttachAll(t *testing.T) {
 func TestAttachAllFailure(t *testing.T) {
 	requireKernel(t)
 	obj := openAutoattach(t, true)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 
 	links, err := obj.AttachAll()
@@ -88,7 +88,7 @@ func TestDisconnectAll(t *testing.T) {
 	requireKernel(t)
 	obj := openAutoattach(t, false)
 	require.NoError(t, program(t, obj, "count_off").SetAutoattach(false))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 	links, err := obj.AttachAll()
 	require.NoError(t, err)

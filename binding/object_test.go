@@ -66,7 +66,7 @@ func TestOpenMem(t *testing.T) {
 
 	assert.Equal(t, "from-memory", obj.Name())
 	assert.Equal(t, []string{"xdp_mark"}, programNames(obj.Programs()))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	assert.GreaterOrEqual(t, program(t, obj, "xdp_mark").FD(), 0)
 }
 
@@ -79,7 +79,7 @@ func TestOpenMemDataMayBeReused(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, obj.Close()) })
 	clear(data)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 }
 
 func TestOpenFileMissing(t *testing.T) {
@@ -190,7 +190,7 @@ func TestObjectCloseTwice(t *testing.T) {
 	requireKernel(t)
 	obj, err := libbpf.OpenFile(objectPath(t, "xdp"), nil)
 	require.NoError(t, err)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	assert.NoError(t, obj.Close())
 	assert.NoError(t, obj.Close(), "Close is idempotent")
 }
@@ -202,7 +202,7 @@ func TestUseAfterObjectClose(t *testing.T) {
 	dir := bpffsDir(t)
 	obj, err := libbpf.OpenFile(objectPath(t, "xdp"), nil)
 	require.NoError(t, err)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	prog := program(t, obj, "xdp_mark")
 	bss := objMap(t, obj, ".bss")
 	require.NoError(t, obj.Close())
@@ -302,7 +302,7 @@ func TestObjectOptionsName(t *testing.T) {
 	assert.Equal(t, "renamed", obj.Name())
 	bss := objMap(t, obj, ".bss")
 	assert.True(t, strings.HasPrefix(bss.Name(), "renamed"), "internal maps are named after the object: %s", bss.Name())
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 }
 
 // Maps declared with LIBBPF_PIN_BY_NAME are pinned under PinRoot, and a
@@ -315,12 +315,12 @@ func TestObjectOptionsPinRoot(t *testing.T) {
 	first := openObject(t, "pinned", &libbpf.ObjectOptions{PinRoot: dir})
 	shared := objMap(t, first, "shared_counts")
 	assert.Equal(t, path, shared.PinPath(), "pin path is known from open")
-	require.NoError(t, first.Load())
+	requireLoad(t, first)
 	assertPinned(t, path, true)
 	assert.True(t, shared.IsPinned())
 
 	second := openObject(t, "pinned", &libbpf.ObjectOptions{PinRoot: dir})
-	require.NoError(t, second.Load())
+	requireLoad(t, second)
 	require.NoError(t, shared.Update(u32(0), u64(42), libbpf.UpdateAny))
 	value := make([]byte, 8)
 	require.NoError(t, objMap(t, second, "shared_counts").Lookup(u32(0), value))
@@ -345,7 +345,7 @@ func TestObjectOptionsKConfig(t *testing.T) {
 	requireKernel(t)
 	seen := func(t *testing.T, opts *libbpf.ObjectOptions) uint32 {
 		obj := openObject(t, "kconfig", opts)
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		res, err := program(t, obj, "xdp_kconfig").TestRun(&libbpf.TestRunOptions{Data: make([]byte, 64)})
 		require.NoError(t, err)
 		assert.Equal(t, uint32(2), res.ReturnValue, "XDP_PASS")
@@ -401,7 +401,7 @@ func TestObjectOptionsBTFPath(t *testing.T) {
 		require.NoError(t, dst.Close())
 
 		obj := openObject(t, "core", &libbpf.ObjectOptions{BTFPath: path})
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		size, hasPid := coreValues(t, obj)
 		assert.Equal(t, wantSize, size)
 		assert.Equal(t, wantPid, hasPid)
@@ -423,7 +423,7 @@ func TestObjectOptionsKernelLogLevel(t *testing.T) {
 	requireKernel(t)
 	t.Run("successful load", func(t *testing.T) {
 		obj := openObject(t, "xdp", &libbpf.ObjectOptions{KernelLogLevel: 1})
-		require.NoError(t, obj.Load())
+		requireLoad(t, obj)
 		assert.GreaterOrEqual(t, program(t, obj, "xdp_mark").FD(), 0)
 	})
 	t.Run("failed load with verbose log", func(t *testing.T) {

@@ -175,7 +175,7 @@ func TestPerfBufferBadInput(t *testing.T) {
 	_, err := libbpf.NewPerfBuffer(objMap(t, obj, "perf"), 1, sample, nil)
 	assert.ErrorIs(t, err, syscall.EBADF, "object not loaded")
 
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	perf := objMap(t, obj, "perf")
 	for _, pages := range []int{0, -1, 3, 12} {
 		_, err := libbpf.NewPerfBuffer(perf, pages, sample, nil)

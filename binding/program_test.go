@@ -32,7 +32,7 @@ func TestProgramGetters(t *testing.T) {
 		check(t)
 		assert.Less(t, tp.FD(), 0, "no fd before load")
 	})
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("after load", func(t *testing.T) {
 		check(t)
 		assert.GreaterOrEqual(t, tp.FD(), 0)
@@ -83,7 +83,7 @@ func TestProgramSetAutoloadFalse(t *testing.T) {
 	obj := openCounter(t, os.Getpid())
 	skipped := program(t, obj, "count_raw_alt")
 	require.NoError(t, skipped.SetAutoload(false))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 
 	assert.Less(t, skipped.FD(), 0)
 	assert.GreaterOrEqual(t, program(t, obj, "count_raw").FD(), 0, "other programs are loaded")
@@ -119,7 +119,7 @@ func TestProgramPinErrors(t *testing.T) {
 		assert.Error(t, prog.Pin(filepath.Join(dir, "early")))
 		assertPinned(t, filepath.Join(dir, "early"), false)
 	})
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("outside bpffs", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "prog")
 		err := prog.Pin(path)
@@ -149,7 +149,7 @@ func TestProgramAttachBySection(t *testing.T) {
 		t.Run(kind.name, func(t *testing.T) {
 			requireKernel(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 
 			link, err := program(t, obj, kind.program).Attach()
@@ -249,7 +249,7 @@ func TestProgramTestRunErrors(t *testing.T) {
 		_, err := prog.TestRun(&libbpf.TestRunOptions{Data: make([]byte, 64)})
 		assert.Error(t, err)
 	})
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	t.Run("packet shorter than an Ethernet header", func(t *testing.T) {
 		_, err := prog.TestRun(&libbpf.TestRunOptions{Data: make([]byte, 4)})
 		assert.ErrorIs(t, err, syscall.EINVAL)

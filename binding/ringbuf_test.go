@@ -354,7 +354,7 @@ func TestRingBufferBadInput(t *testing.T) {
 	_, err := libbpf.NewRingBuffer(objMap(t, obj, "ring_a"), noop)
 	assert.ErrorIs(t, err, syscall.EBADF, "object not loaded")
 
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	for _, name := range []string{"hash", "perf"} {
 		_, err := libbpf.NewRingBuffer(objMap(t, obj, name), noop)
 		assert.ErrorIs(t, err, syscall.EINVAL, name)
@@ -376,7 +376,7 @@ func TestRingBufferOutlivesObject(t *testing.T) {
 	requireKernel(t)
 	obj, err := libbpf.OpenFile(objectPath(t, "events"), nil)
 	require.NoError(t, err)
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	emit(t, obj, "emit_ring_a", 5)
 	rec := &seqRecorder{t: t, src: srcRingA, size: eventSize}
 	rb := newRingBuffer(t, objMap(t, obj, "ring_a"), rec.record)

@@ -75,7 +75,7 @@ func TestAttachStructOps(t *testing.T) {
 // another version of the congestion control.
 func TestAttachStructOpsLink(t *testing.T) {
 	requireFeature(t, probeStructOps)
-	requireKernelVersion(t, 6, 4)
+	requireKernelVersion(t, 6, 4, "struct_ops links")
 	obj := loadObject(t, "struct_ops_link")
 	counts := objMap(t, obj, "counts")
 

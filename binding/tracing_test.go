@@ -24,7 +24,7 @@ func loadTracingCounter(t testing.TB, program string) *libbpf.Object {
 	for _, p := range obj.Programs() {
 		require.NoError(t, p.SetAutoload(p.Name() == program))
 	}
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	return obj
 }
 

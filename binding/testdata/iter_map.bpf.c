@@ -1,21 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-// A task iterator that prints one line per task, "<tgid> <pid> <comm>",
-// and a map element iterator that prints "<key>=<value>" per element.
+// A map element iterator that prints "<key>=<value>" per element of the map
+// it is attached to (IterOptions.Map).
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-
-SEC("iter/task")
-int iter_print(struct bpf_iter__task *ctx)
-{
-	struct seq_file *seq = ctx->meta->seq;
-	struct task_struct *task = ctx->task;
-
-	if (!task)
-		return 0;
-	BPF_SEQ_PRINTF(seq, "%d %d %s\n", task->tgid, task->pid, task->comm);
-	return 0;
-}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
