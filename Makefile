@@ -139,7 +139,10 @@ test-build: | deps
 test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO_ENV) $(GO) vet ./...
-	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -count=1 ./...
+	@# The tests skipped for a missing kernel feature are listed in
+	@# HOST_PROBE_SKIPS; test-kernels checks that each passes in a guest.
+	@mkdir -p $(BUILD) && rm -f $(HOST_PROBE_SKIPS)
+	$(GO_ENV) LIBBPF_GO_PROBE_SKIPS=$(HOST_PROBE_SKIPS) $(GO) test $(GOTESTFLAGS) -count=1 ./...
 	@# Data races, and the cgo pointer rules checked at run time in full.
 	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -race -count=1 ./binding/
 	$(GO_ENV) GOEXPERIMENT=cgocheck2 $(GO) test $(GOTESTFLAGS) -count=1 ./binding/
@@ -233,15 +236,21 @@ $(TOP)/bench/syscount-cilium/syscount.bpf.o: $(TOP)/cmd/syscount/syscount.bpf.o
 # failure, boot failure or timeout. KERNELS picks the kernels: 6.1
 # (bookworm), 6.12 (trixie), newest (sid), experimental. KERNEL_TESTS and
 # KERNEL_SKIP become -test.run and -test.skip in the guest (default: all
-# but TestSoak), KERNEL_TIMEOUT bounds each kernel in seconds (900). Needs
+# but TestSoak), KERNEL_TIMEOUT bounds each kernel in seconds (900). A
+# test that the host's last test-go skipped for a missing kernel feature
+# must pass in a guest kernel, or the run fails. Needs
 # pkg-config (not NO_PKG_CONFIG): the static link takes its libraries from
 # `pkg-config --static`.
 KERNELS ?= 6.1 6.12 newest
+# The tests the host's test-go skipped for a missing kernel feature: each
+# must pass in one of the guest kernels (KERNEL_FALLBACK, 6.12 and newest,
+# are booted for those that pass in none of KERNELS).
+HOST_PROBE_SKIPS := $(BUILD)/host-probe-skips.txt
 
 .PHONY: test-kernels
 test-kernels: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@$(TOP)/.ci/deps kernels
-	$(GO_ENV) GO="$(GO)" $(TOP)/.ci/kernels/run $(KERNELS)
+	$(GO_ENV) GO="$(GO)" KERNEL_HOST_SKIPS=$(HOST_PROBE_SKIPS) $(TOP)/.ci/kernels/run $(KERNELS)
 
 # --- reliability: fuzzing, soak and C glue leak check (binding/) ---
 # `make fuzz` runs FuzzOpenMem for FUZZTIME (default 60s; as root it also
