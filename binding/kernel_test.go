@@ -34,6 +34,10 @@ func TestMain(m *testing.M) {
 	if scenario := os.Getenv(childEnv); scenario != "" {
 		os.Exit(runChild(scenario))
 	}
+	if caps := os.Getenv(dropCapsEnv); caps != "" {
+		fmt.Fprintln(os.Stderr, dropCapsAndReexec(caps))
+		os.Exit(2)
+	}
 	code := m.Run()
 	for _, target := range mountedByTests {
 		if err := unix.Unmount(target, 0); err != nil {

@@ -134,3 +134,30 @@ func requireIterTarget(t testing.TB, target string) {
 	t.Helper()
 	requireFeature(t, func() error { return libbpf.ProbeIterTarget(target) })
 }
+
+// dropCapsEnv, when set to a comma-separated list of capability numbers
+// (24 for CAP_SYS_RESOURCE), makes the test binary drop them from its
+// bounding set and execute itself again, so that it runs without them, as
+// on hosts whose bounding set lacks them. It reaches the guests of make
+// test-kernels through the kernel command line (KERNEL_APPEND), which
+// passes unknown name=value words to init's environment.
+const dropCapsEnv = "LIBBPF_GO_DROP_CAPS"
+
+// dropCapsAndReexec drops the capabilities that dropCapsEnv lists from the
+// bounding set and executes the test binary again without dropCapsEnv: a
+// root process's permitted set after execve is its bounding set.
+func dropCapsAndReexec(list string) error {
+	for _, field := range strings.Split(list, ",") {
+		var capability int
+		if _, err := fmt.Sscanf(field, "%d", &capability); err != nil {
+			return fmt.Errorf("%s=%q: %w", dropCapsEnv, list, err)
+		}
+		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(capability), 0, 0, 0); err != nil {
+			return fmt.Errorf("drop capability %d from the bounding set: %w", capability, err)
+		}
+	}
+	if err := os.Unsetenv(dropCapsEnv); err != nil {
+		return err
+	}
+	return unix.Exec("/proc/self/exe", os.Args, os.Environ())
+}
