@@ -90,6 +90,8 @@ func kernelAtLeast(t testing.TB, major, minor int) bool {
 // a trivial program of that kind lacks the feature, and the test skips
 // with the probe's reason; a kernel that loads the trivial program but not
 // this one fails the test, since the binding or the object is at fault.
+// Maps the kernel does not create are judged the same way, by the probe of
+// their map type.
 func requireLoad(t testing.TB, obj *libbpf.Object) {
 	t.Helper()
 	err := obj.Load()
@@ -101,6 +103,13 @@ func requireLoad(t testing.TB, obj *libbpf.Object) {
 		if prog, perr := obj.Program(verr.Program); perr == nil {
 			if probeErr := probeProgram(prog); errors.Is(probeErr, libbpf.ErrNotSupported) {
 				skipUnsupported(t, fmt.Sprintf("program %s, SEC(%q): %v", verr.Program, prog.SectionName(), probeErr))
+			}
+		}
+	} else {
+		// A map the kernel did not create: is its type one it lacks?
+		for _, m := range obj.Maps() {
+			if probeErr := libbpf.ProbeMapType(m.Type()); errors.Is(probeErr, libbpf.ErrNotSupported) {
+				skipUnsupported(t, fmt.Sprintf("map %s: %v", m.Name(), probeErr))
 			}
 		}
 	}
