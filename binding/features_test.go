@@ -2,6 +2,7 @@ package libbpf_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
@@ -102,7 +104,8 @@ const probeChildEnv = "LIBBPF_GO_TEST_PROBE_CHILD"
 // A probe refused with EPERM because the process lacks BPF capabilities
 // reports a missing privilege, not a missing feature, so that a test
 // relying on it fails instead of skipping. The test binary runs this test
-// again as root without any capability (setpriv).
+// again as root without CAP_SYS_ADMIN, CAP_PERFMON and CAP_BPF (dropped
+// from the bounding set before it executes itself, see dropCapsEnv).
 func TestProbeWithoutPrivileges(t *testing.T) {
 	if os.Getenv(probeChildEnv) != "" {
 		for _, probe := range []func() error{
@@ -118,10 +121,10 @@ func TestProbeWithoutPrivileges(t *testing.T) {
 		return
 	}
 	requireKernel(t)
-	requireTool(t, "setpriv")
-	cmd := exec.CommandContext(t.Context(), "setpriv", "--inh-caps=-all", "--bounding-set=-all", "--",
-		os.Args[0], "-test.run=^TestProbeWithoutPrivileges$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), probeChildEnv+"=1")
+	cmd := exec.CommandContext(t.Context(), os.Args[0],
+		"-test.run=^TestProbeWithoutPrivileges$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), probeChildEnv+"=1",
+		fmt.Sprintf("%s=%d,%d,%d", dropCapsEnv, unix.CAP_SYS_ADMIN, unix.CAP_PERFMON, unix.CAP_BPF))
 	out, err := cmd.CombinedOutput()
 	assert.NoError(t, err, "the child's output:\n%s", out)
 	assert.Contains(t, string(out), "--- PASS: TestProbeWithoutPrivileges")
