@@ -621,13 +621,18 @@ func TestAttachIterMap(t *testing.T) {
 
 	_, err = iterMap.AttachIter(nil)
 	assert.ErrorIs(t, err, syscall.EBADF)
+	_, err = iterMap.AttachIter(&libbpf.IterOptions{Map: closedMap(t)})
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
 
+// closedMap returns a map of an object that is already closed.
+func closedMap(t testing.TB) *libbpf.Map {
+	t.Helper()
 	closed, err := libbpf.OpenFile(objectPath(t, "attach"), nil)
 	require.NoError(t, err)
-	closedMap := objMap(t, closed, "counts")
+	m := objMap(t, closed, "counts")
 	require.NoError(t, closed.Close())
-	_, err = iterMap.AttachIter(&libbpf.IterOptions{Map: closedMap})
-	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	return m
 }
 
 func TestAttachIterErrors(t *testing.T) {
@@ -639,11 +644,7 @@ func TestAttachIterErrors(t *testing.T) {
 
 	_, err := prog.AttachIter(&libbpf.IterOptions{Map: counts, PID: 1})
 	assert.ErrorIs(t, err, syscall.EINVAL)
-	closed, err := libbpf.OpenFile(objectPath(t, "attach"), nil)
-	require.NoError(t, err)
-	closedMap := objMap(t, closed, "counts")
-	require.NoError(t, closed.Close())
-	_, err = prog.AttachIter(&libbpf.IterOptions{Map: closedMap})
+	_, err = prog.AttachIter(&libbpf.IterOptions{Map: closedMap(t)})
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
 
 	// Only iterator links make readers.

@@ -156,17 +156,7 @@ const tracingProbeFunction = "bpf_fentry_test1"
 // policy even to root) give an error wrapping ErrNotSupported. It does
 // not attach the program.
 func ProbeTracing() error {
-	const what = "fentry programs"
-	id, err := vmlinuxBTFID(what, tracingProbeFunction, AttachTypeTraceFentry)
-	if err != nil {
-		return err
-	}
-	fd, err := loadTrivialProgram(what, ProgramTypeTracing, AttachTypeTraceFentry, id)
-	if err != nil {
-		return err
-	}
-	syscall.Close(fd)
-	return nil
+	return probeBTFProgram("fentry programs", tracingProbeFunction, ProgramTypeTracing, AttachTypeTraceFentry)
 }
 
 // lsmProbeHook is the LSM hook ProbeLSM loads its program for.
@@ -187,15 +177,9 @@ const lsmList = "/sys/kernel/security/lsm"
 // mounted) gives another error.
 func ProbeLSM() error {
 	const what = "LSM programs"
-	id, err := vmlinuxBTFID(what, lsmProbeHook, AttachTypeLSMMAC)
-	if err != nil {
+	if err := probeBTFProgram(what, lsmProbeHook, ProgramTypeLSM, AttachTypeLSMMAC); err != nil {
 		return err
 	}
-	fd, err := loadTrivialProgram(what, ProgramTypeLSM, AttachTypeLSMMAC, id)
-	if err != nil {
-		return err
-	}
-	syscall.Close(fd)
 	data, err := os.ReadFile(lsmList)
 	if err != nil {
 		return fmt.Errorf("%s: read the active security modules (is securityfs mounted?): %w", what, err)
@@ -408,11 +392,18 @@ func ProbeIterTarget(target string) error {
 		return fmt.Errorf("%s: not a target name: %w", what, syscall.EINVAL)
 	}
 	// libbpf adds the prefix bpf_iter_ for BPF_TRACE_ITER.
-	id, err := vmlinuxBTFID(what, target, AttachTypeTraceIter)
+	return probeBTFProgram(what, target, ProgramTypeTracing, AttachTypeTraceIter)
+}
+
+// probeBTFProgram loads a trivial program of type t and attach type at for
+// the kernel function, hook or iterator name (vmlinuxBTFID,
+// loadTrivialProgram) and closes it.
+func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
+	id, err := vmlinuxBTFID(what, name, at)
 	if err != nil {
 		return err
 	}
-	fd, err := loadTrivialProgram(what, ProgramTypeTracing, AttachTypeTraceIter, id)
+	fd, err := loadTrivialProgram(what, t, at, id)
 	if err != nil {
 		return err
 	}
