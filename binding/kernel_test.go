@@ -38,6 +38,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, dropCapsAndReexec(caps))
 		os.Exit(2)
 	}
+	reportDroppedCaps()
 	code := m.Run()
 	for _, target := range mountedByTests {
 		if err := unix.Unmount(target, 0); err != nil {

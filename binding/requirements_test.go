@@ -168,5 +168,29 @@ func dropCapsAndReexec(list string) error {
 	if err := os.Unsetenv(dropCapsEnv); err != nil {
 		return err
 	}
+	if err := os.Setenv(droppedCapsEnv, list); err != nil {
+		return err
+	}
 	return unix.Exec("/proc/self/exe", os.Args, os.Environ())
+}
+
+// droppedCapsEnv tells the test binary executed by dropCapsAndReexec which
+// capabilities it runs without.
+const droppedCapsEnv = "LIBBPF_GO_DROPPED_CAPS"
+
+// reportDroppedCaps prints, when the binary runs without capabilities,
+// which ones and its effective set as /proc/self/status shows it.
+func reportDroppedCaps() {
+	list := os.Getenv(droppedCapsEnv)
+	if list == "" {
+		return
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	for line := range strings.Lines(string(status)) {
+		if strings.HasPrefix(line, "CapEff:") {
+			fmt.Fprintf(os.Stderr, "running without capabilities %s: %s", list, line)
+			return
+		}
+	}
+	fmt.Fprintf(os.Stderr, "running without capabilities %s: CapEff unknown: %v\n", list, err)
 }
