@@ -377,15 +377,16 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 // have, or a refused load, gives an error wrapping ErrNotSupported.
 //
 // Some kernels refuse some targets by policy even to a process with every
-// BPF capability: kernels seen on 2-core cloud machines (6.18, lockdown
-// integrity, no CAP_SYS_RESOURCE in the bounding set) refuse the three
-// map-element targets, whose programs read and write map memory through
-// the context (bpf_map_elem, bpf_sk_storage_map, sockmap), with EPERM
-// before verifying any instruction, while loading all others. The error
-// then names the capabilities the process has and the lockdown mode. An
-// EPERM when the process lacks CAP_BPF (or CAP_SYS_ADMIN) or CAP_PERFMON
-// is a missing privilege, not a missing feature, and does not wrap
-// ErrNotSupported.
+// BPF capability. A custom 6.18 build seen on cloud machines refuses the
+// three map-element targets, whose programs read and write map memory
+// through the context (bpf_map_elem, bpf_sk_storage_map, sockmap), with
+// EPERM before verifying any instruction, while loading all others; it
+// runs with lockdown integrity and without CAP_SYS_RESOURCE, but neither
+// is the cause: Debian's 6.1 and 7.2 kernels under the same lockdown mode
+// and capabilities load them. The error then names the capabilities the
+// process has and the lockdown mode. An EPERM when the process lacks
+// CAP_BPF (or CAP_SYS_ADMIN) or CAP_PERFMON is a missing privilege, not a
+// missing feature, and does not wrap ErrNotSupported.
 func ProbeIterTarget(target string) error {
 	what := "iterator target " + target
 	if target == "" || strings.ContainsAny(target, "/\x00") {
