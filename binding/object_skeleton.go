@@ -34,10 +34,13 @@ import (
 // the slice once returned.
 func (m *Map) InitialValue() ([]byte, error) {
 	const fn = "bpf_map__initial_value"
-	if err := m.begin(fn); err != nil {
-		return nil, err
+	if !m.lock() {
+		return nil, m.closed(fn)
 	}
 	defer m.obj.mu.RUnlock()
+	if m.m == nil {
+		return nil, m.noObject(fn)
+	}
 	if m.obj.loaded {
 		return nil, fmt.Errorf("map %s: %s: object loaded, the image may be read-only (use Map.Memory or Map.Lookup): %w", m.name, fn, unix.EBUSY)
 	}

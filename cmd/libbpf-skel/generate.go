@@ -79,8 +79,14 @@ func generate(o *options) error {
 			os.Remove(out.tmp) // gone after a successful rename
 		}
 	}()
-	newTemp := func(path string) (string, error) {
-		f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	// newTemp makes a temporary file in dir, which becomes path at the
+	// end, or is removed if path is "" (scratch files: pattern names
+	// them).
+	newTemp := func(path, pattern string) (string, error) {
+		if path != "" {
+			pattern = "." + filepath.Base(path) + ".tmp*"
+		}
+		f, err := os.CreateTemp(dir, pattern)
 		if err != nil {
 			return "", err
 		}
@@ -95,7 +101,7 @@ func generate(o *options) error {
 		}
 		objPath := filepath.Join(dir, stem+".o")
 		goPath := filepath.Join(dir, stem+".go")
-		objTmp, err := newTemp(objPath)
+		objTmp, err := newTemp(objPath, "")
 		if err != nil {
 			return err
 		}
@@ -105,6 +111,19 @@ func generate(o *options) error {
 		in, err := describe(objTmp)
 		if err != nil {
 			return err
+		}
+		if missing := missingTypes(in.Types, o.types); len(missing) > 0 {
+			// clang writes to BTF only the types the code uses; the
+			// others named with -type come from a second object whose
+			// only addition is a pointer to each, in a section of its
+			// own that libbpf skips.
+			typesTmp, err := newTemp("", ".libbpf_skel_types.*.o")
+			if err != nil {
+				return err
+			}
+			if in, err = describeWithTypes(o, arch, include, cwd, typesTmp, missing, newTemp); err != nil {
+				return err
+			}
 		}
 		in.Name, in.Package = o.name, o.pkg
 		in.Source, in.Object = filepath.Base(o.source), filepath.Base(objPath)
@@ -117,7 +136,7 @@ func generate(o *options) error {
 		if err != nil {
 			return fmt.Errorf("%s: %v", o.source, err)
 		}
-		goTmp, err := newTemp(goPath)
+		goTmp, err := newTemp(goPath, "")
 		if err != nil {
 			return err
 		}
@@ -126,6 +145,9 @@ func generate(o *options) error {
 		}
 	}
 	for _, out := range outs {
+		if out.path == "" {
+			continue
+		}
 		if err := os.Chmod(out.tmp, 0o644); err != nil {
 			return err
 		}
@@ -134,6 +156,66 @@ func generate(o *options) error {
 		}
 	}
 	return nil
+}
+
+// missingTypes returns the names among want that no struct, union, enum
+// or typedef of types has.
+func missingTypes(types gen.Types, want []string) []string {
+	have := make(map[string]bool)
+	for _, t := range types {
+		switch t.Kind {
+		case gen.KindStruct, gen.KindUnion, gen.KindEnum, gen.KindEnum64, gen.KindTypedef:
+			have[t.Name] = true
+		}
+	}
+	var missing []string
+	for _, w := range want {
+		if !have[w] {
+			missing = append(missing, w)
+		}
+	}
+	return missing
+}
+
+// describeWithTypes compiles the C file again with a reference to each of
+// the missing types appended, so that they reach BTF, and describes that
+// object. Each name is tried as a struct, union, enum and typedef, in
+// that order; a name that is none of them is an error.
+func describeWithTypes(o *options, arch, include, cwd, out string, missing []string, newTemp func(string, string) (string, error)) (*gen.Input, error) {
+	var keep []string
+	for i, name := range missing {
+		found := false
+		for _, kind := range []string{"struct ", "union ", "enum ", ""} {
+			decl := fmt.Sprintf("%s%s *__libbpf_skel_keep_%d __attribute__((used, section(\".libbpf_skel_types\")));\n", kind, name, i)
+			if err := compileWrapper(o, arch, include, cwd, out, append(keep, decl), newTemp, true); err == nil {
+				keep, found = append(keep, decl), true
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("-type %s: %s has no struct, union, enum or typedef called %s", name, o.source, name)
+		}
+	}
+	if err := compileWrapper(o, arch, include, cwd, out, keep, newTemp, false); err != nil {
+		return nil, err
+	}
+	return describe(out)
+}
+
+// compileWrapper compiles a C file that includes the source and then the
+// declarations keep, quietly when probing.
+func compileWrapper(o *options, arch, include, cwd, out string, keep []string, newTemp func(string, string) (string, error), quiet bool) error {
+	src := "#include \"" + filepath.Base(o.source) + "\"\n" + strings.Join(keep, "")
+	wrapper, err := newTemp("", ".libbpf_skel_types.*.c")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(wrapper, []byte(src), 0o600); err != nil {
+		return err
+	}
+	w := *o
+	w.source = wrapper
+	return compileQuiet(&w, arch, include, cwd, out, quiet)
 }
 
 // checkClang finds clang and checks its version.
@@ -204,6 +286,11 @@ func libbpfInclude() (string, error) {
 
 // compile runs clang on the C file for arch into out.
 func compile(o *options, arch, include, cwd, out string) error {
+	return compileQuiet(o, arch, include, cwd, out, false)
+}
+
+// compileQuiet is compile, without clang's messages when quiet.
+func compileQuiet(o *options, arch, include, cwd, out string, quiet bool) error {
 	ta := targetArch[arch]
 	args := []string{"-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + ta.arch, "-I" + include}
 	if d := "/usr/include/" + ta.multiarch; dirExists(d) {
@@ -220,7 +307,9 @@ func compile(o *options, arch, include, cwd, out string) error {
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = os.Stderr, &stderr
 	err := cmd.Run()
-	os.Stderr.Write(stderr.Bytes())
+	if !quiet {
+		os.Stderr.Write(stderr.Bytes())
+	}
 	if err != nil {
 		return fmt.Errorf("clang could not compile %s for %s (%v); its messages are above", o.source, arch, err)
 	}

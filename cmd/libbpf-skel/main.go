@@ -29,8 +29,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
+
+	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
 // stringList is a flag that may be repeated or hold a comma-separated
@@ -114,6 +117,9 @@ func envOr(key, def string) string {
 }
 
 func main() {
+	// libbpf's own messages: warnings and worse only (it reports, for
+	// example, the section that keeps -type types as skipped).
+	libbpf.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	o, err := parseArgs(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		os.Exit(0)
