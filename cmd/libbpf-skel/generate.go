@@ -186,7 +186,9 @@ func describeWithTypes(o *options, arch, include, cwd, out string, missing []str
 	for i, name := range missing {
 		found := false
 		for _, kind := range []string{"struct ", "union ", "enum ", ""} {
-			decl := fmt.Sprintf("%s%s *__libbpf_skel_keep_%d __attribute__((used, section(\".libbpf_skel_types\")));\n", kind, name, i)
+			// The assertion fails to compile for an incomplete type (a
+			// struct that is only declared), the pointer keeps the type.
+			decl := fmt.Sprintf("_Static_assert(sizeof(%[1]s%[2]s) >= 0, \"\");\n%[1]s%[2]s *__libbpf_skel_keep_%[3]d __attribute__((used, section(\".libbpf_skel_types\")));\n", kind, name, i)
 			if err := compileWrapper(o, arch, include, cwd, out, append(keep, decl), newTemp, true); err == nil {
 				keep, found = append(keep, decl), true
 				break
@@ -293,10 +295,15 @@ func compile(o *options, arch, include, cwd, out string) error {
 func compileQuiet(o *options, arch, include, cwd, out string, quiet bool) error {
 	ta := targetArch[arch]
 	args := []string{"-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_" + ta.arch, "-I" + include}
-	if d := "/usr/include/" + ta.multiarch; dirExists(d) {
-		// asm/ headers that linux/ headers include live there on Debian,
-		// where clang -target bpf does not look.
-		args = append(args, "-idirafter", d)
+	// asm/ headers that linux/ headers include live in Debian's
+	// multiarch folder, where clang -target bpf does not look: the
+	// target's, else the host's (the asm/ types BPF programs use are the
+	// same on every 64-bit architecture).
+	for _, d := range []string{"/usr/include/" + ta.multiarch, "/usr/include/" + targetArch[runtime.GOARCH].multiarch} {
+		if dirExists(d) {
+			args = append(args, "-idirafter", d)
+			break
+		}
 	}
 	// Paths in the debug info are made relative, so that the object is
 	// the same wherever the module is checked out.

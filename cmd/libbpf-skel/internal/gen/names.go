@@ -39,6 +39,8 @@ func IsIdentifier(s string) bool {
 type scope struct {
 	what  string
 	names map[string]string
+	// log lists the keys of names in the order they were claimed.
+	log []string
 }
 
 func newScope(what string) *scope {
@@ -54,5 +56,6 @@ func (s *scope) claim(goName, owner string) error {
 		return fmt.Errorf("%s and %s both map to the Go name %s%s; rename one of them in the C file", prev, owner, goName, s.what)
 	}
 	s.names[goName] = owner
+	s.log = append(s.log, goName)
 	return nil
 }

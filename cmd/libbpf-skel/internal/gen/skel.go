@@ -195,20 +195,26 @@ func Generate(in *Input) ([]byte, error) {
 	return src, nil
 }
 
-// GenerateTypes returns Go source (package pkg) with the types of the
-// BTF types named, and their layout checks, without a skeleton: for tests
-// of the layout of many types at once.
-func GenerateTypes(types Types, pkg, name string, typeNames []string) ([]byte, error) {
+// GenerateTypes returns Go source (package pkg) with the Go types of the
+// BTF types called typeNames (structs, unions, enums or typedefs, and
+// what they contain), and their layout checks, without a skeleton: for
+// tests of the layout of many types at once. A type that cannot be
+// generated is left out, with nothing it would have added, and reported
+// in skipped (name: reason).
+func GenerateTypes(types Types, pkg, name string, typeNames []string) (src []byte, generated int, skipped []string, err error) {
 	prefix := Camel(name)
 	helper := strings.ToLower(prefix[:1]) + prefix[1:]
 	g := newTypeGen(types, prefix, helper, newScope(" in package "+pkg))
 	for _, tn := range typeNames {
 		id, ok := types.findNamed(tn)
 		if !ok {
-			return nil, fmt.Errorf("no type %s", tn)
+			skipped = append(skipped, tn+": no such type")
+			continue
 		}
+		mark := g.checkpoint()
 		if _, err := g.ref(id, prefix+Camel(tn)); err != nil {
-			return nil, fmt.Errorf("%s: %v", tn, err)
+			g.rollback(mark)
+			skipped = append(skipped, tn+": "+err.Error())
 		}
 	}
 	var b strings.Builder
@@ -218,11 +224,11 @@ func GenerateTypes(types Types, pkg, name string, typeNames []string) ([]byte, e
 	}
 	layoutChecks(&b, g.order)
 	writeHelpers(&b, helper, g.usedBits)
-	src, err := format.Source([]byte(b.String()))
+	out, err := format.Source([]byte(b.String()))
 	if err != nil {
-		return nil, fmt.Errorf("internal error: generated Go does not parse: %v", err)
+		return nil, 0, nil, fmt.Errorf("internal error: generated Go does not parse: %v", err)
 	}
-	return src, nil
+	return out, len(g.order), skipped, nil
 }
 
 func findDatasec(types Types, name string) (uint32, bool) {

@@ -49,12 +49,35 @@ type typeGen struct {
 	global *scope
 	named  map[uint32]*namedType
 	order  []*namedType
+	// namedLog lists the keys of named in the order they were added.
+	namedLog []uint32
 	// usedBits says that the code calls the bitfield helpers.
 	usedBits bool
 }
 
 func newTypeGen(types Types, prefix, helper string, global *scope) *typeGen {
 	return &typeGen{types: types, prefix: prefix, helper: helper, global: global, named: make(map[uint32]*namedType)}
+}
+
+// mark is a state of a typeGen to roll back to.
+type mark struct {
+	order, named, names int
+}
+
+// checkpoint returns the current state, for rollback.
+func (g *typeGen) checkpoint() mark {
+	return mark{order: len(g.order), named: len(g.namedLog), names: len(g.global.log)}
+}
+
+// rollback forgets every type and name added since m.
+func (g *typeGen) rollback(m mark) {
+	for _, id := range g.namedLog[m.named:] {
+		delete(g.named, id)
+	}
+	for _, n := range g.global.log[m.names:] {
+		delete(g.global.names, n)
+	}
+	g.order, g.namedLog, g.global.log = g.order[:m.order], g.namedLog[:m.named], g.global.log[:m.names]
 }
 
 // skipQualifiers follows const, volatile, restrict and type tags.
@@ -199,10 +222,16 @@ func (g *typeGen) declare(id uint32, name string) (*namedType, error) {
 	}
 	t := g.types[id]
 	n := &namedType{id: id, goName: name, cDesc: g.describe(id)}
-	if err := g.global.claim(name, n.cDesc); err != nil {
+	owner := n.cDesc
+	if t.Name != "" {
+		// Kernel BTF may hold two different types of one name.
+		owner = fmt.Sprintf("%s (BTF type %d)", n.cDesc, id)
+	}
+	if err := g.global.claim(name, owner); err != nil {
 		return nil, err
 	}
 	g.named[id] = n
+	g.namedLog = append(g.namedLog, id)
 	var err error
 	switch t.Kind {
 	case KindStruct:
