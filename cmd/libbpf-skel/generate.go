@@ -251,10 +251,18 @@ func installHint() string {
 	return "your distribution's clang package"
 }
 
-// libbpfInclude returns the folder that holds bpf/bpf_helpers.h: pkg-config
-// (go env PKG_CONFIG, else pkg-config) --variable=includedir libbpf, or
-// the first -I of --cflags-only-I.
+// libbpfInclude returns the folder that holds bpf/bpf_helpers.h:
+// $LIBBPF_INCLUDE when set (the repository's Makefile sets it, also for
+// NO_PKG_CONFIG builds), else pkg-config (go env PKG_CONFIG, else
+// pkg-config) --variable=includedir libbpf, or the first -I of
+// --cflags-only-I that has it.
 func libbpfInclude() (string, error) {
+	if d := os.Getenv("LIBBPF_INCLUDE"); d != "" {
+		if _, err := os.Stat(filepath.Join(d, "bpf", "bpf_helpers.h")); err != nil {
+			return "", fmt.Errorf("LIBBPF_INCLUDE=%s has no bpf/bpf_helpers.h", d)
+		}
+		return d, nil
+	}
 	pc := "pkg-config"
 	if out, err := exec.Command("go", "env", "PKG_CONFIG").Output(); err == nil && strings.TrimSpace(string(out)) != "" {
 		pc = strings.TrimSpace(string(out))

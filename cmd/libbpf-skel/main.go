@@ -13,7 +13,9 @@
 // clang runs as clang -g -O2 -target bpf -D__TARGET_ARCH_<arch> (the arch
 // of GOARCH, or of each -target) with libbpf's headers (bpf/bpf_helpers.h
 // ...) from the include directory that pkg-config (go env PKG_CONFIG)
-// gives for libbpf: what libbpf-setup or `make env` set up.
+// gives for libbpf: what libbpf-setup or `make env` set up
+// ($LIBBPF_INCLUDE, when set, names it instead). $BPF_CLANG or -clang
+// choose the clang.
 //
 //	libbpf-skel -vmlinux vmlinux.h [-btf PATH]
 //

@@ -122,7 +122,7 @@ func TestTrickyTypesHaveTheCLayout(t *testing.T) {
 	assert.Greater(t, len(checks), 60)
 
 	for _, want := range []string{
-		`Name\s+\[16\]byte`,                  // char[16]
+		`Name\s+\[16\]byte`,                     // char[16]
 		`Sc\s+int8`, `Uc\s+uint8`, `Yes\s+bool`, // signed char, unsigned char, _Bool
 		`D\s+float64`, `F\s+float32`, // double, float
 		`Ptr\s+uint64`, `Fn\s+uint64`, // pointers, function pointers
@@ -131,8 +131,8 @@ func TestTrickyTypesHaveTheCLayout(t *testing.T) {
 		`func \(s \*TrickyBits\) Wide\(\) uint64`, `func \(s \*TrickyBits\) SetC\(v int32\)`, // bitfields
 		`func \(s \*TrickyBits\) Kind\(\) TrickyRegular`, `func \(s \*TrickyBits\) Flag\(\) bool`,
 		`func \(s \*TrickyValue\) Halves\(\) \*TrickyValueHalves`, // union member, nested anonymous struct
-		`\tTrickyNestedAnon0\n`, `\tTrickyNestedAnon1\n`, // anonymous members embedded
-		`rawB \[4\]byte`,                         // packed: unaligned member kept as bytes
+		`\tTrickyNestedAnon0\n`, `\tTrickyNestedAnon1\n`,          // anonymous members embedded
+		`rawB \[4\]byte`, // packed: unaligned member kept as bytes
 		`func \(s \*TrickyFlex\) Data\(n int\) \[\]uint8`, // flexible array
 		`Matrix\s+\[2\]\[3\]uint32`,
 		`type TrickyRecordT struct`, // typedef of an anonymous struct

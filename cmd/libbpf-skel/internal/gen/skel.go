@@ -315,12 +315,12 @@ type %[1]s struct {
 func %[1]s(opts *libbpf.ObjectOptions) (*%[2]s, error) {
 	obj, err := libbpf.OpenMem(%[3]q, %[4]sObject, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%[2]s skeleton: %%w", err)
+		return nil, fmt.Errorf("%[3]s skeleton: %%w", err)
 	}
 	c := &%[2]s{obj: obj}
 	if err := c.find(); err != nil {
 		obj.Close()
-		return nil, fmt.Errorf("%[2]s skeleton: %%w", err)
+		return nil, fmt.Errorf("%[3]s skeleton: %%w", err)
 	}
 	return c, nil
 }
@@ -361,10 +361,10 @@ func (c *%[1]s) Load() error {
 		}
 		if s.readOnly {
 			fmt.Fprintf(b, "\tc.%[1]s = new(%[2]s)\n\tif err := c.Maps.%[1]s.Lookup(make([]byte, 4), unsafe.Slice((*byte)(unsafe.Pointer(c.%[1]s)), %[3]d)); err != nil {\n\t\tc.%[1]s = nil\n\t\treturn fmt.Errorf(\"%[4]s skeleton: section %[5]s: %%w\", err)\n\t}\n",
-				s.field, s.typ.goName, s.size, prefix, s.name)
+				s.field, s.typ.goName, s.size, in.Name, s.name)
 		} else {
 			fmt.Fprintf(b, "\tc.%[1]s = nil\n\tif mem, err := c.Maps.%[1]s.Memory(); err != nil {\n\t\treturn fmt.Errorf(\"%[3]s skeleton: section %[4]s: %%w\", err)\n\t} else if c.%[1]s, err = %[5]sView[%[2]s](mem, %[6]d); err != nil {\n\t\treturn fmt.Errorf(\"%[3]s skeleton: section %[4]s: %%w\", err)\n\t}\n",
-				s.field, s.typ.goName, prefix, s.name, helper, s.size)
+				s.field, s.typ.goName, in.Name, s.name, helper, s.size)
 		}
 	}
 	b.WriteString("\treturn nil\n}\n\n")
