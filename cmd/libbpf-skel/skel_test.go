@@ -295,6 +295,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 func TestBadInputIsOneClearLineAndNoOutput(t *testing.T) {
 	requireTool(t, "clang")
+	oldClang := filepath.Join(t.TempDir(), "clang-9")
+	require.NoError(t, os.WriteFile(oldClang, []byte("#!/bin/sh\necho 'clang version 9.0.1 (tags/RELEASE_901/final)'\n"), 0o755))
 	const good = `#include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -309,6 +311,8 @@ func TestBadInputIsOneClearLineAndNoOutput(t *testing.T) {
 			want: "clang could not compile bad.bpf.c for amd64"},
 		{name: "missing clang", src: good, args: []string{"-clang", "no-such-clang-here"},
 			want: "no-such-clang-here not found (libbpf-skel needs clang 11 or newer): install it with"},
+		{name: "too old clang", src: good, args: []string{"-clang", oldClang},
+			want: "is clang 9.0, too old (libbpf-skel needs clang 11 or newer): install a newer one with"},
 		{name: "name not an identifier", src: good, args: []string{"-name", "my-prog"},
 			want: `-name "my-prog" is not a Go identifier`},
 		{name: "two C names, one Go name", src: good + `
