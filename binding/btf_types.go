@@ -288,8 +288,8 @@ func (b *BTF) RawData() ([]byte, error) {
 }
 
 // LoadKernelBTFByID reads the BTF object id from the kernel, with
-// btf__load_from_kernel_by_id (kernel 4.18, BPF_BTF_GET_FD_BY_ID; needs CAP_SYS_ADMIN to get the
-// descriptor), or btf__load_from_kernel_by_id_split when base is not nil:
+// btf__load_from_kernel_by_id (BPF_BTF_GET_FD_BY_ID, kernel 4.18; needs
+// CAP_SYS_ADMIN), or btf__load_from_kernel_by_id_split when base is not nil:
 // a kernel module's BTF is split BTF on top of vmlinux BTF (LoadKernelBTF),
 // which must then stay open as long as the result is used (afterwards the
 // result's methods fail with ErrClosed). A missing ID gives an error
