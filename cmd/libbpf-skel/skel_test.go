@@ -198,6 +198,29 @@ func TestTargetsWriteOneConstrainedFilePerArch(t *testing.T) {
 	if out, err := goCmd(t, dir, "vet", "."); err != nil {
 		t.Fatalf("the host's file does not build: %s", out)
 	}
+
+	// Each object is compiled for its own architecture.
+	dir = genDir(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "arch.bpf.c"), []byte(`#include <linux/types.h>
+#include <bpf/bpf_helpers.h>
+#if defined(__TARGET_ARCH_x86)
+__u32 only_x86;
+#elif defined(__TARGET_ARCH_arm64)
+__u32 only_arm64;
+#endif
+SEC("socket") int prog(void *ctx) { return 0; }
+char LICENSE[] SEC("license") = "GPL";
+`), 0o644))
+	out, err = runSkel(t, dir, nil, "-package", "arch", "-target", "amd64,arm64", "arch.bpf.c")
+	require.NoError(t, err, out)
+	amd64, err := os.ReadFile(filepath.Join(dir, "arch_bpf_amd64.go"))
+	require.NoError(t, err)
+	arm64, err := os.ReadFile(filepath.Join(dir, "arch_bpf_arm64.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(amd64), "OnlyX86 uint32")
+	assert.NotContains(t, string(amd64), "OnlyArm64")
+	assert.Contains(t, string(arm64), "OnlyArm64 uint32")
+	assert.NotContains(t, string(arm64), "OnlyX86")
 }
 
 // TestKernelTypesHaveTheCLayout generates Go types for every named struct
