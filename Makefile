@@ -45,7 +45,11 @@ endif
 LIBBPF_A := $(STAGE_LIB)/libbpf.a
 VMLINUX_H := $(BUILD)/include/vmlinux.h
 BPF_SRCS := $(wildcard $(TOP)/binding/testdata/*.bpf.c $(TOP)/cmd/*/*.bpf.c)
-BPF_OBJS := $(BPF_SRCS:.bpf.c=.bpf.o)
+# Objects that a skeleton embeds: `go generate` (cmd/libbpf-skel) compiles
+# them and rewrites the committed Go file beside them, to the same bytes
+# when nothing changed. They are build output, like the .bpf.o files.
+SKEL_OBJS := $(TOP)/cmd/syscount/syscount_bpf.o
+BPF_OBJS := $(BPF_SRCS:.bpf.c=.bpf.o) $(SKEL_OBJS)
 # libbpf's usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> lives
 # in Debian's multiarch include folder, which clang -target bpf skips.
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
@@ -113,6 +117,9 @@ $(UPROBE_TARGET): $(UPROBE_TARGET).c
 
 %.bpf.o: %.bpf.c $(wildcard $(TOP)/binding/testdata/*.h) $(VMLINUX_H) $(LIBBPF_A)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+%_bpf.o: %.bpf.c $(VMLINUX_H) $(LIBBPF_A) $(wildcard $(TOP)/cmd/libbpf-skel/*.go $(TOP)/cmd/libbpf-skel/internal/gen/*.go)
+	cd $(dir $<) && $(GO_ENV) BPF_CLANG=$(CLANG) LIBBPF_INCLUDE=$(STAGE_INC) $(GO) generate ./
 
 # Only export lines reach stdout, so that `eval "$(make -s env)"` works on a
 # fresh tree too: building libbpf first reports on stderr.

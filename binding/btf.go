@@ -32,6 +32,9 @@ type BTF struct {
 	// btf is the parsed BTF, nil once closed; unused for an object's BTF,
 	// which is looked up under the object's lock at each call.
 	btf *C.struct_btf
+	// base is, for split BTF (LoadModuleBTF, LoadKernelBTFByID with a
+	// base), the BTF it builds on, whose read lock lock also takes.
+	base *BTF
 }
 
 // lock takes the read lock that keeps the BTF valid and returns it, or
@@ -50,9 +53,15 @@ func (b *BTF) lock() *C.struct_btf {
 		// The object is open; its BTF lives as long as it does.
 		return C.bpf_object__btf(b.obj.obj)
 	}
+	if b.base != nil && b.base.lock() == nil {
+		return nil
+	}
 	b.mu.RLock()
 	if b.btf == nil {
 		b.mu.RUnlock()
+		if b.base != nil {
+			b.base.unlock()
+		}
 		return nil
 	}
 	return b.btf
@@ -65,6 +74,9 @@ func (b *BTF) unlock() {
 		return
 	}
 	b.mu.RUnlock()
+	if b.base != nil {
+		b.base.unlock()
+	}
 }
 
 // LoadKernelBTF reads the running kernel's BTF with btf__load_vmlinux_btf,

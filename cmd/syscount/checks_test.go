@@ -12,7 +12,7 @@ import (
 
 // TestHasCORE reads the CO-RE relocations of real BPF objects.
 func TestHasCORE(t *testing.T) {
-	core, err := hasCORE(bpfObject)
+	core, err := hasCORE(syscountObject)
 	require.NoError(t, err)
 	assert.False(t, core, "syscount.bpf.o has no CO-RE relocations")
 
@@ -35,7 +35,7 @@ func TestCheckKernelBTF(t *testing.T) {
 	err := checkKernelBTF(coreObj, missing)
 	require.Error(t, err)
 	assert.Equal(t, "the kernel has no BTF at "+missing+", which the CO-RE relocations of the BPF object need; use a kernel built with CONFIG_DEBUG_INFO_BTF=y", err.Error())
-	assert.NoError(t, checkKernelBTF(bpfObject, missing), "no CO-RE, no BTF needed")
+	assert.NoError(t, checkKernelBTF(syscountObject, missing), "no CO-RE, no BTF needed")
 
 	present := filepath.Join(t.TempDir(), "vmlinux")
 	require.NoError(t, os.WriteFile(present, nil, 0o600))
@@ -83,7 +83,7 @@ func TestBadEnvironment(t *testing.T) {
 		other := filepath.Join(dir, "other_map")
 		c, err := loadCounter()
 		require.NoError(t, err)
-		require.NoError(t, c.counts.Pin(other))
+		require.NoError(t, c.Maps.Counts.Pin(other))
 		require.NoError(t, c.Close())
 		t.Cleanup(func() { os.Remove(other) })
 

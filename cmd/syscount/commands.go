@@ -27,7 +27,7 @@ func runLive(ctx context.Context, w io.Writer, o *options) error {
 		return err
 	}
 	fmt.Fprintf(w, "counting %s; Ctrl-C stops\n", what(o.syscall))
-	err = watch(ctx, w, c.counts, o)
+	err = watch(ctx, w, c.Maps.Counts, o)
 	return errors.Join(err, link.Close())
 }
 
@@ -80,7 +80,7 @@ func persist(_ context.Context, w io.Writer, o *options) error {
 	}
 	// Close detaches the link, unless it is pinned and disconnected.
 	defer link.Close()
-	if err := pinAll(o.dir, link, c.counts); err != nil {
+	if err := pinAll(o.dir, link, c.Maps.Counts); err != nil {
 		return err
 	}
 	link.Disconnect()
@@ -130,7 +130,7 @@ func status(_ context.Context, w io.Writer, o *options) error {
 		return err
 	}
 	defer c.Close()
-	rows, err := readCounts(c.counts)
+	rows, err := readCounts(c.Maps.Counts)
 	if err != nil {
 		return err
 	}

@@ -2,65 +2,42 @@ package main
 
 import (
 	"bytes"
-	_ "embed"
-	"encoding/binary"
-	"errors"
 	"fmt"
-	"syscall"
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
-// bpfObject is the compiled syscount.bpf.c; `make bpf` builds it.
+// The skeleton of syscount.bpf.c: Syscount, OpenSyscount, SyscountCount
+// (struct count) and the embedded object syscount_bpf.o. `make bpf` runs
+// this (vmlinux.h comes from build/include).
 //
-//go:embed syscount.bpf.o
-var bpfObject []byte
+//go:generate go run github.com/libbpf-go/libbpf-go/cmd/libbpf-skel -name syscount syscount.bpf.c -- -I../../build/include
 
-// Names in syscount.bpf.c and the layout of its counts map.
-const (
-	programName = "count_syscall"
-	mapName     = "counts"
-	keySize     = 4           // __u32 pid
-	commLen     = 16          // TASK_COMM_LEN
-	valueSize   = 8 + commLen // struct count: __u64 calls, char comm[16]
-)
-
-// counter is the loaded BPF object with its program and counts map.
+// counter is the opened skeleton of syscount.bpf.c.
 type counter struct {
-	obj    *libbpf.Object
-	prog   *libbpf.Program
-	counts *libbpf.Map
+	*Syscount
 }
 
-// openCounter opens the embedded BPF object and finds its program and map.
-// The object is not loaded yet.
+// openCounter opens the embedded BPF object; it is not loaded yet.
 func openCounter() (*counter, error) {
-	obj, err := libbpf.OpenMem("syscount", bpfObject, nil)
+	s, err := OpenSyscount(nil)
 	if err != nil {
 		return nil, err
 	}
-	c := &counter{obj: obj}
-	if c.prog, err = obj.Program(programName); err == nil {
-		c.counts, err = obj.Map(mapName)
-	}
-	if err != nil {
-		obj.Close()
-		return nil, err
-	}
-	return c, nil
+	return &counter{s}, nil
 }
 
 // loadCounter opens and loads the embedded object: the program is verified
 // and a new, empty counts map is created.
 func loadCounter() (*counter, error) {
-	if err := checkKernelBTF(bpfObject, vmlinuxBTF); err != nil {
+	if err := checkKernelBTF(syscountObject, vmlinuxBTF); err != nil {
 		return nil, err
 	}
 	c, err := openCounter()
 	if err != nil {
 		return nil, err
 	}
-	if err := c.obj.Load(); err != nil {
+	if err := c.Load(); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -75,23 +52,18 @@ func loadPinnedCounts(path string) (*counter, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = c.prog.SetAutoload(false)
+	err = c.Programs.CountSyscall.SetAutoload(false)
 	if err == nil {
-		err = c.counts.SetPinPath(path)
+		err = c.Maps.Counts.SetPinPath(path)
 	}
 	if err == nil {
-		err = c.obj.Load()
+		err = c.Load()
 	}
 	if err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
-}
-
-// Close closes the object. Links made by attach are not affected.
-func (c *counter) Close() error {
-	return c.obj.Close()
 }
 
 // isSyscallName reports whether name has the shape of a system call name,
@@ -134,7 +106,7 @@ func (c *counter) attach(name string) (*libbpf.Link, error) {
 	if !found && name != "" {
 		return nil, fmt.Errorf("unknown syscall %q: the kernel has no tracepoint syscalls/sys_enter_%s", name, name)
 	}
-	return c.prog.AttachTracepoint(category, event)
+	return c.Programs.CountSyscall.AttachTracepoint(category, event)
 }
 
 // row is the count of one process.
@@ -144,46 +116,30 @@ type row struct {
 	calls uint64
 }
 
-// readCounts returns every entry of the counts map m.
+// readCounts returns every entry of the counts map m, read as the
+// skeleton's types: the key is the process id (__u32), the value
+// SyscountCount (struct count).
 func readCounts(m *libbpf.Map) ([]row, error) {
-	var (
-		rows  []row
-		prev  []byte // nil asks NextKey for the first key
-		key   = make([]byte, keySize)
-		next  = make([]byte, keySize)
-		value = make([]byte, valueSize)
-	)
-	for {
-		err := m.NextKey(prev, next)
-		if errors.Is(err, syscall.ENOENT) {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		copy(key, next)
-		prev = key
-		err = m.Lookup(key, value)
-		if errors.Is(err, syscall.ENOENT) {
-			continue // deleted since NextKey returned it
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, decodeRow(key, value))
+	counts, err := libbpf.NewTypedMap[uint32, SyscountCount](m)
+	if err != nil {
+		return nil, err
 	}
+	var rows []row
+	it := counts.Iterate()
+	for pid, count := range it.All() {
+		rows = append(rows, newRow(pid, count))
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
-// decodeRow decodes a key and value of the counts map, both in the host's
-// byte order.
-func decodeRow(key, value []byte) row {
-	comm := value[8:]
+// newRow is the row of process pid.
+func newRow(pid uint32, c SyscountCount) row {
+	comm := c.Comm[:]
 	if end := bytes.IndexByte(comm, 0); end >= 0 {
 		comm = comm[:end]
 	}
-	return row{
-		pid:   binary.NativeEndian.Uint32(key),
-		calls: binary.NativeEndian.Uint64(value),
-		comm:  string(comm),
-	}
+	return row{pid: pid, calls: c.Calls, comm: string(comm)}
 }

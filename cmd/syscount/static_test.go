@@ -176,7 +176,7 @@ func buildOtherModule(t *testing.T, top string) string {
 		"go.mod":         []byte(goMod),
 		"go.sum":         readFile(t, filepath.Join(top, "go.sum")),
 		"main.go":        []byte(otherMain),
-		"syscount.bpf.o": bpfObject,
+		"syscount.bpf.o": syscountObject,
 	}
 	for name, data := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
