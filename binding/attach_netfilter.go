@@ -45,7 +45,7 @@ type NetfilterOptions struct {
 // caller.
 func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
 	const fn = "bpf_program__attach_netfilter"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -64,7 +64,7 @@ func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
 	l, err := C.bpf_program__attach_netfilter(p.prog, &copts)
 	if l == nil {
 		return nil, fmt.Errorf("%s %s pf %d hook %d priority %d: %w",
-			fn, p.name, opts.Family, opts.Hook, opts.Priority, ptrErr(err))
+			fn, p.name, opts.Family, opts.Hook, opts.Priority, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -194,7 +194,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 		return nil, fmt.Errorf("%s %s: TCReplace needs a handle and a priority: %w", fn, p.name, unix.EINVAL)
 	}
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return nil, p.notLoadedLocked(fn, unix.EBADF)
 	}
 	copts := C.struct_bpf_tc_opts{
 		sz:       C.sizeof_struct_bpf_tc_opts,
@@ -206,7 +206,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 	// chook and copts are Go memory without Go pointers, used only during
 	// the call; libbpf writes the handle, priority and program id chosen.
 	if ret := C.bpf_tc_attach(&chook, &copts); ret < 0 {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, errnoErr(ret))
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, p.permErr(errnoErr(ret)))
 	}
 	return &TCAttachment{
 		hook:     *hook,
@@ -393,7 +393,7 @@ func (p *Program) AttachNetkit(ifindex int, opts *NetkitOptions) (*Link, error) 
 // attachMultiProg checks the arguments of AttachTCX or AttachNetkit and
 // runs attach with the options filled in.
 func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, attach func(*C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error)) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -414,7 +414,7 @@ func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, atta
 	}
 	l, err := attach(&copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, ptrErr(err))
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

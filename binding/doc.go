@@ -87,9 +87,13 @@
 //
 // # Logging
 //
-// libbpf's messages go to log/slog (see SetLogger), never to stderr. The
-// package installs libbpf's print callback (libbpf_set_print) once, at
-// initialization; other code in the process must not replace it.
+// libbpf's messages go to log/slog: to slog.Default() unless SetLogger
+// chooses another logger. With the default handler, libbpf's warnings and
+// info messages therefore appear on stderr (through the log package), as
+// with C libbpf; SetLogger(nil) silences them and a logger with its own
+// handler and level redirects or filters them. The package installs
+// libbpf's print callback (libbpf_set_print) once, at initialization;
+// other code in the process must not replace it.
 //
 // # Building
 //

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // Link is an attachment of a program (struct bpf_link), made by
@@ -92,7 +94,7 @@ func OpenLink(path string) (*Link, error) {
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	l, err := C.bpf_link__open(cPath)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_link__open %q: %w", path, ptrErr(err))
+		return nil, fmt.Errorf("bpf_link__open %q: %w", path, explainPermission(ptrErr(err), privilege.BPF, false))
 	}
 	// libbpf opens any pinned BPF object; refuse maps and programs.
 	if err := checkFDKind(int(C.bpf_link__fd(l)), "bpf-link"); err != nil {

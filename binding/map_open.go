@@ -9,6 +9,8 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // MapInfo is what the kernel reports about a map (struct bpf_map_info,
@@ -113,7 +115,7 @@ func objGetPinned(path, kind string) (C.int, error) {
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return -1, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
+		return -1, fmt.Errorf("%s %q: %w", fn, path, explainPermission(errnoErr(fd), privilege.BPF, false))
 	}
 	if err := checkFDKind(int(fd), kind); err != nil {
 		unix.Close(int(fd))
@@ -131,7 +133,7 @@ func OpenMapID(id uint32) (*Map, error) {
 	const fn = "bpf_map_get_fd_by_id"
 	fd := C.bpf_map_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, explainPermission(errnoErr(fd), privilege.SysAdmin, false))
 	}
 	return newStandaloneMap(fd, fmt.Sprintf("%s %d", fn, id))
 }

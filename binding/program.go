@@ -55,6 +55,21 @@ func (p *Program) lock() bool {
 	return true
 }
 
+// lockLoaded is lock for the methods that need the program loaded: it is
+// also false, without the lock, when the object is not loaded or Load left
+// the program unloaded, which p.closed then reports.
+func (p *Program) lockLoaded() bool {
+	if !p.lock() {
+		return false
+	}
+	// p.prog is valid under the read lock.
+	if p.obj.loaded && C.bpf_program__fd(p.prog) >= 0 {
+		return true
+	}
+	p.obj.mu.RUnlock()
+	return false
+}
+
 // lockFD takes the object's read lock and returns the program's
 // descriptor, for the methods that need only that: libbpf's
 // (bpf_program__fd, -1 before Load) or the one of a program opened
@@ -80,6 +95,9 @@ func (p *Program) lockFD() (fd C.int, ok bool) {
 func (p *Program) closed(fn string) error {
 	if p == nil || p.obj == nil {
 		return closedError(fn)
+	}
+	if err := p.notLoaded(fn); err != nil {
+		return err
 	}
 	if fd, ok := p.lockFD(); ok {
 		p.obj.mu.RUnlock()
@@ -247,7 +265,7 @@ func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
 // "kprobe/<function>" and so on. The returned Link must be closed by the
 // caller; see Link for what happens when it is not.
 func (p *Program) Attach() (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach")
 	}
 	defer p.obj.mu.RUnlock()
@@ -261,7 +279,7 @@ func (p *Program) Attach() (*Link, error) {
 		return l, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, err)
+		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, p.permErr(err))
 	}
 	return link, nil
 }
@@ -271,7 +289,7 @@ func (p *Program) Attach() (*Link, error) {
 // /sys/kernel/tracing/events) with bpf_program__attach_tracepoint. The
 // returned Link must be closed by the caller.
 func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach_tracepoint")
 	}
 	defer p.obj.mu.RUnlock()
@@ -282,7 +300,7 @@ func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
 	// The strings are C memory; p.prog is valid under the read lock.
 	l, err := C.bpf_program__attach_tracepoint(p.prog, cCat, cName)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_program__attach_tracepoint %s %s:%s: %w", p.name, category, name, ptrErr(err))
+		return nil, fmt.Errorf("bpf_program__attach_tracepoint %s %s:%s: %w", p.name, category, name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -292,7 +310,7 @@ func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
 // bpf_program__attach_raw_tracepoint. The returned Link must be closed by
 // the caller.
 func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach_raw_tracepoint")
 	}
 	defer p.obj.mu.RUnlock()
@@ -301,7 +319,7 @@ func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
 	// cName is C memory; p.prog is valid under the read lock.
 	l, err := C.bpf_program__attach_raw_tracepoint(p.prog, cName)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_program__attach_raw_tracepoint %s %s: %w", p.name, name, ptrErr(err))
+		return nil, fmt.Errorf("bpf_program__attach_raw_tracepoint %s %s: %w", p.name, name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -11,6 +11,7 @@ package privilege
 
 import (
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,9 @@ const (
 	// socket hooks, sk_skb, sk_msg, netfilter ...) and the maps of
 	// sockets and devices (sockmap, sockhash, devmap, xskmap).
 	NetAdmin
+	// SysAdmin is CAP_SYS_ADMIN itself: opening objects by ID
+	// (BPF_*_GET_FD_BY_ID).
+	SysAdmin
 )
 
 // State is what decides whether the kernel grants a BPF operation.
@@ -122,7 +126,7 @@ func (s State) required(need Need) []int {
 	if s.LastCap != 0 && s.LastCap < CapBPF {
 		// Before 5.8 CAP_SYS_ADMIN was what CAP_BPF and CAP_PERFMON are.
 		var caps []int
-		if need&(BPF|Perfmon) != 0 {
+		if need&(BPF|Perfmon|SysAdmin) != 0 {
 			caps = append(caps, CapSysAdmin)
 		}
 		if need&NetAdmin != 0 {
@@ -134,7 +138,7 @@ func (s State) required(need Need) []int {
 	for _, c := range []struct {
 		n   Need
 		cap int
-	}{{BPF, CapBPF}, {Perfmon, CapPerfmon}, {NetAdmin, CapNetAdmin}} {
+	}{{BPF, CapBPF}, {Perfmon, CapPerfmon}, {NetAdmin, CapNetAdmin}, {SysAdmin, CapSysAdmin}} {
 		if need&c.n != 0 {
 			caps = append(caps, c.cap)
 		}
@@ -184,7 +188,7 @@ func Explain(need Need, s State) string {
 		return ""
 	}
 	needs := names(required)
-	if len(required) > 1 || required[0] != CapSysAdmin {
+	if !slices.Contains(required, CapSysAdmin) {
 		needs += ", or CAP_SYS_ADMIN"
 	}
 	var parts []string
@@ -228,4 +232,25 @@ func setcapArg(caps []int) string {
 		n[i] = strings.ToLower(capNames[c])
 	}
 	return strings.Join(n, ",") + "+ep"
+}
+
+// MemlockUnused reports whether a kernel of that release (such as
+// "6.18.44-fc-v1272") charges BPF maps and programs to the memory cgroup
+// instead of RLIMIT_MEMLOCK, as kernels do from 5.11 on: there, libbpf's
+// hint to raise RLIMIT_MEMLOCK after an EPERM is beside the point.
+func MemlockUnused(release string) bool {
+	maj, rest, found := strings.Cut(release, ".")
+	if !found {
+		return false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+	if end < 0 {
+		end = len(rest)
+	}
+	major, err1 := strconv.Atoi(maj)
+	minor, err2 := strconv.Atoi(rest[:end])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return major > 5 || major == 5 && minor >= 11
 }

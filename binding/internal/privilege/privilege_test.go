@@ -57,6 +57,11 @@ func TestExplainKernelBefore58AsksForSysAdmin(t *testing.T) {
 		Explain(BPF|Perfmon, s))
 }
 
+func TestExplainOpenByIDAsksForSysAdmin(t *testing.T) {
+	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant them (setcap cap_sys_admin+ep on the binary)",
+		Explain(SysAdmin, modern(caps(CapBPF, CapPerfmon), 1000)))
+}
+
 func TestExplainUserNamespace(t *testing.T) {
 	s := modern(caps(CapSysAdmin, CapBPF, CapPerfmon), 0)
 	s.InitUserNS = false
@@ -118,4 +123,19 @@ func TestCurrentReadsEffectiveSet(t *testing.T) {
 	require.NoError(t, err, "CapEff line %q", capEff)
 	assert.Equal(t, want, Current().Effective)
 	assert.Equal(t, os.Geteuid(), Current().EUID)
+}
+
+func TestMemlockUnused(t *testing.T) {
+	for release, want := range map[string]bool{
+		"6.18.44-fc-v1272": true,
+		"5.11.0":           true,
+		"5.10.209-amd64":   false,
+		"4.19.0":           false,
+		"6.1":              true,
+		"":                 false,
+		"garbage":          false,
+		"10.0.0-rc1+":      true,
+	} {
+		assert.Equal(t, want, MemlockUnused(release), release)
+	}
 }
