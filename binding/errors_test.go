@@ -266,3 +266,122 @@ func TestAttachWithoutPerfmonNamesIt(t *testing.T) {
 	assert.Contains(t, res.Error, "bpf_program__attach_tracepoint count_tp")
 	assert.Contains(t, res.Error, "missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
 }
+
+// attachCall is one way to attach a program, with arguments that would do
+// if the program were loaded.
+type attachCall struct {
+	name string
+	// errno is what the error wraps: EINVAL as libbpf gives for an attach
+	// before load, EBADF for the netlink and sockmap attachments, which
+	// took the missing descriptor for a bad one.
+	errno  error
+	attach func(p *libbpf.Program) error
+}
+
+// attachCalls lists every attach method of Program, and XDPAttach.
+func attachCalls(t *testing.T) []attachCall {
+	sockmap := objMap(t, loadObject(t, "sockmap"), "sock_map")
+	linkErr := func(_ *libbpf.Link, err error) error { return err }
+	self, err := os.Executable()
+	require.NoError(t, err)
+	return []attachCall{
+		{"Attach", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.Attach()) }},
+		{"AttachTracepoint", syscall.EINVAL, func(p *libbpf.Program) error {
+			return linkErr(p.AttachTracepoint("syscalls", "sys_enter_getpid"))
+		}},
+		{"AttachRawTracepoint", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachRawTracepoint("sys_enter")) }},
+		{"AttachKprobe", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachKprobe(false, "do_sys_openat2", nil)) }},
+		{"AttachKprobeMulti", syscall.EINVAL, func(p *libbpf.Program) error {
+			return linkErr(p.AttachKprobeMulti(&libbpf.KprobeMultiOptions{Pattern: "do_sys_*"}))
+		}},
+		{"AttachKsyscall", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachKsyscall("getpid", nil)) }},
+		{"AttachUprobe", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachUprobe(false, -1, self, 0, nil)) }},
+		{"AttachUprobeMulti", syscall.EINVAL, func(p *libbpf.Program) error {
+			return linkErr(p.AttachUprobeMulti(-1, self, "main*", nil))
+		}},
+		{"AttachUSDT", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachUSDT(-1, self, "libbpf_go", "probe", nil)) }},
+		{"AttachPerfEvent", syscall.EINVAL, func(p *libbpf.Program) error {
+			pe, err := libbpf.OpenSoftwarePerfEvent(unix.PERF_COUNT_SW_CPU_CLOCK, 0, -1, 1000000)
+			require.NoError(t, err)
+			defer pe.Close()
+			return linkErr(p.AttachPerfEvent(pe, nil))
+		}},
+		{"AttachXDP", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachXDP(1)) }},
+		{"XDPAttach", syscall.EBADF, func(p *libbpf.Program) error { return libbpf.XDPAttach(1, p, 0) }},
+		{"AttachTC", syscall.EBADF, func(p *libbpf.Program) error {
+			_, err := p.AttachTC(&libbpf.TCHook{Ifindex: 1, AttachPoint: libbpf.TCIngress}, nil)
+			return err
+		}},
+		{"AttachTCX", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachTCX(1, nil)) }},
+		{"AttachNetkit", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachNetkit(1, nil)) }},
+		{"AttachCgroup", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachCgroup(0)) }},
+		{"AttachNetns", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachNetns(0)) }},
+		{"AttachIter", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachIter(nil)) }},
+		{"AttachFreplace", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachFreplace(nil, "")) }},
+		{"AttachNetfilter", syscall.EINVAL, func(p *libbpf.Program) error {
+			return linkErr(p.AttachNetfilter(libbpf.NetfilterOptions{Family: unix.NFPROTO_IPV4, Hook: unix.NF_INET_LOCAL_IN}))
+		}},
+		{"AttachSockmap", syscall.EINVAL, func(p *libbpf.Program) error { return linkErr(p.AttachSockmap(sockmap)) }},
+		{"Map.AttachProgram", syscall.EBADF, func(*libbpf.Program) error {
+			// The map checks the program's type first: give it one of
+			// the right type, of an object that is not loaded either.
+			msg := program(t, openObject(t, "sockmap", nil), "count_msg")
+			return sockmap.AttachProgram(msg, libbpf.AttachTypeSKMsgVerdict)
+		}},
+	}
+}
+
+// Every attach method, called before Object.Load, says that the object is
+// not loaded, before it asks libbpf or the kernel anything.
+func TestAttachBeforeLoadSaysObjectNotLoaded(t *testing.T) {
+	requireKernel(t)
+	prog := program(t, openObject(t, "counter", nil), "count_tp")
+	for _, c := range attachCalls(t) {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.attach(prog)
+			assert.ErrorIs(t, err, c.errno)
+			require.Error(t, err)
+			assert.Regexp(t, `(count_tp: object "counter"|count_msg: object "sockmap") is not loaded: call Object.Load first`, err.Error())
+		})
+	}
+}
+
+// After Load, a program whose autoload was off, or that Load failed,
+// cannot be attached either, and the error says why.
+func TestAttachUnloadedProgramSaysWhy(t *testing.T) {
+	requireKernel(t)
+	obj := openObject(t, "counter", nil)
+	skipped := program(t, obj, "count_raw_alt")
+	require.NoError(t, skipped.SetAutoload(false))
+	require.NoError(t, obj.Load())
+	_, err := skipped.Attach()
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	assert.ErrorContains(t, err, "bpf_program__attach count_raw_alt: program was not loaded (SetAutoload(false))")
+
+	useLogger(t, slog.New(slog.DiscardHandler))
+	bad := openObject(t, "bad", nil)
+	require.Error(t, bad.Load())
+	for _, p := range bad.Programs() {
+		_, err := p.Attach()
+		assert.ErrorIs(t, err, syscall.EINVAL)
+		assert.ErrorContains(t, err, p.Name()+": program was not loaded: Object.Load failed")
+	}
+}
+
+// A pin path outside bpffs gives one sentence that names the path and its
+// folder, says how to mount bpffs, and does not repeat itself.
+func TestPinOutsideBPFFSSaysItOnce(t *testing.T) {
+	requireKernel(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "counts")
+	obj := loadObject(t, "counter")
+	err := objMap(t, obj, "counts").Pin(path)
+	require.ErrorIs(t, err, libbpf.ErrNotBPFFS)
+	assert.Equal(t, fmt.Sprintf("map counts: bpf_map__pin: pin path %q: folder %s is not on a bpffs mount (mount one with: mount -t bpf bpf %s)", path, dir, dir),
+		err.Error())
+	assert.Equal(t, 1, strings.Count(err.Error(), "bpffs mount"), "said once: %s", err)
+
+	_, err = libbpf.OpenLink(path)
+	require.ErrorIs(t, err, libbpf.ErrNotBPFFS)
+	assert.Equal(t, 1, strings.Count(err.Error(), "bpffs mount"), "said once: %s", err)
+}
