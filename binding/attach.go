@@ -24,16 +24,16 @@ type ProbeAttachMode uint32
 const (
 	// ProbeAttachModeDefault lets libbpf pick the best mode the kernel
 	// supports (PROBE_ATTACH_MODE_DEFAULT).
-	ProbeAttachModeDefault = ProbeAttachMode(C.PROBE_ATTACH_MODE_DEFAULT)
+	ProbeAttachModeDefault = ProbeAttachMode(0)
 	// ProbeAttachModeLegacy uses a probe event created in tracefs
 	// (PROBE_ATTACH_MODE_LEGACY).
-	ProbeAttachModeLegacy = ProbeAttachMode(C.PROBE_ATTACH_MODE_LEGACY)
+	ProbeAttachModeLegacy = ProbeAttachMode(1)
 	// ProbeAttachModePerf uses a perf event and the PERF_EVENT_IOC_SET_BPF
 	// ioctl (PROBE_ATTACH_MODE_PERF).
-	ProbeAttachModePerf = ProbeAttachMode(C.PROBE_ATTACH_MODE_PERF)
+	ProbeAttachModePerf = ProbeAttachMode(2)
 	// ProbeAttachModeLink uses a perf event and a BPF link, kernel 5.15
 	// (PROBE_ATTACH_MODE_LINK).
-	ProbeAttachModeLink = ProbeAttachMode(C.PROBE_ATTACH_MODE_LINK)
+	ProbeAttachModeLink = ProbeAttachMode(3)
 )
 
 // UprobeOptions are the optional parameters of Program.AttachUprobe
@@ -253,14 +253,14 @@ type XDPFlags uint32
 const (
 	// XDPFlagsUpdateIfNoExist fails with EBUSY when a program is already
 	// attached (XDP_FLAGS_UPDATE_IF_NOEXIST).
-	XDPFlagsUpdateIfNoExist = XDPFlags(C.XDP_FLAGS_UPDATE_IF_NOEXIST)
+	XDPFlagsUpdateIfNoExist = XDPFlags(1)
 	// XDPFlagsSKBMode uses generic XDP, which every device supports
 	// (XDP_FLAGS_SKB_MODE).
-	XDPFlagsSKBMode = XDPFlags(C.XDP_FLAGS_SKB_MODE)
+	XDPFlagsSKBMode = XDPFlags(1 << 1)
 	// XDPFlagsDrvMode uses the driver's native XDP (XDP_FLAGS_DRV_MODE).
-	XDPFlagsDrvMode = XDPFlags(C.XDP_FLAGS_DRV_MODE)
+	XDPFlagsDrvMode = XDPFlags(1 << 2)
 	// XDPFlagsHWMode offloads the program to the device (XDP_FLAGS_HW_MODE).
-	XDPFlagsHWMode = XDPFlags(C.XDP_FLAGS_HW_MODE)
+	XDPFlagsHWMode = XDPFlags(1 << 3)
 )
 
 // XDPInfo is what XDPQuery reports (struct bpf_xdp_query_opts): the ids of

@@ -17,7 +17,7 @@ type NetfilterFlags uint32
 // NetfilterIPDefrag makes the kernel reassemble IP fragments before the
 // program sees them (BPF_F_NETFILTER_IP_DEFRAG, kernel 6.6); the hook's
 // priority must then come after the defragmentation hook's.
-const NetfilterIPDefrag = NetfilterFlags(C.BPF_F_NETFILTER_IP_DEFRAG)
+const NetfilterIPDefrag = NetfilterFlags(1)
 
 // NetfilterOptions say where Program.AttachNetfilter attaches (struct
 // bpf_netfilter_opts).

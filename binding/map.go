@@ -17,16 +17,16 @@ type MapUpdateFlags uint64
 
 const (
 	// UpdateAny creates the element or updates an existing one (BPF_ANY).
-	UpdateAny MapUpdateFlags = C.BPF_ANY
+	UpdateAny MapUpdateFlags = 0
 	// UpdateNoExist creates the element only if it does not exist
 	// (BPF_NOEXIST); otherwise the update fails with EEXIST.
-	UpdateNoExist MapUpdateFlags = C.BPF_NOEXIST
+	UpdateNoExist MapUpdateFlags = 1
 	// UpdateExist updates the element only if it exists (BPF_EXIST);
 	// otherwise the update fails with ENOENT.
-	UpdateExist MapUpdateFlags = C.BPF_EXIST
+	UpdateExist MapUpdateFlags = 1 << 1
 	// UpdateLock updates the value's bpf_spin_lock-protected fields under
 	// the lock (BPF_F_LOCK, kernel 5.1).
-	UpdateLock MapUpdateFlags = C.BPF_F_LOCK
+	UpdateLock MapUpdateFlags = 1 << 2
 )
 
 // Map is one BPF map of an Object (struct bpf_map), including the internal
