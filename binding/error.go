@@ -107,7 +107,9 @@ type VerifierError struct {
 	Program string
 	// Log is the kernel's verifier log for the program.
 	Log string
-	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno.
+	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno;
+	// for EPERM it also says which capabilities the process lacks (or
+	// that lockdown is on), and errors.Is(Err, syscall.EPERM) holds.
 	Err error
 }
 

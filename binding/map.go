@@ -449,7 +449,7 @@ func (m *Map) elemError(fn string, err error) error {
 
 // Lookup copies the value stored under key into value, as libbpf's
 // bpf_map__lookup_elem does: one BPF_MAP_LOOKUP_ELEM call, made from Go
-// (see elemCall). key must be KeySize bytes and value ValueBufferSize
+// without a cgo call. key must be KeySize bytes and value ValueBufferSize
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {
