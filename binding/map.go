@@ -36,8 +36,9 @@ const (
 //
 // A Map opened without an object, by OpenMapPinned or OpenMapID, has no
 // struct bpf_map: its data methods, FD, Freeze, Info, ID and Iterate work
-// as for any loaded map, the libbpf setters and pin methods fail with
-// EOPNOTSUPP, and Map.Close releases it.
+// as for any loaded map, and so do Pin, Unpin, PinPath and IsPinned (a
+// Map from OpenMapPinned starts pinned at its path); the libbpf setters
+// fail with EOPNOTSUPP, and Map.Close releases it.
 //
 // Lookup, Update, Delete, NextKey and LookupAndDelete work once the object
 // is loaded (before, they fail with EBADF). They are safe for concurrent
@@ -55,6 +56,10 @@ type Map struct {
 	fd C.int
 	// maxEntries is the capacity of a map opened without an object.
 	maxEntries uint32
+	// pinPath and pinned are the pin state of a map opened without an
+	// object, which libbpf's struct bpf_map keeps for the others.
+	pinPath string
+	pinned  bool
 	// elemFD is the map's descriptor as cFD returns it: fd, or for a map
 	// of an object libbpf's (bpf_map__fd), cached by refresh and by Load
 	// so that the element operations need no cgo call. rawElem says
@@ -276,7 +281,7 @@ func (m *Map) Pin(path string) error {
 		return m.closed("bpf_map__pin")
 	}
 	if m.m == nil {
-		return m.noObject("bpf_map__pin")
+		return m.pinStandalone(path)
 	}
 	if !m.obj.loaded {
 		return m.notLoaded("bpf_map__pin")
@@ -308,7 +313,7 @@ func (m *Map) Unpin(path string) error {
 		return m.closed("bpf_map__unpin")
 	}
 	if m.m == nil {
-		return m.noObject("bpf_map__unpin")
+		return m.unpinStandalone(path)
 	}
 	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_map__unpin(m.m, cPath)
@@ -366,7 +371,7 @@ func (m *Map) PinPath() string {
 	}
 	defer m.obj.mu.RUnlock()
 	if m.m == nil {
-		return ""
+		return m.pinPath
 	}
 	// m.m is valid under the read lock; GoString copies and maps NULL to "".
 	return C.GoString(C.bpf_map__pin_path(m.m))
@@ -380,7 +385,7 @@ func (m *Map) IsPinned() bool {
 	}
 	defer m.obj.mu.RUnlock()
 	if m.m == nil {
-		return false
+		return m.pinned
 	}
 	return bool(C.bpf_map__is_pinned(m.m))
 }

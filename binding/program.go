@@ -21,10 +21,10 @@ import (
 //
 // A Program opened without an object, by OpenProgramPinned or
 // OpenProgramID, has no struct bpf_program: Name, Type, FD, Info, ID,
-// TestRun, XDPAttach and AttachTC work as for a loaded program, and it can
-// be given to Map.AttachProgram, Link.UpdateProgram, SetAttachTarget and
-// AttachFreplace as the program or target; the other libbpf methods fail
-// with EOPNOTSUPP, and Program.Close releases it.
+// TestRun, Pin, Unpin, XDPAttach and AttachTC work as for a loaded
+// program, and it can be given to Map.AttachProgram, Link.UpdateProgram,
+// SetAttachTarget and AttachFreplace as the program or target; the other
+// libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
 type Program struct {
 	obj  *Object
 	prog *C.struct_bpf_program
@@ -227,14 +227,16 @@ func (p *Program) FD() int {
 
 // Pin pins the loaded program at path in bpffs with bpf_program__pin, so it
 // outlives the process. path's parent folder must exist (else the error
-// wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS).
+// wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS). A program
+// opened without an object is pinned with bpf_obj_pin, as libbpf would.
 func (p *Program) Pin(path string) error {
 	return p.pinOp("bpf_program__pin", path, func(cPath *C.char) C.int {
 		return C.bpf_program__pin(p.prog, cPath)
 	})
 }
 
-// Unpin removes the pin at path with bpf_program__unpin. The path is
+// Unpin removes the pin at path with bpf_program__unpin (for a program
+// opened without an object, with unlink(2), as libbpf does). The path is
 // checked as for Pin, so that Unpin never unlinks files outside bpffs.
 func (p *Program) Unpin(path string) error {
 	return p.pinOp("bpf_program__unpin", path, func(cPath *C.char) C.int {
@@ -244,6 +246,9 @@ func (p *Program) Unpin(path string) error {
 
 // pinOp checks path and calls fn with it under the object's read lock.
 func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
+	if p != nil && p.obj != nil && p.prog == nil {
+		return p.pinStandalone(fn, path)
+	}
 	if !p.lock() {
 		return p.closed(fn)
 	}
