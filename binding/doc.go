@@ -57,8 +57,10 @@
 // Object dropped without Close keeps its memory and kernel objects until
 // then, exactly as in C: calling Close is the caller's job, usually with
 // defer. To leave a program attached after the process exits, pin its Link
-// (Link.Pin) and, if the process should not detach it either, call
-// Link.Disconnect before Close.
+// (Link.Pin): Close then leaves the pinned link attached. Link.Disconnect
+// before Close keeps a link that is not pinned, or an attachment that
+// cannot be pinned, attached for the rest of the process's life (see
+// Link.Disconnect).
 //
 // # Errors
 //
