@@ -120,7 +120,7 @@ func sockMapFD(fn, name string, m *Map) (C.int, error) {
 	}
 	fd := m.cFD()
 	if !m.obj.loaded || fd < 0 {
-		return -1, fmt.Errorf("%s %s: %w", fn, name, m.notLoaded("map"))
+		return -1, fmt.Errorf("%s %s: map %s: object not loaded: %w", fn, name, m.name, unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {

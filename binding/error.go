@@ -145,9 +145,9 @@ type notBPFFSError struct {
 	path, dir string
 }
 
-// Error names the pin path and its folder, and says how to mount bpffs.
+// Error names the pin path and its folder, and says where pins go.
 func (e *notBPFFSError) Error() string {
-	return fmt.Sprintf("pin path %q: folder %s is not on a bpffs mount (mount one with: mount -t bpf bpf %s)", e.path, e.dir, e.dir)
+	return fmt.Sprintf("pin path %q: %s is not on a bpffs mount (pins live in bpffs, usually mounted at /sys/fs/bpf)", e.path, e.dir)
 }
 
 // Is makes the error match ErrNotBPFFS.

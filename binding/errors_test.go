@@ -377,11 +377,20 @@ func TestPinOutsideBPFFSSaysItOnce(t *testing.T) {
 	obj := loadObject(t, "counter")
 	err := objMap(t, obj, "counts").Pin(path)
 	require.ErrorIs(t, err, libbpf.ErrNotBPFFS)
-	assert.Equal(t, fmt.Sprintf("map counts: bpf_map__pin: pin path %q: folder %s is not on a bpffs mount (mount one with: mount -t bpf bpf %s)", path, dir, dir),
+	assert.Equal(t, fmt.Sprintf("map counts: bpf_map__pin: pin path %q: %s is not on a bpffs mount (pins live in bpffs, usually mounted at /sys/fs/bpf)", path, dir),
 		err.Error())
 	assert.Equal(t, 1, strings.Count(err.Error(), "bpffs mount"), "said once: %s", err)
 
 	_, err = libbpf.OpenLink(path)
 	require.ErrorIs(t, err, libbpf.ErrNotBPFFS)
 	assert.Equal(t, 1, strings.Count(err.Error(), "bpffs mount"), "said once: %s", err)
+}
+
+// A socket map of an object that is not loaded is named once in the error.
+func TestSockmapNotLoadedSaysItOnce(t *testing.T) {
+	requireKernel(t)
+	sock := openObject(t, "sockmap", nil)
+	_, err := program(t, sock, "count_msg").AttachSockmap(objMap(t, sock, "sock_map"))
+	require.ErrorIs(t, err, syscall.EBADF)
+	assert.Equal(t, "bpf_program__attach_sockmap count_msg: map sock_map: object not loaded: bad file descriptor", err.Error())
 }
