@@ -73,6 +73,15 @@
 // of a closed or nil handle gives ErrClosed. Close is idempotent and
 // returns nil when called again.
 //
+// A permission error (EPERM, or the EACCES of a perf event) from Load, an
+// attach method or opening a pinned object or an ID says what is missing,
+// read when it happens: the capabilities the process lacks (CAP_BPF, plus
+// CAP_PERFMON for tracing programs and CAP_NET_ADMIN for networking ones,
+// or CAP_SYS_ADMIN), a user namespace whose capabilities do not count, or
+// kernel lockdown; errors.Is(err, syscall.EPERM) and errors.Is(err,
+// os.ErrPermission) still hold. Attaching a program before Load says that
+// the object is not loaded.
+//
 // # Concurrency
 //
 // Each Object has a read-write lock. The methods of Object, Program and

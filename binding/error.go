@@ -222,6 +222,20 @@ func mapNeed(t MapType) privilege.Need {
 	return privilege.BPF
 }
 
+// pinnedErr explains err, the error of opening a pinned object
+// (bpf_obj_get), when it is an EPERM: before kernel 6.5 every bpf(2)
+// command needed CAP_BPF while kernel.unprivileged_bpf_disabled was set.
+func pinnedErr(err error) error {
+	return explainPermission(err, privilege.BPF, false)
+}
+
+// byIDErr explains err, the error of opening an object by ID
+// (BPF_*_GET_FD_BY_ID), when it is an EPERM: those commands need
+// CAP_SYS_ADMIN.
+func byIDErr(err error) error {
+	return explainPermission(err, privilege.SysAdmin, false)
+}
+
 // createErr explains err, the error of creating m, when it is an EPERM.
 func (m *Map) createErr(err error) error {
 	return explainPermission(err, mapNeed(m.mapType), false)

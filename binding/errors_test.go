@@ -75,6 +75,10 @@ const (
 	scenarioPermLoad = "perm-load"
 	// Load, drop the capabilities, then attach the kind in childKind.
 	scenarioPermAttach = "perm-attach"
+	// Drop the capabilities, then open the map whose ID is in childMapID.
+	scenarioPermOpenID = "perm-open-id"
+	// childMapID is a map ID, in decimal.
+	childMapID = "LIBBPF_GO_TEST_MAP_ID"
 
 	// childDropCaps is a comma-separated list of capability numbers.
 	childDropCaps = "LIBBPF_GO_TEST_DROP_CAPS"
@@ -92,7 +96,7 @@ type permResult struct {
 
 func init() {
 	switch scenario := os.Getenv(childEnv); scenario {
-	case scenarioPermLoad, scenarioPermAttach:
+	case scenarioPermLoad, scenarioPermAttach, scenarioPermOpenID:
 		if err := childPermission(scenario); err != nil {
 			fmt.Fprintf(os.Stderr, "child %s: %v\n", scenario, err)
 			os.Exit(1)
@@ -108,6 +112,20 @@ func childPermission(scenario string) error {
 	runtime.LockOSThread()
 	h := newRecordingHandler()
 	libbpf.SetLogger(slog.New(levelHandler{h, slog.LevelInfo}))
+	if scenario == scenarioPermOpenID {
+		id, err := strconv.ParseUint(os.Getenv(childMapID), 10, 32)
+		if err != nil {
+			return err
+		}
+		if err := dropCapabilities(os.Getenv(childDropCaps)); err != nil {
+			return err
+		}
+		m, err := libbpf.OpenMapID(uint32(id))
+		if err == nil {
+			m.Close()
+		}
+		return reportPermission(err, h)
+	}
 	obj, err := libbpf.OpenFile(os.Getenv(childObject), nil)
 	if err != nil {
 		return err
@@ -137,6 +155,11 @@ func childPermission(scenario string) error {
 			link.Close()
 		}
 	}
+	return reportPermission(err, h)
+}
+
+// reportPermission prints the permResult of err and the records of h.
+func reportPermission(err error, h *recordingHandler) error {
 	res := permResult{}
 	if err != nil {
 		res.Error = err.Error()
@@ -183,15 +206,20 @@ const (
 // drop removed and returns what the child reports.
 func runPermChild(t *testing.T, scenario, object, kind string, drop ...int) permResult {
 	t.Helper()
+	return runPermChildEnv(t, scenario, []string{
+		childObject + "=" + objectPath(t, object),
+		childKind + "=" + kind,
+	}, drop...)
+}
+
+// runPermChildEnv runs a permission scenario with the environment env.
+func runPermChildEnv(t *testing.T, scenario string, env []string, drop ...int) permResult {
+	t.Helper()
 	list := make([]string, len(drop))
 	for i, c := range drop {
 		list[i] = strconv.Itoa(c)
 	}
-	c := startChild(t, "", scenario, []string{
-		childObject + "=" + objectPath(t, object),
-		childKind + "=" + kind,
-		childDropCaps + "=" + strings.Join(list, ","),
-	}, nil)
+	c := startChild(t, "", scenario, append(env, childDropCaps+"="+strings.Join(list, ",")), nil)
 	var res permResult
 	require.NoError(t, json.NewDecoder(c.stdout).Decode(&res), "child stderr:\n%s", c.stderr.String())
 	c.wait(t)
@@ -265,6 +293,18 @@ func TestAttachWithoutPerfmonNamesIt(t *testing.T) {
 	assert.True(t, res.ErrPermission, "errors.Is(err, os.ErrPermission): %s", res.Error)
 	assert.Contains(t, res.Error, "bpf_program__attach_tracepoint count_tp")
 	assert.Contains(t, res.Error, "missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
+}
+
+// Opening a map by ID needs CAP_SYS_ADMIN itself; CAP_BPF is not enough,
+// and the error says so.
+func TestOpenMapIDWithoutSysAdminNamesIt(t *testing.T) {
+	requireKernel(t)
+	id := objMap(t, loadMaps(t, 8), "hash_map").ID()
+	require.NotZero(t, id)
+	res := runPermChildEnv(t, scenarioPermOpenID, []string{childMapID + "=" + strconv.FormatUint(uint64(id), 10)}, capSysAdmin)
+	require.NotEmpty(t, res.Error, "opening by ID fails")
+	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
+	assert.Contains(t, res.Error, fmt.Sprintf("bpf_map_get_fd_by_id %d: operation not permitted: missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN)", id))
 }
 
 // attachCall is one way to attach a program, with arguments that would do

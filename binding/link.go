@@ -12,8 +12,6 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // Link is an attachment of a program (struct bpf_link), made by
@@ -96,7 +94,7 @@ func OpenLink(path string) (*Link, error) {
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	l, err := C.bpf_link__open(cPath)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_link__open %q: %w", path, explainPermission(ptrErr(err), privilege.BPF, false))
+		return nil, fmt.Errorf("bpf_link__open %q: %w", path, pinnedErr(ptrErr(err)))
 	}
 	// libbpf opens any pinned BPF object; refuse maps and programs.
 	if err := checkFDKind(int(C.bpf_link__fd(l)), "bpf-link"); err != nil {
@@ -247,7 +245,7 @@ func (l *Link) Pin(path string) error {
 		// ioctl has the perf event's descriptor, which bpffs refuses.
 		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", l.cFD())); err == nil && kind != "anon_inode:bpf-link" {
 			return fmt.Errorf("bpf_link__pin %q: the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
-				path, strings.TrimPrefix(kind, "anon_inode:"), errnoErr(ret))
+				path, strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))
 		}
 		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
 	}

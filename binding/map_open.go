@@ -9,8 +9,6 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // MapInfo is what the kernel reports about a map (struct bpf_map_info,
@@ -177,7 +175,7 @@ func objGetPinned(path, kind string) (C.int, error) {
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return -1, fmt.Errorf("%s %q: %w", fn, path, explainPermission(errnoErr(fd), privilege.BPF, false))
+		return -1, fmt.Errorf("%s %q: %w", fn, path, pinnedErr(errnoErr(fd)))
 	}
 	if err := checkFDKind(int(fd), kind); err != nil {
 		unix.Close(int(fd))
@@ -195,7 +193,7 @@ func OpenMapID(id uint32) (*Map, error) {
 	const fn = "bpf_map_get_fd_by_id"
 	fd := C.bpf_map_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, explainPermission(errnoErr(fd), privilege.SysAdmin, false))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
 	return newStandaloneMap(fd, fmt.Sprintf("%s %d", fn, id))
 }

@@ -9,8 +9,6 @@ import (
 	"fmt"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // ProgramInfo is what the kernel reports about a program (struct
@@ -132,7 +130,7 @@ func OpenProgramID(id uint32) (*Program, error) {
 	const fn = "bpf_prog_get_fd_by_id"
 	fd := C.bpf_prog_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, explainPermission(errnoErr(fd), privilege.SysAdmin, false))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
 	return newStandaloneProgram(fd, fmt.Sprintf("%s %d", fn, id))
 }

@@ -197,11 +197,15 @@ func Explain(need Need, s State) string {
 	case !s.InitUserNS:
 		parts = append(parts, "the process runs in a user namespace, whose capabilities do not count for bpf(2) (needs "+needs+" in the initial user namespace)")
 	case len(missing) > 0:
+		them := "them"
+		if len(missing) == 1 {
+			them = "it"
+		}
 		msg := "missing " + names(missing) + " (needs " + needs + ")"
 		if s.EUID == 0 {
-			msg += ": the process is root but its capability set lacks them, as in a container or a service with a capability bounding set"
+			msg += ": the process is root but its capability set lacks " + them + ", as in a container or a service with a capability bounding set"
 		} else {
-			msg += ": run as root or grant them (setcap " + setcapArg(required) + " on the binary)"
+			msg += ": run as root or grant " + them + " (setcap " + setcapArg(required) + " on the binary)"
 		}
 		parts = append(parts, msg)
 	default:

@@ -41,7 +41,7 @@ func TestExplainUnprivilegedUserNamesCapabilitiesAndSetcap(t *testing.T) {
 func TestExplainRootWithoutPerfmonNamesOnlyWhatIsMissing(t *testing.T) {
 	got := Explain(BPF|Perfmon, modern(caps(CapBPF, CapNetAdmin), 0))
 	assert.Contains(t, got, "missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
-	assert.Contains(t, got, "the process is root but its capability set lacks them")
+	assert.Contains(t, got, "the process is root but its capability set lacks it,")
 	assert.NotContains(t, got, "missing CAP_BPF")
 	assert.NotContains(t, got, "RLIMIT_MEMLOCK")
 }
@@ -53,12 +53,12 @@ func TestExplainNetworkProgramAsksForNetAdmin(t *testing.T) {
 
 func TestExplainKernelBefore58AsksForSysAdmin(t *testing.T) {
 	s := State{EUID: 1000, InitUserNS: true, LastCap: 37}
-	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant them (setcap cap_sys_admin+ep on the binary)",
+	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant it (setcap cap_sys_admin+ep on the binary)",
 		Explain(BPF|Perfmon, s))
 }
 
 func TestExplainOpenByIDAsksForSysAdmin(t *testing.T) {
-	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant them (setcap cap_sys_admin+ep on the binary)",
+	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant it (setcap cap_sys_admin+ep on the binary)",
 		Explain(SysAdmin, modern(caps(CapBPF, CapPerfmon), 1000)))
 }
 
