@@ -364,7 +364,8 @@ func (m *Map) SetPinPath(path string) error {
 }
 
 // PinPath returns the map's pin path (bpf_map__pin_path), or "" when none is
-// set or the object is closed.
+// set or the object is closed. For a map opened without an object it is
+// the path OpenMapPinned opened, or the one Pin pinned it at.
 func (m *Map) PinPath() string {
 	if !m.lock() {
 		return ""
@@ -378,7 +379,8 @@ func (m *Map) PinPath() string {
 }
 
 // IsPinned reports whether the map is pinned at its pin path
-// (bpf_map__is_pinned); false once the object is closed.
+// (bpf_map__is_pinned; for a map opened without an object, since
+// OpenMapPinned or Pin and until Unpin); false once the object is closed.
 func (m *Map) IsPinned() bool {
 	if !m.lock() {
 		return false
