@@ -24,16 +24,16 @@ type ProbeAttachMode uint32
 const (
 	// ProbeAttachModeDefault lets libbpf pick the best mode the kernel
 	// supports (PROBE_ATTACH_MODE_DEFAULT).
-	ProbeAttachModeDefault = ProbeAttachMode(C.PROBE_ATTACH_MODE_DEFAULT)
+	ProbeAttachModeDefault = ProbeAttachMode(0)
 	// ProbeAttachModeLegacy uses a probe event created in tracefs
 	// (PROBE_ATTACH_MODE_LEGACY).
-	ProbeAttachModeLegacy = ProbeAttachMode(C.PROBE_ATTACH_MODE_LEGACY)
+	ProbeAttachModeLegacy = ProbeAttachMode(1)
 	// ProbeAttachModePerf uses a perf event and the PERF_EVENT_IOC_SET_BPF
 	// ioctl (PROBE_ATTACH_MODE_PERF).
-	ProbeAttachModePerf = ProbeAttachMode(C.PROBE_ATTACH_MODE_PERF)
+	ProbeAttachModePerf = ProbeAttachMode(2)
 	// ProbeAttachModeLink uses a perf event and a BPF link, kernel 5.15
 	// (PROBE_ATTACH_MODE_LINK).
-	ProbeAttachModeLink = ProbeAttachMode(C.PROBE_ATTACH_MODE_LINK)
+	ProbeAttachModeLink = ProbeAttachMode(3)
 )
 
 // UprobeOptions are the optional parameters of Program.AttachUprobe
@@ -66,7 +66,7 @@ type UprobeOptions struct {
 // must be closed by the caller.
 func (p *Program) AttachUprobe(retprobe bool, pid int, binaryPath string, offset uint64, opts *UprobeOptions) (*Link, error) {
 	const fn = "bpf_program__attach_uprobe_opts"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -100,7 +100,7 @@ func (p *Program) AttachUprobe(retprobe bool, pid int, binaryPath string, offset
 	}
 	l, err := C.bpf_program__attach_uprobe_opts(p.prog, C.pid_t(pid), cPath, C.size_t(offset), &copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s %s+%#x: %w", fn, p.name, binaryPath, offset, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %s+%#x: %w", fn, p.name, binaryPath, offset, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -212,7 +212,7 @@ type PerfEventOptions struct {
 // closed by the caller.
 func (p *Program) AttachPerfEvent(pe *PerfEvent, opts *PerfEventOptions) (*Link, error) {
 	const fn = "bpf_program__attach_perf_event_opts"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -242,7 +242,7 @@ func (p *Program) AttachPerfEvent(pe *PerfEvent, opts *PerfEventOptions) (*Link,
 	if l == nil {
 		// On failure libbpf leaves the descriptor to the caller.
 		unix.Close(dup)
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, ptrErr(cerr))
+		return nil, fmt.Errorf("%s %s: %w", fn, p.name, p.permErr(ptrErr(cerr)))
 	}
 	return newLink(l), nil
 }
@@ -253,14 +253,14 @@ type XDPFlags uint32
 const (
 	// XDPFlagsUpdateIfNoExist fails with EBUSY when a program is already
 	// attached (XDP_FLAGS_UPDATE_IF_NOEXIST).
-	XDPFlagsUpdateIfNoExist = XDPFlags(C.XDP_FLAGS_UPDATE_IF_NOEXIST)
+	XDPFlagsUpdateIfNoExist = XDPFlags(1)
 	// XDPFlagsSKBMode uses generic XDP, which every device supports
 	// (XDP_FLAGS_SKB_MODE).
-	XDPFlagsSKBMode = XDPFlags(C.XDP_FLAGS_SKB_MODE)
+	XDPFlagsSKBMode = XDPFlags(1 << 1)
 	// XDPFlagsDrvMode uses the driver's native XDP (XDP_FLAGS_DRV_MODE).
-	XDPFlagsDrvMode = XDPFlags(C.XDP_FLAGS_DRV_MODE)
+	XDPFlagsDrvMode = XDPFlags(1 << 2)
 	// XDPFlagsHWMode offloads the program to the device (XDP_FLAGS_HW_MODE).
-	XDPFlagsHWMode = XDPFlags(C.XDP_FLAGS_HW_MODE)
+	XDPFlagsHWMode = XDPFlags(1 << 3)
 )
 
 // XDPInfo is what XDPQuery reports (struct bpf_xdp_query_opts): the ids of
@@ -290,7 +290,7 @@ type XDPInfo struct {
 // Link must be closed by the caller.
 func (p *Program) AttachXDP(ifindex int) (*Link, error) {
 	const fn = "bpf_program__attach_xdp"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -300,7 +300,7 @@ func (p *Program) AttachXDP(ifindex int) (*Link, error) {
 	// p.prog is valid under the read lock; the link does not refer to it.
 	l, err := C.bpf_program__attach_xdp(p.prog, C.int(ifindex))
 	if l == nil {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, ptrErr(err))
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -328,10 +328,10 @@ func XDPAttach(ifindex int, prog *Program, flags XDPFlags) error {
 	}
 	defer prog.obj.mu.RUnlock()
 	if fd < 0 {
-		return fmt.Errorf("%s %s: program not loaded: %w", fn, prog.name, unix.EBADF)
+		return prog.notLoadedLocked(fn, unix.EBADF)
 	}
 	if ret := C.bpf_xdp_attach(C.int(ifindex), fd, C.__u32(flags), nil); ret < 0 {
-		return fmt.Errorf("%s %s ifindex %d: %w", fn, prog.name, ifindex, errnoErr(ret))
+		return fmt.Errorf("%s %s ifindex %d: %w", fn, prog.name, ifindex, prog.permErr(errnoErr(ret)))
 	}
 	return nil
 }
@@ -401,7 +401,7 @@ func (p *Program) AttachNetns(netnsFD int) (*Link, error) {
 
 // attachFD runs a libbpf attach function taking a target descriptor.
 func (p *Program) attachFD(fn, what string, fd int, attach func(C.int) (*C.struct_bpf_link, error)) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -411,7 +411,7 @@ func (p *Program) attachFD(fn, what string, fd int, attach func(C.int) (*C.struc
 	// p.prog is valid under the read lock; libbpf does not keep fd.
 	l, err := attach(C.int(fd))
 	if l == nil {
-		return nil, fmt.Errorf("%s %s %s fd %d: %w", fn, p.name, what, fd, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %s fd %d: %w", fn, p.name, what, fd, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -438,7 +438,7 @@ type IterOptions struct {
 // Link must be closed by the caller.
 func (p *Program) AttachIter(opts *IterOptions) (*Link, error) {
 	const fn = "bpf_program__attach_iter"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -471,7 +471,7 @@ func (p *Program) AttachIter(opts *IterOptions) (*Link, error) {
 	}
 	l, err := C.bpf_program__attach_iter(p.prog, &copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, ptrErr(err))
+		return nil, fmt.Errorf("%s %s: %w", fn, p.name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -107,7 +107,7 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 		}
 		defer unix.Close(int(targetFD))
 	}
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -120,7 +120,7 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 	// to the target program.
 	l, err := C.bpf_program__attach_freplace(p.prog, targetFD, cFunc)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -34,7 +34,7 @@ type KprobeOptions struct {
 // error from the kernel. The returned Link must be closed by the caller.
 func (p *Program) AttachKprobe(retprobe bool, funcName string, opts *KprobeOptions) (*Link, error) {
 	const fn = "bpf_program__attach_kprobe_opts"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -60,7 +60,7 @@ func (p *Program) AttachKprobe(retprobe bool, funcName string, opts *KprobeOptio
 	}
 	l, err := C.bpf_program__attach_kprobe_opts(p.prog, cFunc, &copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s %s+%#x: %w", fn, p.name, funcName, opts.Offset, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %s+%#x: %w", fn, p.name, funcName, opts.Offset, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -89,7 +89,7 @@ type KprobeMultiOptions struct {
 // CONFIG_FPROBE). The returned Link must be closed by the caller.
 func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
 	const fn = "bpf_program__attach_kprobe_multi_opts"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -135,7 +135,7 @@ func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
 		if what == "" {
 			what = fmt.Sprintf("%d symbols", len(opts.Symbols))
 		}
-		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, what, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, what, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -159,7 +159,7 @@ type KsyscallOptions struct {
 // caller.
 func (p *Program) AttachKsyscall(name string, opts *KsyscallOptions) (*Link, error) {
 	const fn = "bpf_program__attach_ksyscall"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -180,7 +180,7 @@ func (p *Program) AttachKsyscall(name string, opts *KsyscallOptions) (*Link, err
 	}
 	l, err := C.bpf_program__attach_ksyscall(p.prog, cName, &copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, name, ptrErr(err))
+		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -17,7 +17,7 @@ type NetfilterFlags uint32
 // NetfilterIPDefrag makes the kernel reassemble IP fragments before the
 // program sees them (BPF_F_NETFILTER_IP_DEFRAG, kernel 6.6); the hook's
 // priority must then come after the defragmentation hook's.
-const NetfilterIPDefrag = NetfilterFlags(C.BPF_F_NETFILTER_IP_DEFRAG)
+const NetfilterIPDefrag = NetfilterFlags(1)
 
 // NetfilterOptions say where Program.AttachNetfilter attaches (struct
 // bpf_netfilter_opts).
@@ -45,7 +45,7 @@ type NetfilterOptions struct {
 // caller.
 func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
 	const fn = "bpf_program__attach_netfilter"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -64,7 +64,7 @@ func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
 	l, err := C.bpf_program__attach_netfilter(p.prog, &copts)
 	if l == nil {
 		return nil, fmt.Errorf("%s %s pf %d hook %d priority %d: %w",
-			fn, p.name, opts.Family, opts.Hook, opts.Priority, ptrErr(err))
+			fn, p.name, opts.Family, opts.Hook, opts.Priority, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

@@ -26,7 +26,7 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 		return nil, err
 	}
 	defer unix.Close(int(mapFD))
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -38,7 +38,7 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 	// the map descriptor, which the link duplicates in the kernel.
 	l, cerr := C.bpf_program__attach_sockmap(p.prog, mapFD)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s map %s: %w", fn, p.name, m.name, ptrErr(cerr))
+		return nil, fmt.Errorf("%s %s map %s: %w", fn, p.name, m.name, p.permErr(ptrErr(cerr)))
 	}
 	return newLink(l), nil
 }
@@ -93,12 +93,12 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 		return fmt.Errorf("%s %s: %w", fn, p.name, err)
 	}
 	if progFD < 0 {
-		return fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return p.notLoadedLocked(fn, unix.EBADF)
 	}
 	// The program's descriptor stays open under the read lock, the map's
 	// duplicate until we close it; the kernel takes its own references.
 	if ret := call(progFD, mapFD); ret < 0 {
-		return fmt.Errorf("%s %s map %s %s: %w", fn, p.name, m.name, t, errnoErr(ret))
+		return fmt.Errorf("%s %s map %s %s: %w", fn, p.name, m.name, t, p.permErr(errnoErr(ret)))
 	}
 	return nil
 }
@@ -120,7 +120,7 @@ func sockMapFD(fn, name string, m *Map) (C.int, error) {
 	}
 	fd := m.cFD()
 	if !m.obj.loaded || fd < 0 {
-		return -1, fmt.Errorf("%s %s: %w", fn, name, m.notLoaded("map"))
+		return -1, fmt.Errorf("%s %s: map %s: object not loaded: %w", fn, name, m.name, unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {

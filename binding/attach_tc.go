@@ -21,10 +21,10 @@ type TCAttachPoint uint32
 const (
 	// TCIngress is the clsact qdisc's ingress hook, for packets the device
 	// receives (BPF_TC_INGRESS).
-	TCIngress = TCAttachPoint(C.BPF_TC_INGRESS)
+	TCIngress = TCAttachPoint(1)
 	// TCEgress is the clsact qdisc's egress hook, for packets the device
 	// sends (BPF_TC_EGRESS).
-	TCEgress = TCAttachPoint(C.BPF_TC_EGRESS)
+	TCEgress = TCAttachPoint(2)
 )
 
 // TCHook names a tc hook of a network device: the ingress or egress side
@@ -135,7 +135,7 @@ type TCFlags uint32
 // TCReplace lets Program.AttachTC replace the program of an existing filter
 // with the same handle and priority (BPF_TC_F_REPLACE); without it such a
 // filter makes AttachTC fail with EEXIST.
-const TCReplace = TCFlags(C.BPF_TC_F_REPLACE)
+const TCReplace = TCFlags(1)
 
 // TCOptions are the optional parameters of Program.AttachTC (struct
 // bpf_tc_opts).
@@ -194,7 +194,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 		return nil, fmt.Errorf("%s %s: TCReplace needs a handle and a priority: %w", fn, p.name, unix.EINVAL)
 	}
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return nil, p.notLoadedLocked(fn, unix.EBADF)
 	}
 	copts := C.struct_bpf_tc_opts{
 		sz:       C.sizeof_struct_bpf_tc_opts,
@@ -206,7 +206,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 	// chook and copts are Go memory without Go pointers, used only during
 	// the call; libbpf writes the handle, priority and program id chosen.
 	if ret := C.bpf_tc_attach(&chook, &copts); ret < 0 {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, errnoErr(ret))
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, p.permErr(errnoErr(ret)))
 	}
 	return &TCAttachment{
 		hook:     *hook,
@@ -305,16 +305,16 @@ type MultiProgFlags uint32
 const (
 	// MultiProgBefore attaches before the relative program, or first when
 	// none is given (BPF_F_BEFORE).
-	MultiProgBefore = MultiProgFlags(C.BPF_F_BEFORE)
+	MultiProgBefore = MultiProgFlags(1 << 3)
 	// MultiProgAfter attaches after the relative program, or last when none
 	// is given (BPF_F_AFTER).
-	MultiProgAfter = MultiProgFlags(C.BPF_F_AFTER)
+	MultiProgAfter = MultiProgFlags(1 << 4)
 	// MultiProgID says the relative program is given by RelativeID
 	// rather than RelativeFD (BPF_F_ID).
-	MultiProgID = MultiProgFlags(C.BPF_F_ID)
+	MultiProgID = MultiProgFlags(1 << 5)
 	// MultiProgLink says the relative descriptor or id is a link's
 	// rather than a program's (BPF_F_LINK).
-	MultiProgLink = MultiProgFlags(C.BPF_F_LINK)
+	MultiProgLink = MultiProgFlags(1 << 13)
 )
 
 // TCXOptions are the optional parameters of Program.AttachTCX (struct
@@ -393,7 +393,7 @@ func (p *Program) AttachNetkit(ifindex int, opts *NetkitOptions) (*Link, error) 
 // attachMultiProg checks the arguments of AttachTCX or AttachNetkit and
 // runs attach with the options filled in.
 func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, attach func(*C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error)) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -414,7 +414,7 @@ func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, atta
 	}
 	l, err := attach(&copts)
 	if l == nil {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, ptrErr(err))
+		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, ifindex, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

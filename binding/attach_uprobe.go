@@ -57,7 +57,7 @@ type UprobeMultiOptions struct {
 // The returned Link must be closed by the caller.
 func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opts *UprobeMultiOptions) (*Link, error) {
 	const fn = "bpf_program__attach_uprobe_multi"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -122,7 +122,7 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 		if what == "" {
 			what = fmt.Sprintf("%d locations", n)
 		}
-		return nil, fmt.Errorf("%s %s %s:%s: %w", fn, p.name, binaryPath, what, ptrErr(cerr))
+		return nil, fmt.Errorf("%s %s %s:%s: %w", fn, p.name, binaryPath, what, p.permErr(ptrErr(cerr)))
 	}
 	return newLink(l), nil
 }
@@ -205,7 +205,7 @@ type USDTOptions struct {
 // last open USDT link to free; the programs stay attached until then.
 func (p *Program) AttachUSDT(pid int, binaryPath, provider, name string, opts *USDTOptions) (*Link, error) {
 	const fn = "bpf_program__attach_usdt"
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
 	defer p.obj.mu.RUnlock()
@@ -239,7 +239,7 @@ func (p *Program) AttachUSDT(pid int, binaryPath, provider, name string, opts *U
 		return l, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s %s %s %s:%s: %w", fn, p.name, binaryPath, provider, name, err)
+		return nil, fmt.Errorf("%s %s %s %s:%s: %w", fn, p.name, binaryPath, provider, name, p.permErr(err))
 	}
 	return link, nil
 }

@@ -57,8 +57,10 @@
 // Object dropped without Close keeps its memory and kernel objects until
 // then, exactly as in C: calling Close is the caller's job, usually with
 // defer. To leave a program attached after the process exits, pin its Link
-// (Link.Pin) and, if the process should not detach it either, call
-// Link.Disconnect before Close.
+// (Link.Pin): Close then leaves the pinned link attached. Link.Disconnect
+// before Close keeps a link that is not pinned, or an attachment that
+// cannot be pinned, attached for the rest of the process's life (see
+// Link.Disconnect).
 //
 // # Errors
 //
@@ -70,6 +72,15 @@
 // ELF data given to OpenFile or OpenMem gives ErrInvalidObject, and any use
 // of a closed or nil handle gives ErrClosed. Close is idempotent and
 // returns nil when called again.
+//
+// A permission error (EPERM, or the EACCES of a perf event) from Load, an
+// attach method or opening a pinned object or an ID says what is missing,
+// read when it happens: the capabilities the process lacks (CAP_BPF, plus
+// CAP_PERFMON for tracing programs and CAP_NET_ADMIN for networking ones,
+// or CAP_SYS_ADMIN), a user namespace whose capabilities do not count, or
+// kernel lockdown; errors.Is(err, syscall.EPERM) and errors.Is(err,
+// os.ErrPermission) still hold. Attaching a program before Load says that
+// the object is not loaded.
 //
 // # Concurrency
 //
@@ -87,9 +98,13 @@
 //
 // # Logging
 //
-// libbpf's messages go to log/slog (see SetLogger), never to stderr. The
-// package installs libbpf's print callback (libbpf_set_print) once, at
-// initialization; other code in the process must not replace it.
+// libbpf's messages go to log/slog: to slog.Default() unless SetLogger
+// chooses another logger. With the default handler, libbpf's warnings and
+// info messages therefore appear on stderr (through the log package), as
+// with C libbpf; SetLogger(nil) silences them and a logger with its own
+// handler and level redirects or filters them. The package installs
+// libbpf's print callback (libbpf_set_print) once, at initialization;
+// other code in the process must not replace it.
 //
 // # Building
 //

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"unsafe"
+
+	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // ErrClosed is wrapped by the error of every method called on a closed or
@@ -105,7 +107,9 @@ type VerifierError struct {
 	Program string
 	// Log is the kernel's verifier log for the program.
 	Log string
-	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno.
+	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno;
+	// for EPERM it also says which capabilities the process lacks (or
+	// that lockdown is on), and errors.Is(Err, syscall.EPERM) holds.
 	Err error
 }
 
@@ -134,6 +138,179 @@ func (e *VerifierError) Error() string {
 
 // Unwrap returns Err, so errors.Is(err, syscall.EACCES) and similar hold.
 func (e *VerifierError) Unwrap() error { return e.Err }
+
+// notBPFFSError is the error of a pin path whose folder is not on a bpffs
+// mount. It matches ErrNotBPFFS without repeating its text.
+type notBPFFSError struct {
+	path, dir string
+}
+
+// Error names the pin path and its folder, and says where pins go.
+func (e *notBPFFSError) Error() string {
+	return fmt.Sprintf("pin path %q: %s is not on a bpffs mount (pins live in bpffs, usually mounted at /sys/fs/bpf)", e.path, e.dir)
+}
+
+// Is makes the error match ErrNotBPFFS.
+func (e *notBPFFSError) Is(target error) bool { return target == ErrNotBPFFS }
+
+// permissionError is an EPERM (or EACCES) from the kernel with the reason
+// privilege.Explain found when it happened: the capabilities the process
+// lacks, or kernel lockdown. It replaces libbpf's hint about
+// RLIMIT_MEMLOCK, which has not limited BPF memory since kernel 5.11.
+type permissionError struct {
+	err error
+	why string
+}
+
+// Error is the errno's text and the reason.
+func (e *permissionError) Error() string { return e.err.Error() + ": " + e.why }
+
+// Unwrap returns the errno, so errors.Is(err, syscall.EPERM) and
+// errors.Is(err, os.ErrPermission) hold.
+func (e *permissionError) Unwrap() error { return e.err }
+
+// explainPermission adds to err, when it is an EPERM (or, with eacces, an
+// EACCES caused by a missing capability, as perf_event_open gives), what
+// the process lacks for an operation that needs need. The capabilities
+// are read now, from the calling thread.
+func explainPermission(err error, need privilege.Need, eacces bool) error {
+	var perm *permissionError
+	if err == nil || need == 0 || errors.As(err, &perm) {
+		return err
+	}
+	state := privilege.Current()
+	switch {
+	case errors.Is(err, syscall.EPERM):
+	case eacces && errors.Is(err, syscall.EACCES) && state.InitUserNS && len(state.Missing(need)) > 0:
+	default:
+		return err
+	}
+	return &permissionError{err: err, why: privilege.Explain(need, state)}
+}
+
+// programNeed is what loading and attaching a program of type t needs
+// (bpf_prog_load's checks): CAP_BPF, plus CAP_PERFMON for tracing types
+// and CAP_NET_ADMIN for networking types.
+func programNeed(t ProgramType) privilege.Need {
+	need := privilege.BPF
+	switch t {
+	case ProgramTypeKprobe, ProgramTypeTracepoint, ProgramTypePerfEvent,
+		ProgramTypeRawTracepoint, ProgramTypeRawTracepointWritable,
+		ProgramTypeTracing, ProgramTypeLSM, ProgramTypeStructOps:
+		need |= privilege.Perfmon
+	case ProgramTypeSchedCLS, ProgramTypeSchedACT, ProgramTypeXDP,
+		ProgramTypeLWTIn, ProgramTypeLWTOut, ProgramTypeLWTXmit,
+		ProgramTypeLWTSeg6Local, ProgramTypeSKSKB, ProgramTypeSKMsg,
+		ProgramTypeLIRCMode2, ProgramTypeFlowDissector,
+		ProgramTypeCgroupDevice, ProgramTypeCgroupSock,
+		ProgramTypeCgroupSockAddr, ProgramTypeCgroupSockopt,
+		ProgramTypeCgroupSysctl, ProgramTypeSockOps, ProgramTypeNetfilter:
+		need |= privilege.NetAdmin
+	case ProgramTypeExt:
+		need |= privilege.Perfmon | privilege.NetAdmin
+	}
+	return need
+}
+
+// mapNeed is what creating a map of type t needs (map_create's checks):
+// CAP_BPF, and CAP_NET_ADMIN too for maps of sockets and devices.
+func mapNeed(t MapType) privilege.Need {
+	switch t {
+	case MapTypeSockMap, MapTypeSockHash, MapTypeDevMap, MapTypeDevMapHash, MapTypeXSKMap:
+		return privilege.BPF | privilege.NetAdmin
+	}
+	return privilege.BPF
+}
+
+// pinnedErr explains err, the error of opening a pinned object
+// (bpf_obj_get), when it is an EPERM: before kernel 6.5 every bpf(2)
+// command needed CAP_BPF while kernel.unprivileged_bpf_disabled was set.
+func pinnedErr(err error) error {
+	return explainPermission(err, privilege.BPF, false)
+}
+
+// byIDErr explains err, the error of opening an object by ID
+// (BPF_*_GET_FD_BY_ID), when it is an EPERM: those commands need
+// CAP_SYS_ADMIN.
+func byIDErr(err error) error {
+	return explainPermission(err, privilege.SysAdmin, false)
+}
+
+// createErr explains err, the error of creating m, when it is an EPERM.
+func (m *Map) createErr(err error) error {
+	return explainPermission(err, mapNeed(m.mapType), false)
+}
+
+// permErr explains err, an error of Load that no one map or program
+// caused, such as that of libbpf's trial load of a trivial program
+// (bpf_object__probe_loading), when it is an EPERM: with what loading the
+// whole object needs, its maps and the programs it loads. The caller holds
+// the object's lock.
+func (o *Object) permErr(err error) error {
+	var need privilege.Need
+	for _, m := range o.maps {
+		need |= mapNeed(m.mapType)
+	}
+	for _, p := range o.progs {
+		// p.prog is valid under the object's lock.
+		if C.bpf_program__autoload(p.prog) {
+			need |= programNeed(p.progTypeLocked())
+		}
+	}
+	return explainPermission(err, need, false)
+}
+
+// progTypeLocked returns the program's type without taking the lock, which
+// the caller holds.
+func (p *Program) progTypeLocked() ProgramType {
+	if p.prog != nil {
+		// p.prog is valid under the caller's lock.
+		return ProgramType(C.bpf_program__type(p.prog))
+	}
+	return p.progType
+}
+
+// permErr explains err, the error of loading or attaching p, when it is a
+// permission error (see explainPermission). The caller holds p's lock.
+func (p *Program) permErr(err error) error {
+	return explainPermission(err, programNeed(p.progTypeLocked()), true)
+}
+
+// loadErr is permErr for the EPERM of loading p, where an EACCES is the
+// verifier's and says nothing about privileges.
+func (p *Program) loadErr(err error) error {
+	return explainPermission(err, programNeed(p.progTypeLocked()), false)
+}
+
+// notLoaded returns the error of fn, which needs p loaded, when p is a
+// program of an open object that is not loaded, or that Load left
+// unloaded; nil otherwise (p closed, or loaded). It wraps EINVAL, which
+// libbpf gives for an attach before load.
+func (p *Program) notLoaded(fn string) error {
+	fd, ok := p.lockFD()
+	if !ok {
+		return nil
+	}
+	defer p.obj.mu.RUnlock()
+	if p.prog == nil || fd >= 0 {
+		return nil
+	}
+	return p.notLoadedLocked(fn, syscall.EINVAL)
+}
+
+// notLoadedLocked returns the error of fn on p, a program of an object
+// without a descriptor, wrapping errno: it says whether the object is not
+// loaded yet, or Load skipped or failed the program. The caller holds the
+// read lock.
+func (p *Program) notLoadedLocked(fn string, errno error) error {
+	switch {
+	case !p.obj.loaded:
+		return fmt.Errorf("%s %s: object %q is not loaded: call Object.Load first: %w", fn, p.name, p.obj.name, errno)
+	case p.prog != nil && !bool(C.bpf_program__autoload(p.prog)): // p.prog is valid under the read lock.
+		return fmt.Errorf("%s %s: program was not loaded (SetAutoload(false)): %w", fn, p.name, errno)
+	}
+	return fmt.Errorf("%s %s: program was not loaded: Object.Load failed: %w", fn, p.name, errno)
+}
 
 // cString returns a C copy of s, or NULL for "". The caller frees it.
 func cString(s string) *C.char {

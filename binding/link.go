@@ -7,6 +7,8 @@ import "C"
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -92,7 +94,7 @@ func OpenLink(path string) (*Link, error) {
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	l, err := C.bpf_link__open(cPath)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_link__open %q: %w", path, ptrErr(err))
+		return nil, fmt.Errorf("bpf_link__open %q: %w", path, pinnedErr(ptrErr(err)))
 	}
 	// libbpf opens any pinned BPF object; refuse maps and programs.
 	if err := checkFDKind(int(C.bpf_link__fd(l)), "bpf-link"); err != nil {
@@ -106,15 +108,26 @@ func OpenLink(path string) (*Link, error) {
 // Disconnect makes Close stop short of detaching, with
 // bpf_link__disconnect. Afterwards Close frees the Link's memory but, on
 // purpose, neither detaches the program nor closes the link's file
-// descriptor, which stays open in the process.
+// descriptor, which stays open in the process until it exits.
 //
-// The program therefore keeps running for the rest of the process's life,
-// and past it only when the link is pinned in bpffs (Pin): tracepoint, raw
-// tracepoint and kprobe attachments, which are perf-event or
-// raw-tracepoint based, are detached by the kernel when their last file
-// descriptor closes, which happens at process exit unless a pin holds a
-// reference too. Disconnect cannot be undone and is a no-op on a closed
-// Link.
+// What keeps a program attached after Close:
+//   - a pinned kernel BPF link (Pin) stays attached after Close whether or
+//     not Disconnect was called, and after the process exits, until the pin
+//     is removed and the last descriptor closed: pinning, not Disconnect,
+//     is what makes it outlive the process;
+//   - a link that is not pinned stays attached after Close only with
+//     Disconnect, and only for the rest of the process's life, since the
+//     kernel detaches it when its last descriptor closes at exit;
+//   - an attachment that is not a kernel BPF link, such as one made through
+//     a perf event and the PERF_EVENT_IOC_SET_BPF ioctl (ProbeAttachModePerf,
+//     or perf-event attachments before kernel 5.15), cannot be pinned:
+//     Disconnect is the only way to keep it after Close, for the process's
+//     life.
+//
+// Disconnect is also what to call when Close must not detach: libbpf's
+// detach for some links does more than closing a descriptor (a USDT link
+// removes its uprobes, a legacy kprobe or uprobe event is deleted from
+// tracefs). Disconnect cannot be undone and is a no-op on a closed Link.
 func (l *Link) Disconnect() {
 	if l == nil {
 		return
@@ -132,10 +145,10 @@ func (l *Link) Disconnect() {
 }
 
 // Close detaches the program, unless Disconnect was called, and frees the
-// link, with bpf_link__destroy. For links made by the kernel, detaching
-// means closing this process's file descriptor, so a pinned link stays
-// attached until its pin is removed too. Close is idempotent: later calls
-// return nil.
+// link, with bpf_link__destroy. For kernel BPF links, detaching means
+// closing this process's file descriptor, so a pinned link stays attached
+// until its pin is removed too (see Disconnect for what keeps a program
+// attached). Close is idempotent: later calls return nil.
 func (l *Link) Close() error {
 	if l == nil {
 		return nil
@@ -197,9 +210,14 @@ func (l *Link) Detach() error {
 }
 
 // Pin pins the link at path in bpffs with bpf_link__pin (kernel 5.7), so
-// that the attachment outlives this process. path's parent folder must
-// exist (else the error wraps ENOENT) and be on a bpffs mount (else
-// ErrNotBPFFS).
+// that the attachment outlives this process and this Link: once pinned, a
+// kernel BPF link stays attached after Close, with or without Disconnect,
+// until the pin is removed and its last descriptor closed. path's parent
+// folder must exist (else the error wraps ENOENT) and be on a bpffs mount
+// (else ErrNotBPFFS). Only kernel BPF links can be pinned: an attachment
+// made through a perf event and the PERF_EVENT_IOC_SET_BPF ioctl
+// (ProbeAttachModePerf, or any perf-event attachment before kernel 5.15)
+// gives an error wrapping EINVAL that says so.
 func (l *Link) Pin(path string) error {
 	if l == nil {
 		return closedError("bpf_link__pin")
@@ -223,6 +241,12 @@ func (l *Link) Pin(path string) error {
 	defer freeCString(cPath)
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	if ret := C.bpf_link__pin(l.l, cPath); ret < 0 {
+		// An attachment through a perf event and the PERF_EVENT_IOC_SET_BPF
+		// ioctl has the perf event's descriptor, which bpffs refuses.
+		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", l.cFD())); err == nil && kind != "anon_inode:bpf-link" {
+			return fmt.Errorf("bpf_link__pin %q: the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
+				path, strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))
+		}
 		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
 	}
 	return nil

@@ -37,7 +37,7 @@ func OpenLinkID(id uint32) (*Link, error) {
 	const fn = "bpf_link_get_fd_by_id"
 	fd := C.bpf_link_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
 	return &Link{byID: &idLink{fd: fd}}, nil
 }

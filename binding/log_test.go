@@ -2,7 +2,9 @@ package libbpf_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -136,4 +138,57 @@ func TestSetLoggerNilDiscards(t *testing.T) {
 	libbpf.SetLogger(nil)
 	loadBad(t)
 	assert.Empty(t, h.Records(), "the replaced logger gets nothing")
+}
+
+// Child scenario of the logging tests, handled in init below: load
+// bad.bpf.o (from childObject), which fails with libbpf warnings, under the
+// logger setup named by childLogger, and exit 0.
+const (
+	scenarioLoadBad = "load-bad"
+	// childLogger is "default" (no SetLogger call, slog.Default untouched)
+	// or "nil" (SetLogger(nil)).
+	childLogger = "LIBBPF_GO_TEST_LOGGER"
+)
+
+func init() {
+	if os.Getenv(childEnv) != scenarioLoadBad {
+		return
+	}
+	if os.Getenv(childLogger) == "nil" {
+		libbpf.SetLogger(nil)
+	}
+	obj, err := libbpf.OpenFile(os.Getenv(childObject), nil)
+	if err == nil {
+		err = obj.Load()
+		obj.Close()
+	}
+	if err == nil {
+		fmt.Fprintln(os.Stderr, "child: bad.bpf.o loaded")
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// loadBadInChild runs the load-bad child with logger and returns its
+// stderr.
+func loadBadInChild(t *testing.T, logger string) string {
+	t.Helper()
+	c := startChild(t, "", scenarioLoadBad, []string{
+		childObject + "=" + objectPath(t, "bad"),
+		childLogger + "=" + logger,
+	}, nil)
+	c.wait(t)
+	return c.stderr.String()
+}
+
+// Without SetLogger, libbpf's messages go to slog.Default(), whose default
+// handler prints warnings on stderr, tagged component=libbpf, as C libbpf
+// prints them; SetLogger(nil) silences them.
+func TestDefaultLoggerPrintsWarningsOnStderr(t *testing.T) {
+	requireKernel(t)
+	stderr := loadBadInChild(t, "default")
+	assert.Regexp(t, `(?m)^\S+ \S+ WARN prog 'xdp_unchecked': .*component=libbpf$`, stderr)
+	assert.NotContains(t, stderr, "DEBUG", "the default handler leaves out debug messages")
+
+	assert.Empty(t, loadBadInChild(t, "nil"), "SetLogger(nil) discards everything")
 }

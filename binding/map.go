@@ -17,16 +17,16 @@ type MapUpdateFlags uint64
 
 const (
 	// UpdateAny creates the element or updates an existing one (BPF_ANY).
-	UpdateAny MapUpdateFlags = C.BPF_ANY
+	UpdateAny MapUpdateFlags = 0
 	// UpdateNoExist creates the element only if it does not exist
 	// (BPF_NOEXIST); otherwise the update fails with EEXIST.
-	UpdateNoExist MapUpdateFlags = C.BPF_NOEXIST
+	UpdateNoExist MapUpdateFlags = 1
 	// UpdateExist updates the element only if it exists (BPF_EXIST);
 	// otherwise the update fails with ENOENT.
-	UpdateExist MapUpdateFlags = C.BPF_EXIST
+	UpdateExist MapUpdateFlags = 1 << 1
 	// UpdateLock updates the value's bpf_spin_lock-protected fields under
 	// the lock (BPF_F_LOCK, kernel 5.1).
-	UpdateLock MapUpdateFlags = C.BPF_F_LOCK
+	UpdateLock MapUpdateFlags = 1 << 2
 )
 
 // Map is one BPF map of an Object (struct bpf_map), including the internal
@@ -36,8 +36,9 @@ const (
 //
 // A Map opened without an object, by OpenMapPinned or OpenMapID, has no
 // struct bpf_map: its data methods, FD, Freeze, Info, ID and Iterate work
-// as for any loaded map, the libbpf setters and pin methods fail with
-// EOPNOTSUPP, and Map.Close releases it.
+// as for any loaded map, and so do Pin, Unpin, PinPath and IsPinned (a
+// Map from OpenMapPinned starts pinned at its path); the libbpf setters
+// fail with EOPNOTSUPP, and Map.Close releases it.
 //
 // Lookup, Update, Delete, NextKey and LookupAndDelete work once the object
 // is loaded (before, they fail with EBADF). They are safe for concurrent
@@ -55,6 +56,10 @@ type Map struct {
 	fd C.int
 	// maxEntries is the capacity of a map opened without an object.
 	maxEntries uint32
+	// pinPath and pinned are the pin state of a map opened without an
+	// object, which libbpf's struct bpf_map keeps for the others.
+	pinPath string
+	pinned  bool
 	// elemFD is the map's descriptor as cFD returns it: fd, or for a map
 	// of an object libbpf's (bpf_map__fd), cached by refresh and by Load
 	// so that the element operations need no cgo call. rawElem says
@@ -276,7 +281,7 @@ func (m *Map) Pin(path string) error {
 		return m.closed("bpf_map__pin")
 	}
 	if m.m == nil {
-		return m.noObject("bpf_map__pin")
+		return m.pinStandalone(path)
 	}
 	if !m.obj.loaded {
 		return m.notLoaded("bpf_map__pin")
@@ -308,7 +313,7 @@ func (m *Map) Unpin(path string) error {
 		return m.closed("bpf_map__unpin")
 	}
 	if m.m == nil {
-		return m.noObject("bpf_map__unpin")
+		return m.unpinStandalone(path)
 	}
 	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_map__unpin(m.m, cPath)
@@ -359,28 +364,30 @@ func (m *Map) SetPinPath(path string) error {
 }
 
 // PinPath returns the map's pin path (bpf_map__pin_path), or "" when none is
-// set or the object is closed.
+// set or the object is closed. For a map opened without an object it is
+// the path OpenMapPinned opened, or the one Pin pinned it at.
 func (m *Map) PinPath() string {
 	if !m.lock() {
 		return ""
 	}
 	defer m.obj.mu.RUnlock()
 	if m.m == nil {
-		return ""
+		return m.pinPath
 	}
 	// m.m is valid under the read lock; GoString copies and maps NULL to "".
 	return C.GoString(C.bpf_map__pin_path(m.m))
 }
 
 // IsPinned reports whether the map is pinned at its pin path
-// (bpf_map__is_pinned); false once the object is closed.
+// (bpf_map__is_pinned; for a map opened without an object, since
+// OpenMapPinned or Pin and until Unpin); false once the object is closed.
 func (m *Map) IsPinned() bool {
 	if !m.lock() {
 		return false
 	}
 	defer m.obj.mu.RUnlock()
 	if m.m == nil {
-		return false
+		return m.pinned
 	}
 	return bool(C.bpf_map__is_pinned(m.m))
 }
@@ -449,7 +456,7 @@ func (m *Map) elemError(fn string, err error) error {
 
 // Lookup copies the value stored under key into value, as libbpf's
 // bpf_map__lookup_elem does: one BPF_MAP_LOOKUP_ELEM call, made from Go
-// (see elemCall). key must be KeySize bytes and value ValueBufferSize
+// without a cgo call. key must be KeySize bytes and value ValueBufferSize
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {

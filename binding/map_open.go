@@ -88,8 +88,9 @@ func newStandaloneMap(fd C.int, what string) (*Map, error) {
 // (BPF_OBJ_GET, kernel 4.4) and reads its name, type and sizes with
 // bpf_map_get_info_by_fd (kernel 4.13), without any Object. The Map works
 // as a loaded map of an object for Lookup, Update, Delete, NextKey,
-// LookupAndDelete, the batch methods, Iterate, Freeze, Info and ID; the
-// caller must Close it. path's folder must exist (else the error wraps
+// LookupAndDelete, the batch methods, Iterate, Freeze, Info and ID, and
+// for the pins: its PinPath is path and IsPinned is true, so Unpin("")
+// removes that pin, as for a Link from OpenLink. The caller must Close it. path's folder must exist (else the error wraps
 // ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a map
 // gives an error wrapping EINVAL.
 func OpenMapPinned(path string) (*Map, error) {
@@ -97,7 +98,68 @@ func OpenMapPinned(path string) (*Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newStandaloneMap(fd, fmt.Sprintf("bpf_obj_get %q", path))
+	m, err := newStandaloneMap(fd, fmt.Sprintf("bpf_obj_get %q", path))
+	if err != nil {
+		return nil, err
+	}
+	m.pinPath, m.pinned = path, true
+	return m, nil
+}
+
+// pinStandalone is Map.Pin for a map opened without an object: it pins
+// the map's descriptor at path with bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4),
+// with bpf_map__pin's rules: "" means the pin path, a map keeps the one
+// pin path it has, and pinning it there again does nothing. The caller
+// holds the write lock.
+func (m *Map) pinStandalone(path string) error {
+	const fn = "bpf_obj_pin"
+	switch {
+	case path == "" && m.pinPath == "":
+		return fmt.Errorf("map %s: %s: no pin path given or set: %w", m.name, fn, unix.EINVAL)
+	case path != "" && m.pinPath != "" && path != m.pinPath:
+		return fmt.Errorf("map %s: %s %q: the map's pin path is %q: %w", m.name, fn, path, m.pinPath, unix.EINVAL)
+	case path == "":
+		path = m.pinPath
+	}
+	if m.pinned {
+		return nil
+	}
+	if err := checkPinPath(path); err != nil {
+		return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	if ret := C.bpf_obj_pin(m.fd, cPath); ret < 0 {
+		return fmt.Errorf("map %s: %s %q: %w", m.name, fn, path, errnoErr(ret))
+	}
+	m.pinPath, m.pinned = path, true
+	return nil
+}
+
+// unpinStandalone is Map.Unpin for a map opened without an object: it
+// removes the pin at path ("" for the pin path) with unlink(2), as
+// bpf_map__unpin does, after checking that path is on bpffs. As for a map
+// of an object, the pin path stays set and IsPinned becomes false. The
+// caller holds the write lock.
+func (m *Map) unpinStandalone(path string) error {
+	const fn = "unlink"
+	switch {
+	case path == "" && m.pinPath == "":
+		return fmt.Errorf("map %s: %s: no pin path given or set: %w", m.name, fn, unix.EINVAL)
+	case path != "" && m.pinPath != "" && path != m.pinPath:
+		return fmt.Errorf("map %s: %s %q: the map's pin path is %q: %w", m.name, fn, path, m.pinPath, unix.EINVAL)
+	case path == "":
+		path = m.pinPath
+	}
+	if err := checkPinPath(path); err != nil {
+		return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+	}
+	if err := unix.Unlink(path); err != nil {
+		return fmt.Errorf("map %s: %s %q: %w", m.name, fn, path, err)
+	}
+	m.pinned = false
+	return nil
 }
 
 // objGetPinned opens the BPF object pinned at path with bpf_obj_get and
@@ -113,7 +175,7 @@ func objGetPinned(path, kind string) (C.int, error) {
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return -1, fmt.Errorf("%s %q: %w", fn, path, errnoErr(fd))
+		return -1, fmt.Errorf("%s %q: %w", fn, path, pinnedErr(errnoErr(fd)))
 	}
 	if err := checkFDKind(int(fd), kind); err != nil {
 		unix.Close(int(fd))
@@ -131,7 +193,7 @@ func OpenMapID(id uint32) (*Map, error) {
 	const fn = "bpf_map_get_fd_by_id"
 	fd := C.bpf_map_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
 	return newStandaloneMap(fd, fmt.Sprintf("%s %d", fn, id))
 }

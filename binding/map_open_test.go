@@ -75,15 +75,14 @@ func TestOpenMapPinned(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, written)
 
-	// libbpf setters and pins need a struct bpf_map.
+	// libbpf setters need a struct bpf_map; the pins are the Map's own
+	// (TestOpenMapPinnedKnowsItsPin).
 	assert.ErrorIs(t, m.SetMaxEntries(4), syscall.EOPNOTSUPP)
 	assert.ErrorIs(t, m.SetValueSize(4), syscall.EOPNOTSUPP)
 	assert.ErrorIs(t, m.SetPinPath(path), syscall.EOPNOTSUPP)
-	assert.ErrorIs(t, m.Pin(filepath.Join(dir, "again")), syscall.EOPNOTSUPP)
-	assert.ErrorIs(t, m.Unpin(path), syscall.EOPNOTSUPP)
 	assert.ErrorIs(t, m.ReuseFD(objHash.FD()), syscall.EOPNOTSUPP)
-	assert.Equal(t, "", m.PinPath())
-	assert.False(t, m.IsPinned())
+	assert.Equal(t, path, m.PinPath())
+	assert.True(t, m.IsPinned())
 
 	// Freezing through the standalone map freezes the kernel map.
 	require.NoError(t, m.Freeze())
@@ -210,4 +209,81 @@ func TestOpenMapPinnedCloseWhileInUse(t *testing.T) {
 	}
 	require.NoError(t, m.Close())
 	wg.Wait()
+}
+
+// A Map adopted from its pin knows the pin, as a Link from OpenLink does:
+// PinPath is the path, IsPinned is true, and Unpin("") removes the pin
+// while the Map keeps working; Pin pins it again, elsewhere only after the
+// pin path was left. The pin rules are those of a map of an object.
+func TestOpenMapPinnedKnowsItsPin(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := loadMaps(t, 8)
+	path := filepath.Join(dir, "hash")
+	require.NoError(t, objMap(t, obj, "hash_map").Pin(path))
+
+	m, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, m.Close()) }()
+	assert.Equal(t, path, m.PinPath())
+	assert.True(t, m.IsPinned())
+
+	// Another path than the pin path is refused, as libbpf refuses it.
+	other := filepath.Join(dir, "other")
+	assert.ErrorIs(t, m.Unpin(other), syscall.EINVAL)
+	assert.ErrorIs(t, m.Pin(other), syscall.EINVAL)
+	assertPinned(t, other, false)
+	assert.NoError(t, m.Pin(""), "pinning where it is pinned does nothing")
+
+	require.NoError(t, m.Unpin(""))
+	assertPinned(t, path, false)
+	assert.False(t, m.IsPinned())
+	assert.Equal(t, path, m.PinPath(), "the pin path stays, as for a map of an object")
+	require.NoError(t, m.Update(u32(1), u64(1), libbpf.UpdateAny), "the unpinned map lives on in the Map")
+	assert.ErrorIs(t, m.Unpin(""), os.ErrNotExist, "nothing left to unpin")
+
+	require.NoError(t, m.Pin(""), "pin again at the pin path")
+	assertPinned(t, path, true)
+	again, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	defer again.Close()
+	assert.Equal(t, m.ID(), again.ID(), "the pin is the same map")
+}
+
+// A Map opened by ID has no pin path until Pin gives it one; Unpin then
+// removes that pin.
+func TestOpenMapIDPinAndUnpin(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	obj := loadMaps(t, 8)
+	m, err := libbpf.OpenMapID(objMap(t, obj, "hash_map").ID())
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, m.Close()) }()
+	assert.Empty(t, m.PinPath())
+	assert.False(t, m.IsPinned())
+	assert.ErrorIs(t, m.Unpin(""), syscall.EINVAL, "no pin path")
+	// Unpin never removes a file outside bpffs.
+	outside := filepath.Join(t.TempDir(), "hash")
+	require.NoError(t, os.WriteFile(outside, nil, 0o600))
+	assert.ErrorIs(t, m.Unpin(outside), libbpf.ErrNotBPFFS)
+	assert.FileExists(t, outside)
+	assert.ErrorIs(t, m.Pin(filepath.Join(t.TempDir(), "hash")), libbpf.ErrNotBPFFS)
+	assert.Empty(t, m.PinPath(), "a failed Pin leaves no pin path")
+
+	path := filepath.Join(dir, "by-id")
+	require.NoError(t, m.Pin(path))
+	assert.Equal(t, path, m.PinPath())
+	assert.True(t, m.IsPinned())
+	pinned, err := libbpf.OpenMapPinned(path)
+	require.NoError(t, err)
+	assert.Equal(t, m.ID(), pinned.ID())
+	require.NoError(t, pinned.Close())
+
+	require.NoError(t, m.Unpin(path))
+	assertPinned(t, path, false)
+
+	require.NoError(t, m.Close())
+	assert.ErrorIs(t, m.Pin(path), libbpf.ErrClosed)
+	assert.ErrorIs(t, m.Unpin(path), libbpf.ErrClosed)
+	assert.Empty(t, m.PinPath())
 }

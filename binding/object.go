@@ -261,9 +261,9 @@ func (o *Object) Load() error {
 	}()
 	if prep := C.lbg_object_prepare(o.obj); prep.err < 0 {
 		if mp := o.mapOf(prep.failed_map); mp != nil {
-			return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: map %s: %w", o.name, mp.name, errnoErr(prep.err))
+			return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: map %s: %w", o.name, mp.name, mp.createErr(errnoErr(prep.err)))
 		}
-		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, errnoErr(prep.err))
+		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, o.permErr(errnoErr(prep.err)))
 	}
 	// Forget any BTF log from the prepare step, so that the buffer holds
 	// only what program loads write.
@@ -280,11 +280,11 @@ func (o *Object) Load() error {
 				// The kernel NUL-terminates the log within logSize bytes,
 				// and calloc zeroed the buffer.
 				Log: C.GoStringN(o.logBuf, C.int(cStrnlen(o.logBuf, o.logSize))),
-				Err: err,
+				Err: p.loadErr(err),
 			}
 		}
 	}
-	return fmt.Errorf("bpf_object__load %q: %w", o.name, err)
+	return fmt.Errorf("bpf_object__load %q: %w", o.name, o.permErr(err))
 }
 
 // cStrnlen returns the length of the C string at s, looking at no more than
@@ -474,7 +474,7 @@ func checkPinPath(path string) error {
 		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
 	}
 	if uint32(st.Type) != bpffsMagic {
-		return fmt.Errorf("pin path %q is not on a bpffs mount: %w", path, ErrNotBPFFS)
+		return &notBPFFSError{path: path, dir: dir}
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func (o *Object) AttachAll() ([]*Link, error) {
 			*progSlot = p.prog
 			*linkSlot = nil
 			if ret := C.bpf_object__attach_skeleton(skel); ret < 0 {
-				return nil, errnoErr(ret)
+				return nil, p.permErr(errnoErr(ret))
 			}
 			return *linkSlot, nil
 		})

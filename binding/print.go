@@ -9,14 +9,20 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // logger is the logger set by SetLogger; nil means slog.Default().
 var logger atomic.Pointer[slog.Logger]
 
 // init makes the binding libbpf's print callback (libbpf_set_print) for the
-// life of the process, so that libbpf never writes to stderr.
+// life of the process, so that libbpf's messages go to the logger rather
+// than straight to stderr.
 func init() {
 	syncLogLevel()
 	C.lbg_install_print()
@@ -28,7 +34,14 @@ func init() {
 // the "libbpf: " prefix and trailing newline trimmed and the attribute
 // "component"="libbpf".
 // A nil l discards them. Until SetLogger is called, messages go to
-// slog.Default().
+// slog.Default(), whose default handler writes the Info and Warn ones to
+// the log package's output, stderr unless log.SetOutput changed it: as C
+// libbpf's own default printer does, warnings show on stderr.
+//
+// On kernels from 5.11 on, which charge BPF memory to the memory cgroup,
+// libbpf's hints to raise RLIMIT_MEMLOCK after a permission error are
+// misleading: such messages get a note appended that says so and points to
+// the error returned to Go, which names the missing privilege.
 //
 // Messages at levels the logger does not enable are dropped in C before
 // they are formatted. Which levels are enabled is sampled now and again at
@@ -86,5 +99,29 @@ func lbgGoLog(level C.int, msg *C.char, n C.int) {
 	}
 	// msg holds n bytes that C keeps alive until lbgGoLog returns; GoStringN copies them.
 	text := strings.TrimPrefix(strings.TrimRight(C.GoStringN(msg, n), "\n"), "libbpf: ")
-	currentLogger().Log(context.Background(), lvl, text, "component", "libbpf")
+	currentLogger().Log(context.Background(), lvl, annotateMemlockHint(text), "component", "libbpf")
 }
+
+// memlockNote is appended to libbpf's RLIMIT_MEMLOCK hints on kernels that
+// do not use RLIMIT_MEMLOCK for BPF memory.
+const memlockNote = " [libbpf-go: RLIMIT_MEMLOCK is not the cause: since Linux 5.11 BPF memory is charged to the memory cgroup; the error returned to Go says what was refused and why]"
+
+// annotateMemlockHint appends memlockNote to the libbpf messages that
+// suggest raising RLIMIT_MEMLOCK ("ulimit -l") when a bpf(2) call was
+// refused, if the running kernel is 5.11 or newer.
+func annotateMemlockHint(text string) string {
+	if (strings.Contains(text, "RLIMIT_MEMLOCK") || strings.Contains(text, "ulimit -l")) && memcgAccounted() {
+		return text + memlockNote
+	}
+	return text
+}
+
+// memcgAccounted reports whether the running kernel charges BPF memory to
+// the memory cgroup (see privilege.MemlockUnused).
+var memcgAccounted = sync.OnceValue(func() bool {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	return privilege.MemlockUnused(unix.ByteSliceToString(u.Release[:]))
+})

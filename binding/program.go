@@ -21,10 +21,10 @@ import (
 //
 // A Program opened without an object, by OpenProgramPinned or
 // OpenProgramID, has no struct bpf_program: Name, Type, FD, Info, ID,
-// TestRun, XDPAttach and AttachTC work as for a loaded program, and it can
-// be given to Map.AttachProgram, Link.UpdateProgram, SetAttachTarget and
-// AttachFreplace as the program or target; the other libbpf methods fail
-// with EOPNOTSUPP, and Program.Close releases it.
+// TestRun, Pin, Unpin, XDPAttach and AttachTC work as for a loaded
+// program, and it can be given to Map.AttachProgram, Link.UpdateProgram,
+// SetAttachTarget and AttachFreplace as the program or target; the other
+// libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
 type Program struct {
 	obj  *Object
 	prog *C.struct_bpf_program
@@ -55,6 +55,21 @@ func (p *Program) lock() bool {
 	return true
 }
 
+// lockLoaded is lock for the methods that need the program loaded: it is
+// also false, without the lock, when the object is not loaded or Load left
+// the program unloaded, which p.closed then reports.
+func (p *Program) lockLoaded() bool {
+	if !p.lock() {
+		return false
+	}
+	// p.prog is valid under the read lock.
+	if p.obj.loaded && C.bpf_program__fd(p.prog) >= 0 {
+		return true
+	}
+	p.obj.mu.RUnlock()
+	return false
+}
+
 // lockFD takes the object's read lock and returns the program's
 // descriptor, for the methods that need only that: libbpf's
 // (bpf_program__fd, -1 before Load) or the one of a program opened
@@ -80,6 +95,9 @@ func (p *Program) lockFD() (fd C.int, ok bool) {
 func (p *Program) closed(fn string) error {
 	if p == nil || p.obj == nil {
 		return closedError(fn)
+	}
+	if err := p.notLoaded(fn); err != nil {
+		return err
 	}
 	if fd, ok := p.lockFD(); ok {
 		p.obj.mu.RUnlock()
@@ -209,14 +227,16 @@ func (p *Program) FD() int {
 
 // Pin pins the loaded program at path in bpffs with bpf_program__pin, so it
 // outlives the process. path's parent folder must exist (else the error
-// wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS).
+// wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS). A program
+// opened without an object is pinned with bpf_obj_pin, as libbpf would.
 func (p *Program) Pin(path string) error {
 	return p.pinOp("bpf_program__pin", path, func(cPath *C.char) C.int {
 		return C.bpf_program__pin(p.prog, cPath)
 	})
 }
 
-// Unpin removes the pin at path with bpf_program__unpin. The path is
+// Unpin removes the pin at path with bpf_program__unpin (for a program
+// opened without an object, with unlink(2), as libbpf does). The path is
 // checked as for Pin, so that Unpin never unlinks files outside bpffs.
 func (p *Program) Unpin(path string) error {
 	return p.pinOp("bpf_program__unpin", path, func(cPath *C.char) C.int {
@@ -226,6 +246,9 @@ func (p *Program) Unpin(path string) error {
 
 // pinOp checks path and calls fn with it under the object's read lock.
 func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
+	if p != nil && p.obj != nil && p.prog == nil {
+		return p.pinStandalone(fn, path)
+	}
 	if !p.lock() {
 		return p.closed(fn)
 	}
@@ -247,7 +270,7 @@ func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
 // "kprobe/<function>" and so on. The returned Link must be closed by the
 // caller; see Link for what happens when it is not.
 func (p *Program) Attach() (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach")
 	}
 	defer p.obj.mu.RUnlock()
@@ -261,7 +284,7 @@ func (p *Program) Attach() (*Link, error) {
 		return l, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, err)
+		return nil, fmt.Errorf("bpf_program__attach %s: %w", p.name, p.permErr(err))
 	}
 	return link, nil
 }
@@ -271,7 +294,7 @@ func (p *Program) Attach() (*Link, error) {
 // /sys/kernel/tracing/events) with bpf_program__attach_tracepoint. The
 // returned Link must be closed by the caller.
 func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach_tracepoint")
 	}
 	defer p.obj.mu.RUnlock()
@@ -282,7 +305,7 @@ func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
 	// The strings are C memory; p.prog is valid under the read lock.
 	l, err := C.bpf_program__attach_tracepoint(p.prog, cCat, cName)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_program__attach_tracepoint %s %s:%s: %w", p.name, category, name, ptrErr(err))
+		return nil, fmt.Errorf("bpf_program__attach_tracepoint %s %s:%s: %w", p.name, category, name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }
@@ -292,7 +315,7 @@ func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
 // bpf_program__attach_raw_tracepoint. The returned Link must be closed by
 // the caller.
 func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
-	if !p.lock() {
+	if !p.lockLoaded() {
 		return nil, p.closed("bpf_program__attach_raw_tracepoint")
 	}
 	defer p.obj.mu.RUnlock()
@@ -301,7 +324,7 @@ func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
 	// cName is C memory; p.prog is valid under the read lock.
 	l, err := C.bpf_program__attach_raw_tracepoint(p.prog, cName)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_program__attach_raw_tracepoint %s %s: %w", p.name, name, ptrErr(err))
+		return nil, fmt.Errorf("bpf_program__attach_raw_tracepoint %s %s: %w", p.name, name, p.permErr(ptrErr(err)))
 	}
 	return newLink(l), nil
 }

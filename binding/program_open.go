@@ -75,7 +75,8 @@ func newStandaloneProgram(fd C.int, what string) (*Program, error) {
 // bpf_obj_get (BPF_OBJ_GET, kernel 4.4), without any Object. The Program
 // has no struct bpf_program: it works as the Program type's documentation
 // says for such programs (TestRun, XDPAttach, AttachTC, Map.AttachProgram,
-// Link.UpdateProgram, freplace targets), the libbpf attach methods fail
+// Link.UpdateProgram, freplace targets, Pin and Unpin, so Unpin(path)
+// removes the pin it was opened from), the libbpf attach methods fail
 // with EOPNOTSUPP, and the caller must Close it. path's folder must exist
 // (else the error wraps ENOENT) and be on bpffs (else ErrNotBPFFS); a pin
 // that is not a program gives an error wrapping EINVAL.
@@ -87,6 +88,39 @@ func OpenProgramPinned(path string) (*Program, error) {
 	return newStandaloneProgram(fd, fmt.Sprintf("bpf_obj_get %q", path))
 }
 
+// pinStandalone is Program.Pin and Program.Unpin (fn says which) for a
+// program opened without an object: bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4)
+// of its descriptor at path, or unlink(2) of path, which is what
+// bpf_program__pin and bpf_program__unpin do, after the same check of path.
+func (p *Program) pinStandalone(fn, path string) error {
+	fd, ok := p.lockFD()
+	if !ok {
+		return closedError(fn + " " + p.name)
+	}
+	defer p.obj.mu.RUnlock()
+	call := "bpf_obj_pin"
+	if fn == "bpf_program__unpin" {
+		call = "unlink"
+	}
+	if err := checkPinPath(path); err != nil {
+		return fmt.Errorf("%s %s: %w", call, p.name, err)
+	}
+	if call == "unlink" {
+		if err := unix.Unlink(path); err != nil {
+			return fmt.Errorf("%s %s %q: %w", call, p.name, path, err)
+		}
+		return nil
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call; fd stays open under
+	// the read lock.
+	if ret := C.bpf_obj_pin(fd, cPath); ret < 0 {
+		return fmt.Errorf("%s %s %q: %w", call, p.name, path, errnoErr(ret))
+	}
+	return nil
+}
+
 // OpenProgramID opens the program whose system-wide ID is id with
 // bpf_prog_get_fd_by_id (BPF_PROG_GET_FD_BY_ID, kernel 4.13, needs
 // CAP_SYS_ADMIN), without any Object; the Program works as for
@@ -96,7 +130,7 @@ func OpenProgramID(id uint32) (*Program, error) {
 	const fn = "bpf_prog_get_fd_by_id"
 	fd := C.bpf_prog_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
 	return newStandaloneProgram(fd, fmt.Sprintf("%s %d", fn, id))
 }

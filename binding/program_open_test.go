@@ -65,7 +65,6 @@ func TestOpenProgramPinned(t *testing.T) {
 	_, err = prog.AttachXDP(ns.ifindex)
 	assert.ErrorIs(t, err, syscall.EOPNOTSUPP)
 	assert.ErrorContains(t, err, "without an object")
-	assert.ErrorIs(t, prog.Pin(filepath.Join(bpffsDir(t), "again")), syscall.EOPNOTSUPP)
 	assert.Empty(t, prog.SectionName())
 
 	// Closing it leaves the pin, and the object's program, alone.
@@ -117,4 +116,41 @@ func TestOpenProgramErrors(t *testing.T) {
 	assert.NoError(t, nilProg.Close())
 	_, err = nilProg.Info()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+// A Program adopted from its pin can remove that pin and pin itself
+// elsewhere, as a program of an object can.
+func TestOpenProgramPinnedPinAndUnpin(t *testing.T) {
+	requireKernel(t)
+	dir := bpffsDir(t)
+	objProg := program(t, loadObject(t, "xdp"), "xdp_mark")
+	path := filepath.Join(dir, "prog")
+	require.NoError(t, objProg.Pin(path))
+
+	prog, err := libbpf.OpenProgramPinned(path)
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, prog.Close()) }()
+
+	other := filepath.Join(dir, "other")
+	require.NoError(t, prog.Pin(other))
+	again, err := libbpf.OpenProgramPinned(other)
+	require.NoError(t, err)
+	assert.Equal(t, prog.ID(), again.ID(), "the new pin is the same program")
+	require.NoError(t, again.Close())
+	assert.ErrorIs(t, prog.Pin(other), os.ErrExist, "the path is taken")
+
+	require.NoError(t, prog.Unpin(path))
+	require.NoError(t, prog.Unpin(other))
+	assertPinned(t, path, false)
+	assertPinned(t, other, false)
+	assert.NotZero(t, prog.ID(), "the unpinned program lives on in the Program")
+
+	outside := filepath.Join(t.TempDir(), "prog")
+	require.NoError(t, os.WriteFile(outside, nil, 0o600))
+	assert.ErrorIs(t, prog.Unpin(outside), libbpf.ErrNotBPFFS)
+	assert.FileExists(t, outside)
+
+	require.NoError(t, prog.Close())
+	assert.ErrorIs(t, prog.Pin(path), libbpf.ErrClosed)
+	assert.ErrorIs(t, prog.Unpin(path), libbpf.ErrClosed)
 }
