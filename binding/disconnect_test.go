@@ -21,7 +21,7 @@ func TestLinkCloseDetaches(t *testing.T) {
 		t.Run(kind.name, func(t *testing.T) {
 			requireKernel(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 
 			link := attachCounter(t, obj, kind)
@@ -43,7 +43,7 @@ func TestLinkDisconnectThenCloseKeepsProgramAttached(t *testing.T) {
 		t.Run(kind.name, func(t *testing.T) {
 			requireKernel(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 
 			link := attachCounter(t, obj, kind)
@@ -79,7 +79,7 @@ func TestObjectCloseDoesNotDetachLinks(t *testing.T) {
 				dir := bpffsDir(t)
 				obj := openCounter(t, os.Getpid())
 				require.NoError(t, objMap(t, obj, "counts").SetPinPath(filepath.Join(dir, "counts")))
-				require.NoError(t, obj.Load())
+				requireLoad(t, obj)
 				link := attachCounter(t, obj, kind)
 
 				require.NoError(t, obj.Close())
@@ -94,7 +94,7 @@ func TestObjectCloseDoesNotDetachLinks(t *testing.T) {
 				dir := bpffsDir(t)
 				obj := openCounter(t, os.Getpid())
 				require.NoError(t, objMap(t, obj, "counts").SetPinPath(filepath.Join(dir, "counts")))
-				require.NoError(t, obj.Load())
+				requireLoad(t, obj)
 				link := attachCounter(t, obj, kind)
 				leaked := link.FD()
 				t.Cleanup(func() {
@@ -212,7 +212,7 @@ func TestPinnedLinkStaysAttachedAfterClose(t *testing.T) {
 			requireKernel(t)
 			dir := bpffsDir(t)
 			obj := openCounter(t, os.Getpid())
-			require.NoError(t, obj.Load())
+			requireLoad(t, obj)
 			counts := objMap(t, obj, "counts")
 			linkPath := filepath.Join(dir, "link")
 

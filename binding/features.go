@@ -14,7 +14,7 @@ import (
 	"syscall"
 	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
 
 // ErrNotSupported is wrapped by the error of a feature probe when the
@@ -383,9 +383,9 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 // EPERM before verifying any instruction, while loading all others; it
 // runs with lockdown integrity and without CAP_SYS_RESOURCE, but neither
 // is the cause: Debian's 6.1 and 7.2 kernels under the same lockdown mode
-// and capabilities load them. The error then names the capabilities the
-// process has and the lockdown mode. An EPERM when the process lacks
-// CAP_BPF (or CAP_SYS_ADMIN) or CAP_PERFMON is a missing privilege, not a
+// and capabilities load them. The error then says that the process has
+// the capabilities, and the lockdown mode. An EPERM when the process lacks
+// CAP_BPF or CAP_PERFMON (and CAP_SYS_ADMIN) is a missing privilege, not a
 // missing feature, and does not wrap ErrNotSupported.
 func ProbeIterTarget(target string) error {
 	what := "iterator target " + target
@@ -412,54 +412,6 @@ func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
 	return nil
 }
 
-// Capabilities (linux/capability.h) that loading BPF programs can need.
-const (
-	capSysAdmin    = 21
-	capSysResource = 24
-	capPerfmon     = 38
-	capBPF         = 39
-)
-
-// capNames names the capabilities of refusal's messages.
-var capNames = []struct {
-	bit  uint
-	name string
-}{
-	{capBPF, "CAP_BPF"}, {capPerfmon, "CAP_PERFMON"}, {capSysAdmin, "CAP_SYS_ADMIN"},
-	{capSysResource, "CAP_SYS_RESOURCE"},
-}
-
-// effectiveCaps returns the effective capability set of the calling thread
-// (capget(2)); all threads of a Go process share it unless one changed its
-// own.
-func effectiveCaps() (uint64, error) {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return 0, err
-	}
-	return uint64(data[0].Effective) | uint64(data[1].Effective)<<32, nil
-}
-
-// lockdownFile shows the kernel's lockdown mode in brackets, for example
-// "none [integrity] confidentiality", when securityfs is mounted.
-const lockdownFile = "/sys/kernel/security/lockdown"
-
-// lockdownMode returns the kernel's lockdown mode, or "unknown" when
-// securityfs does not show it.
-func lockdownMode() string {
-	data, err := os.ReadFile(lockdownFile)
-	if err != nil {
-		return "unknown"
-	}
-	s := string(data)
-	open, end := strings.IndexByte(s, '['), strings.IndexByte(s, ']')
-	if open < 0 || end < open {
-		return "unknown"
-	}
-	return s[open+1 : end]
-}
-
 // refusal is the error of a probe whose system call (call, for example
 // bpf_prog_load) the kernel refused with errno. EINVAL, EOPNOTSUPP,
 // ENOTSUPP and E2BIG mean the kernel lacks the feature. EPERM means
@@ -472,27 +424,12 @@ func refusal(what, call string, errno syscall.Errno) error {
 	if errno != syscall.EPERM {
 		return fmt.Errorf("%s: kernel refused %s: %w: %w", what, call, errno, ErrNotSupported)
 	}
-	caps, err := effectiveCaps()
-	if err != nil {
-		return fmt.Errorf("%s: kernel refused %s: %w (capget: %v)", what, call, errno, err)
+	const need = privilege.BPF | privilege.Perfmon
+	state := privilege.Current()
+	why := privilege.Explain(need, state)
+	if len(state.Missing(need)) > 0 || !state.InitUserNS {
+		return fmt.Errorf("%s: kernel refused %s: %w: %s", what, call, errno, why)
 	}
-	has := func(bit uint) bool { return caps&(1<<bit) != 0 }
-	if !(has(capBPF) || has(capSysAdmin)) || !(has(capPerfmon) || has(capSysAdmin)) {
-		return fmt.Errorf("%s: kernel refused %s: %w: the process lacks CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): run as root",
-			what, call, errno)
-	}
-	var have, lack []string
-	for _, c := range capNames {
-		if has(c.bit) {
-			have = append(have, c.name)
-		} else {
-			lack = append(lack, c.name)
-		}
-	}
-	reason := "with " + strings.Join(have, ", ")
-	if len(lack) > 0 {
-		reason += ", without " + strings.Join(lack, ", ")
-	}
-	return fmt.Errorf("%s: kernel refused %s: %w to a process %s (lockdown: %s): refused by this kernel's policy: %w",
-		what, call, errno, reason, lockdownMode(), ErrNotSupported)
+	return fmt.Errorf("%s: kernel refused %s: %w (%s): refused by this kernel's policy: %w",
+		what, call, errno, why, ErrNotSupported)
 }

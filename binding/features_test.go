@@ -116,7 +116,7 @@ func TestProbeWithoutPrivileges(t *testing.T) {
 			err := probe()
 			require.ErrorIs(t, err, syscall.EPERM)
 			assert.NotErrorIs(t, err, libbpf.ErrNotSupported)
-			assert.Contains(t, err.Error(), "lacks CAP_BPF and CAP_PERFMON")
+			assert.Contains(t, err.Error(), "missing CAP_BPF and CAP_PERFMON")
 		}
 		return
 	}

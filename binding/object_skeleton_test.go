@@ -30,7 +30,7 @@ func TestInitialValueSetsWhatLoadCreates(t *testing.T) {
 	_, err = objMap(t, obj, "plain").InitialValue()
 	assert.ErrorIs(t, err, syscall.EINVAL, "not a global data section")
 
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	value := make([]byte, 8)
 	require.NoError(t, obj.Global("input", value))
 	assert.Equal(t, uint64(9), binary.NativeEndian.Uint64(value))
@@ -52,7 +52,7 @@ func TestAttachSkeletonPerProgram(t *testing.T) {
 	require.NoError(t, program(t, obj, "count_off").SetAutoattach(false))
 	_, err := program(t, obj, "count_tp").AttachSkeleton()
 	assert.ErrorIs(t, err, syscall.EINVAL, "before Load")
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	counts := objMap(t, obj, "counts")
 
 	links := map[string]*libbpf.Link{}
