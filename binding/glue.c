@@ -2,6 +2,8 @@
  * each function.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -183,8 +185,19 @@ struct lbg_test_run_result lbg_test_run(int prog_fd,
 		.cpu = cpu,
 	);
 	struct lbg_test_run_result res = { 0 };
+	sigset_t all, old;
 
+	/* The kernel stops a test run with EINTR when a signal is pending,
+	 * after running the program some of the repeat times, and Go's
+	 * runtime signals its threads often (preemption, profiling, children
+	 * ending). Blocking the signals on this thread for the call makes the
+	 * program run exactly repeat times, as in a C program without signal
+	 * handlers; they are delivered when the mask is restored. SIGKILL and
+	 * SIGSTOP cannot be blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	res.err = bpf_prog_test_run_opts(prog_fd, &opts);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	res.retval = opts.retval;
 	res.duration = opts.duration;
 	res.data_size_out = opts.data_size_out;

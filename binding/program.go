@@ -367,6 +367,10 @@ type TestRunResult struct {
 // every program type supports it (XDP, socket filter, raw tracepoint and
 // others do; tracepoint programs do not). A nil opts runs with no input.
 // If DataOut or ContextOut is too small the kernel fails with ENOSPC.
+// The program runs exactly Repeat times: the kernel would stop early with
+// EINTR when a signal arrives, and Go's runtime signals its threads often,
+// so the calling thread holds its signals (but SIGKILL and SIGSTOP) until
+// the run ends; a long run delays, say, a SIGINT handler until then.
 func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 	fd, ok := p.lockFD()
 	if !ok {

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
@@ -238,6 +240,42 @@ func TestProgramTestRun(t *testing.T) {
 		require.NoError(t, obj.Global("runs", runs))
 		assert.Equal(t, u64(106), runs, "Repeat 0 runs once")
 	})
+}
+
+// The kernel ends a test run early with EINTR when a signal is pending,
+// and Go's runtime signals its threads often: TestRun runs the program
+// exactly Repeat times however many signals arrive meanwhile.
+func TestProgramTestRunUnderSignals(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "xdp")
+	prog := program(t, obj, "xdp_mark")
+
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				// SIGURG, which Go's runtime handles (it preempts with it).
+				_ = unix.Kill(os.Getpid(), unix.SIGURG)
+			}
+		}
+	}()
+	defer func() { close(stop); <-done }()
+
+	const repeat = 20000
+	runs := make([]byte, 8)
+	for round := range 20 {
+		require.NoError(t, obj.Global("runs", runs))
+		before := binary.NativeEndian.Uint64(runs)
+		_, err := prog.TestRun(&libbpf.TestRunOptions{Data: make([]byte, 64), Repeat: repeat})
+		require.NoError(t, err, "round %d", round)
+		require.NoError(t, obj.Global("runs", runs))
+		assert.Equal(t, uint64(repeat), binary.NativeEndian.Uint64(runs)-before, "round %d", round)
+	}
 }
 
 func TestProgramTestRunErrors(t *testing.T) {
