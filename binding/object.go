@@ -275,11 +275,17 @@ func (o *Object) Load() error {
 	err := errnoErr(res.err)
 	for _, p := range o.progs {
 		if p.prog == res.failed_prog {
+			// The program's own buffer (SetLogSize) holds its log, if
+			// it has one.
+			buf, size := o.logBuf, o.logSize
+			if p.logBuf != nil {
+				buf, size = p.logBuf, p.logSize
+			}
 			return &VerifierError{
 				Program: p.name,
-				// The kernel NUL-terminates the log within logSize bytes,
+				// The kernel NUL-terminates the log within size bytes,
 				// and calloc zeroed the buffer.
-				Log: C.GoStringN(o.logBuf, C.int(cStrnlen(o.logBuf, o.logSize))),
+				Log: C.GoStringN(buf, C.int(cStrnlen(buf, size))),
 				Err: err,
 			}
 		}
@@ -320,6 +326,8 @@ func (o *Object) Close() error {
 	o.res.release()
 	for _, p := range o.progs {
 		p.releaseTarget()
+		// libbpf uses a program's log buffer only during Load.
+		p.releaseLog()
 	}
 	o.usdtMu.Lock()
 	if o.usdtLinks > 0 {
