@@ -15,6 +15,8 @@ import (
 func TestAttachTracepointOptsCookie(t *testing.T) {
 	requireKernel(t)
 	obj := openCounterObject(t, os.Getpid(), "cookie")
+	// Kernels before 6.10 refuse bpf_get_attach_cookie in raw tracepoints.
+	require.NoError(t, program(t, obj, "raw_cookie").SetAutoload(false))
 	require.NoError(t, obj.Load())
 	counts := objMap(t, obj, "counts")
 	link, err := program(t, obj, "tp_cookie").AttachTracepointOpts("syscalls", "sys_enter_getpid",

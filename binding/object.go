@@ -56,6 +56,15 @@ type ObjectOptions struct {
 	// end of a log that does not fit (failing the load with ENOSPC if the
 	// program was otherwise fine).
 	KernelLogSize int
+	// BPFTokenPath is a bpffs mount with delegation options from which
+	// Load creates a BPF token (bpf_token_path, kernel 6.9; see
+	// NewToken), so that a process without CAP_BPF in the initial user
+	// namespace, such as root of a container's user namespace, loads the
+	// object with what the mount delegates. "" keeps libbpf's default:
+	// the LIBBPF_BPF_TOKEN_PATH environment variable, else
+	// /sys/fs/bpf if it was mounted with delegation options, else no
+	// token. Object.TokenFD reports the token.
+	BPFTokenPath string
 }
 
 // Object is a BPF ELF object file opened by libbpf (struct bpf_object): its
@@ -189,6 +198,8 @@ func open(opts *ObjectOptions, what string,
 	defer freeCString(co.kconfig)
 	co.btf_custom_path = cString(opts.BTFPath)
 	defer freeCString(co.btf_custom_path)
+	co.bpf_token_path = cString(opts.BPFTokenPath)
+	defer freeCString(co.bpf_token_path)
 	// calloc leaves the pages untouched until the kernel writes a log.
 	logBuf := (*C.char)(C.calloc(1, C.size_t(logSize)))
 	if logBuf == nil {
