@@ -20,7 +20,7 @@ func TestProgramReadStreamGivesWhatTheProgramPrinted(t *testing.T) {
 		res, err := prog.TestRun(nil)
 		require.NoError(t, err)
 		if res.ReturnValue == 99 {
-			t.Skip("the kernel has streams but not bpf_stream_vprintk_impl, the kfunc stream.bpf.c calls")
+			t.Skip("the kernel has streams but neither bpf_stream_vprintk_impl nor bpf_stream_vprintk, the kfuncs stream.bpf.c calls")
 		}
 	}
 	ret := make([]byte, 4)
