@@ -393,7 +393,7 @@ func TestAttachUnloadedProgramSaysWhy(t *testing.T) {
 	obj := openObject(t, "counter", nil)
 	skipped := program(t, obj, "count_raw_alt")
 	require.NoError(t, skipped.SetAutoload(false))
-	require.NoError(t, obj.Load())
+	requireLoad(t, obj)
 	_, err := skipped.Attach()
 	assert.ErrorIs(t, err, syscall.EINVAL)
 	assert.ErrorContains(t, err, "bpf_program__attach count_raw_alt: program was not loaded (SetAutoload(false))")

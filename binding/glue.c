@@ -100,6 +100,7 @@ static void lbg_fill_open_opts(struct bpf_object_open_opts *opts,
 	opts->kernel_log_buf = o->kernel_log_buf;
 	opts->kernel_log_size = o->kernel_log_size;
 	opts->kernel_log_level = o->kernel_log_level;
+	opts->bpf_token_path = o->bpf_token_path;
 }
 
 struct bpf_object *lbg_open_file(const char *path, const struct lbg_open_opts *o)

@@ -54,6 +54,7 @@ struct lbg_open_opts {
 	char *kernel_log_buf;
 	size_t kernel_log_size;
 	__u32 kernel_log_level;
+	const char *bpf_token_path;
 };
 
 /* lbg_open_file calls bpf_object__open_file; NULL and errno on failure. */

@@ -56,6 +56,15 @@ type ObjectOptions struct {
 	// end of a log that does not fit (failing the load with ENOSPC if the
 	// program was otherwise fine).
 	KernelLogSize int
+	// BPFTokenPath is a bpffs mount with delegation options from which
+	// Load creates a BPF token (bpf_token_path, kernel 6.9; see
+	// NewToken), so that a process without CAP_BPF in the initial user
+	// namespace, such as root of a container's user namespace, loads the
+	// object with what the mount delegates. "" keeps libbpf's default:
+	// the LIBBPF_BPF_TOKEN_PATH environment variable, else
+	// /sys/fs/bpf if it was mounted with delegation options, else no
+	// token. Object.TokenFD reports the token.
+	BPFTokenPath string
 }
 
 // Object is a BPF ELF object file opened by libbpf (struct bpf_object): its
@@ -189,6 +198,8 @@ func open(opts *ObjectOptions, what string,
 	defer freeCString(co.kconfig)
 	co.btf_custom_path = cString(opts.BTFPath)
 	defer freeCString(co.btf_custom_path)
+	co.bpf_token_path = cString(opts.BPFTokenPath)
+	defer freeCString(co.bpf_token_path)
 	// calloc leaves the pages untouched until the kernel writes a log.
 	logBuf := (*C.char)(C.calloc(1, C.size_t(logSize)))
 	if logBuf == nil {
@@ -275,11 +286,17 @@ func (o *Object) Load() error {
 	err := errnoErr(res.err)
 	for _, p := range o.progs {
 		if p.prog == res.failed_prog {
+			// The program's own buffer (SetLogSize) holds its log, if
+			// it has one.
+			buf, size := o.logBuf, o.logSize
+			if p.logBuf != nil {
+				buf, size = p.logBuf, p.logSize
+			}
 			return &VerifierError{
 				Program: p.name,
-				// The kernel NUL-terminates the log within logSize bytes,
+				// The kernel NUL-terminates the log within size bytes,
 				// and calloc zeroed the buffer.
-				Log: C.GoStringN(o.logBuf, C.int(cStrnlen(o.logBuf, o.logSize))),
+				Log: C.GoStringN(buf, C.int(cStrnlen(buf, size))),
 				Err: p.loadErr(err),
 			}
 		}
@@ -320,6 +337,8 @@ func (o *Object) Close() error {
 	o.res.release()
 	for _, p := range o.progs {
 		p.releaseTarget()
+		// libbpf uses a program's log buffer only during Load.
+		p.releaseLog()
 	}
 	o.usdtMu.Lock()
 	if o.usdtLinks > 0 {

@@ -38,6 +38,11 @@ type Program struct {
 	// SetAttachTarget, which libbpf uses at Load; 0 for none. Closed by
 	// releaseTarget after Load or at Object.Close.
 	targetFD C.int
+	// logBuf is the program's own verifier log buffer of logSize bytes
+	// (SetLogSize), C memory freed by releaseLog at Object.Close; nil for
+	// none.
+	logBuf  *C.char
+	logSize int
 }
 
 // lock takes the object's read lock and reports whether the program is a

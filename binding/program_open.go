@@ -7,6 +7,8 @@ import "C"
 
 import (
 	"fmt"
+	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,6 +31,19 @@ type ProgramInfo struct {
 	LoadTime uint64
 	// CreatedByUID is the user that loaded the program.
 	CreatedByUID uint32
+	// RunCount and RunTime are how often the program ran and for how long
+	// in total, counted only while statistics are on (EnableStats, kernel
+	// 5.8); RecursionMisses counts the runs the kernel skipped because
+	// the program was already running on that CPU (kernel 5.12).
+	RunCount        uint64
+	RunTime         time.Duration
+	RecursionMisses uint64
+	// VerifiedInstructions is how many instructions the verifier
+	// processed to accept the program (kernel 5.16).
+	VerifiedInstructions uint32
+	// MapIDs are the maps the program uses or was bound to
+	// (Program.BindMap).
+	MapIDs []uint32
 }
 
 // programInfo reads fd's struct bpf_prog_info with bpf_prog_get_info_by_fd.
@@ -47,11 +62,51 @@ func programInfo(fd C.int) (ProgramInfo, error) {
 		BTFID:        uint32(info.btf_id),
 		LoadTime:     uint64(info.load_time),
 		CreatedByUID: uint32(info.created_by_uid),
+
+		RunCount:             uint64(info.run_cnt),
+		RunTime:              time.Duration(info.run_time_ns),
+		RecursionMisses:      uint64(info.recursion_misses),
+		VerifiedInstructions: uint32(info.verified_insns),
 	}
 	for i := range pi.Tag {
 		pi.Tag[i] = byte(info.tag[i])
 	}
+	if n := info.nr_map_ids; n > 0 {
+		ids, err := programMapIDs(fd, n)
+		if err != nil {
+			return ProgramInfo{}, err
+		}
+		pi.MapIDs = ids
+	}
 	return pi, nil
+}
+
+// programMapIDs reads the IDs of the n maps of fd's program with a second
+// bpf_prog_get_info_by_fd call that asks only for them.
+func programMapIDs(fd C.int, n C.__u32) ([]uint32, error) {
+	ids := (*C.__u32)(C.calloc(C.size_t(n), C.sizeof___u32))
+	if ids == nil {
+		return nil, fmt.Errorf("bpf_prog_get_info_by_fd: map IDs: %w", unix.ENOMEM)
+	}
+	defer C.free(unsafe.Pointer(ids))
+	var info C.struct_bpf_prog_info
+	info.nr_map_ids = n
+	// SAFETY: ids is C memory for n IDs, which the kernel writes through
+	// the integer field during the call; info is Go memory without Go
+	// pointers.
+	info.map_ids = C.__u64(uintptr(unsafe.Pointer(ids)))
+	size := C.__u32(C.sizeof_struct_bpf_prog_info)
+	if ret := C.bpf_prog_get_info_by_fd(fd, &info, &size); ret < 0 {
+		return nil, fmt.Errorf("bpf_prog_get_info_by_fd: map IDs: %w", errnoErr(ret))
+	}
+	// The program cannot gain maps after load, except by BindMap between
+	// the two calls; read no more than there is room for.
+	got := min(info.nr_map_ids, n)
+	out := make([]uint32, got)
+	for i, id := range unsafe.Slice(ids, got) {
+		out[i] = uint32(id)
+	}
+	return out, nil
 }
 
 // newStandaloneProgram wraps fd, a program descriptor the caller hands
