@@ -85,12 +85,26 @@ check-sync:
 
 libbpf: $(LIBBPF_A)
 
-$(LIBBPF_A): $(TOP)/libbpf/src/Makefile $(wildcard $(TOP)/libbpf/src/*.[ch]) | deps
-	$(MAKE) -C $(TOP)/libbpf/src OBJDIR=$(OBJDIR) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
+# How libbpf is built and staged, with libbpf's own Makefile and knobs.
+# cmd/libbpf-setup runs the same recipe through the libbpf-install target
+# (make -f MODULE/Makefile libbpf-install LIBBPF_SRC=... OBJDIR=... DESTDIR=...),
+# with a tree that sync.sh --dest synced into its cache.
+LIBBPF_SRC ?= $(TOP)/libbpf/src
+define build_libbpf
+	$(MAKE) -C $(LIBBPF_SRC) OBJDIR=$(OBJDIR) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
 		$(if $(NO_PKG_CONFIG),NO_PKG_CONFIG=1) install install_uapi_headers
 	@# The staged libbpf.pc says prefix=$(PREFIX); point it at the staging root
 	@# so that pkg-config hands out paths that exist.
 	sed -i 's|^prefix=.*|prefix=$(DESTDIR)$(PREFIX)|' $(STAGE_PC)/libbpf.pc
+endef
+
+$(LIBBPF_A): $(TOP)/libbpf/src/Makefile $(wildcard $(TOP)/libbpf/src/*.[ch]) | deps
+	$(build_libbpf)
+
+# For libbpf-setup, which checks the tools itself and never installs any.
+.PHONY: libbpf-install
+libbpf-install:
+	$(build_libbpf)
 
 libbpf-shared:
 	$(MAKE) BUILD_STATIC_ONLY= libbpf
@@ -115,9 +129,11 @@ $(UPROBE_TARGET): $(UPROBE_TARGET).c
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Only export lines reach stdout, so that `eval "$(make -s env)"` works on a
-# fresh tree too: building libbpf first reports on stderr.
+# fresh tree too: building libbpf first reports on stderr. With STATIC=1 a
+# comment line comes first, saying how to keep the settings to one build.
 env:
 	@$(MAKE) --no-print-directory libbpf >&2
+	@$(if $(STATIC),echo '$(STATIC_ENV_NOTE)')
 	@echo 'export $(GO_ENV)'
 
 # The whole suite: the build and sync tests, the Go tests on this kernel,
@@ -190,8 +206,14 @@ STATIC_LDFLAGS := -static -Wl,--build-id=none -Wl,--gc-sections
 # table stays, so panics still show stack traces. The quotes keep the
 # -ldflags value whole inside GOFLAGS.
 STATIC_GOFLAGS := -trimpath -buildvcs=false \"-ldflags=-s -buildid=\"$(if $(NO_PKG_CONFIG), -tags=libbpf_nopkgconfig)
-STATIC_GO_ENV := $(GO_ENV) CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)" \
-	$(if $(NO_PKG_CONFIG),CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)")
+# PKG_CONFIG and GOFLAGS are set once each: the static wrapper replaces
+# GO_ENV's PKG_CONFIG, the static GOFLAGS hold the nopkgconfig tag.
+STATIC_GO_ENV := $(if $(NO_PKG_CONFIG),$(filter-out GOFLAGS=% CGO_LDFLAGS=% -lbpf -lelf -lz%,$(GO_ENV)) \
+	CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",$(filter-out PKG_CONFIG=%,$(GO_ENV)) \
+	PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)") CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)"
+# `make env STATIC=1` prints this first: the static flags (-static, -s,
+# -trimpath) are for one agent's build, not for every later go command.
+STATIC_ENV_NOTE := \# For one build only: (eval "$$(make -s -C $(TOP) env STATIC=1)" && go build ./cmd/youragent)
 STATIC_BENCH_RUNS ?= 10
 
 .PHONY: static static-bench
