@@ -53,7 +53,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 	$(addprefix -idirafter ,$(wildcard /usr/include/$(shell uname -m)-linux-gnu))
 
 .PHONY: help deps sync check-sync libbpf libbpf-shared bpf vmlinux env test \
-	test-go test-build test-slow demo clean
+	test-go test-build test-published test-slow demo clean
 
 help:
 	@echo "make demo          build and run the example agent (persist, status, stop)"
@@ -63,6 +63,7 @@ help:
 	@echo "make env           export lines for building another Go module against it"
 	@echo "make bpf           compile the BPF C programs of binding/testdata and cmd/"
 	@echo "make test-slow     the tests plus a sync from Debian's linux-source-6.1"
+	@echo "make test-published the published module with libbpf-setup, as a user gets it"
 	@echo "make static        build build/bin/syscount fully static (glibc, libbpf, libelf, zlib)"
 	@echo "make test-kernels  the kernel tests in Debian 6.1, 6.12 and newest kernels under QEMU"
 	@echo "make fuzz          fuzz OpenMem/Load for FUZZTIME (60s); make soak: the long leak test"
@@ -141,6 +142,7 @@ env:
 # in the fastest guest kernel (Debian's 6.1), where kprobes, fentry and the
 # BPF LSM work.
 test: test-build test-go
+	$(MAKE) --no-print-directory test-published
 	$(MAKE) --no-print-directory leakcheck
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20s
 	$(MAKE) --no-print-directory test-kernels KERNELS=6.1
@@ -151,6 +153,11 @@ test-slow: | deps
 
 test-build: | deps
 	$(TOP)/.ci/test-build
+
+# The published module, as a user gets it: go get, libbpf-setup, go vet,
+# go build, run, -undo (.ci/test-published; needs root).
+test-published: $(LIBBPF_A) | deps
+	$(TOP)/.ci/test-published
 
 test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }

@@ -243,7 +243,10 @@ func (s *setup) syncSh(stage string, args ...string) error {
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Run(); err != nil {
-		return errors.New(strings.TrimPrefix(lastLine(out.String()+"\n"+err.Error()), "sync.sh: "))
+		if strings.TrimSpace(out.String()) == "" {
+			return fmt.Errorf("sync.sh: %v", err)
+		}
+		return errors.New(strings.TrimPrefix(lastLine(out.String()), "sync.sh: "))
 	}
 	return nil
 }
