@@ -27,6 +27,17 @@ var (
 	binErr  error
 )
 
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	if builtCache != "" {
+		os.RemoveAll(builtCache)
+	}
+	os.Exit(code)
+}
+
 func repoTop(t *testing.T) string {
 	t.Helper()
 	top, err := filepath.Abs("../..")
