@@ -35,12 +35,16 @@ func (s *setup) writeWrappers() (string, error) {
 	}
 	current := filepath.Join(s.root, "current")
 	if target, err := os.Readlink(current); err != nil || target != s.mod.pin.key() {
-		tmp := current + ".tmp"
-		os.Remove(tmp)
-		if err := os.Symlink(s.mod.pin.key(), tmp); err != nil {
+		// A unique temporary name, as another run may do the same now.
+		tmp, err := os.MkdirTemp(s.root, ".current-")
+		if err != nil {
 			return "", err
 		}
-		if err := os.Rename(tmp, current); err != nil {
+		defer os.RemoveAll(tmp)
+		if err := os.Symlink(s.mod.pin.key(), filepath.Join(tmp, "current")); err != nil {
+			return "", err
+		}
+		if err := os.Rename(filepath.Join(tmp, "current"), current); err != nil {
 			return "", err
 		}
 	}
@@ -66,11 +70,25 @@ func writeIfChanged(path, text string) error {
 	if old, err := os.ReadFile(path); err == nil && string(old) == text {
 		return nil
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text), 0o755); err != nil {
-		return fmt.Errorf("cannot write to the cache folder: %v; set LIBBPF_GO_CACHE to a writable folder", unwrapPath(err))
+	// A unique temporary name, as another run may write the same file now;
+	// the rename makes each reader see a whole file.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return fmt.Errorf("cannot write to the cache folder %s: %v; set LIBBPF_GO_CACHE to a writable folder", filepath.Dir(path), unwrapPath(err))
 	}
-	return os.Rename(tmp, path)
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o755); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // undoRecord is what go env PKG_CONFIG was before libbpf-setup set it.
