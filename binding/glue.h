@@ -7,7 +7,7 @@
 
 /* The version guard. Each case is one line naming the fix: libbpf-setup
  * for a module that uses the binding, `make env` in a clone. The stand-in
- * pkgconfig/libbpf.pc defines LIBBPF_GO_NO_LIBBPF when pkg-config found no
+ * binding/libbpf.pc defines LIBBPF_GO_NO_LIBBPF when pkg-config found no
  * libbpf at all; __has_include covers CGO_CFLAGS that name none. Those two
  * cases include a file named after the fix instead of #error: a missing
  * include is fatal, so the compiler stops at that one line instead of

@@ -277,7 +277,7 @@ func (s *setup) checkAll() error {
 		mine = " (libbpf-setup's wrapper)"
 	}
 	fmt.Fprintf(w, "PKG_CONFIG: %s%s\n", pc, mine)
-	binding := filepath.Join(s.mod.dir, "binding", "pkgconfig", "libbpf-go.pc")
+	binding := filepath.Join(s.mod.dir, "binding", "libbpf-go.pc")
 	cmd := exec.Command(pc, "--cflags-only-I", "--", binding)
 	cmd.Dir = filepath.Join(s.mod.dir, "binding")
 	flags, err := cmd.CombinedOutput()

@@ -381,22 +381,22 @@ func TestStaticPrintsSettingsForOneBuild(t *testing.T) {
 func TestThePkgConfigWrapperPicksThePinOfTheBinding(t *testing.T) {
 	e := withBuild(t)
 	wrapper := filepath.Join(e.cache, "pkg-config")
-	pc := filepath.Join(repoTop(t), "binding", "pkgconfig", "libbpf-go.pc")
+	pc := filepath.Join(repoTop(t), "binding", "libbpf-go.pc")
 	out, err := exec.Command(wrapper, "--cflags", "--", pc).CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "-I"+filepath.Join(e.buildDir(t), "root", "usr", "include"))
 	// A binding whose pin is not set up gets no build: pkg-config falls
 	// through to the stand-in, and the binding's build says what to run.
 	other := t.TempDir()
-	require.NoError(t, os.MkdirAll(filepath.Join(other, "binding", "pkgconfig"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(other, "binding"), 0o755))
 	require.NoError(t, os.MkdirAll(filepath.Join(other, "libbpf"), 0o755))
 	for _, f := range []string{"libbpf-go.pc", "libbpf.pc"} {
-		data, err := os.ReadFile(filepath.Join(repoTop(t), "binding", "pkgconfig", f))
+		data, err := os.ReadFile(filepath.Join(repoTop(t), "binding", f))
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(other, "binding", "pkgconfig", f), data, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(other, "binding", f), data, 0o644))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(other, "libbpf", "CHECKPOINT"), []byte("version=1.8.0\nsha256="+strings.Repeat("0", 64)+"\n"), 0o644))
-	out, err = exec.Command(wrapper, "--cflags", "--", filepath.Join(other, "binding", "pkgconfig", "libbpf-go.pc")).CombinedOutput()
+	out, err = exec.Command(wrapper, "--cflags", "--", filepath.Join(other, "binding", "libbpf-go.pc")).CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Equal(t, "-DLIBBPF_GO_NO_LIBBPF", strings.TrimSpace(string(out)))
 	// libbpf-skel's question: where are the headers of the last setup?
