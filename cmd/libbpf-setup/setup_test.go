@@ -139,7 +139,8 @@ func leftovers(t *testing.T, cache string) []string {
 }
 
 // One finished build, shared by the tests that need one (a build takes
-// most of a minute on two cores).
+// most of a minute on two cores): TestConcurrentRunsBuildOnce's, or one
+// made here when that test did not run or failed.
 var (
 	builtOnce  sync.Once
 	builtCache string
@@ -230,6 +231,16 @@ func TestReadOnlyCacheIsOneLine(t *testing.T) {
 func TestConcurrentRunsBuildOnce(t *testing.T) {
 	tarball := pinnedTarball(t)
 	e := newEnv(t)
+	// This build is the one the later tests share (see withBuild).
+	dir, err := os.MkdirTemp("", "libbpf-setup-cache")
+	require.NoError(t, err)
+	e.cache = dir
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(dir)
+		}
+	}()
 	results := make([]result, 2)
 	var wg sync.WaitGroup
 	for i := range results {
@@ -256,6 +267,9 @@ func TestConcurrentRunsBuildOnce(t *testing.T) {
 	assert.Equal(t, 1, waited, "runs that waited: %+v", results)
 	assert.FileExists(t, filepath.Join(e.buildDir(t), "SETUP"))
 	assert.Empty(t, leftovers(t, e.cache))
+	if !t.Failed() {
+		builtOnce.Do(func() { builtCache, keep = dir, true })
+	}
 }
 
 func TestKilledBuildLeavesNothingTrustedAndTheNextRunBuilds(t *testing.T) {
