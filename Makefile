@@ -57,7 +57,7 @@ BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
 	$(addprefix -idirafter ,$(wildcard /usr/include/$(shell uname -m)-linux-gnu))
 
 .PHONY: help deps sync check-sync libbpf libbpf-shared bpf vmlinux env test \
-	test-go test-build test-slow demo clean
+	test-go test-build test-published test-slow demo clean
 
 help:
 	@echo "make demo          build and run the example agent (persist, status, stop)"
@@ -67,6 +67,7 @@ help:
 	@echo "make env           export lines for building another Go module against it"
 	@echo "make bpf           compile the BPF C programs of binding/testdata and cmd/"
 	@echo "make test-slow     the tests plus a sync from Debian's linux-source-6.1"
+	@echo "make test-published the published module with libbpf-setup, as a user gets it"
 	@echo "make static        build build/bin/syscount fully static (glibc, libbpf, libelf, zlib)"
 	@echo "make test-kernels  the kernel tests in Debian 6.1, 6.12 and newest kernels under QEMU"
 	@echo "make fuzz          fuzz OpenMem/Load for FUZZTIME (60s); make soak: the long leak test"
@@ -89,12 +90,26 @@ check-sync:
 
 libbpf: $(LIBBPF_A)
 
-$(LIBBPF_A): $(TOP)/libbpf/src/Makefile $(wildcard $(TOP)/libbpf/src/*.[ch]) | deps
-	$(MAKE) -C $(TOP)/libbpf/src OBJDIR=$(OBJDIR) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
+# How libbpf is built and staged, with libbpf's own Makefile and knobs.
+# cmd/libbpf-setup runs the same recipe through the libbpf-install target
+# (make -f MODULE/Makefile libbpf-install LIBBPF_SRC=... OBJDIR=... DESTDIR=...),
+# with a tree that sync.sh --dest synced into its cache.
+LIBBPF_SRC ?= $(TOP)/libbpf/src
+define build_libbpf
+	$(MAKE) -C $(LIBBPF_SRC) OBJDIR=$(OBJDIR) DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) \
 		$(if $(NO_PKG_CONFIG),NO_PKG_CONFIG=1) install install_uapi_headers
 	@# The staged libbpf.pc says prefix=$(PREFIX); point it at the staging root
 	@# so that pkg-config hands out paths that exist.
 	sed -i 's|^prefix=.*|prefix=$(DESTDIR)$(PREFIX)|' $(STAGE_PC)/libbpf.pc
+endef
+
+$(LIBBPF_A): $(TOP)/libbpf/src/Makefile $(wildcard $(TOP)/libbpf/src/*.[ch]) | deps
+	$(build_libbpf)
+
+# For libbpf-setup, which checks the tools itself and never installs any.
+.PHONY: libbpf-install
+libbpf-install:
+	$(build_libbpf)
 
 libbpf-shared:
 	$(MAKE) BUILD_STATIC_ONLY= libbpf
@@ -122,9 +137,11 @@ $(UPROBE_TARGET): $(UPROBE_TARGET).c
 	cd $(dir $<) && $(GO_ENV) BPF_CLANG=$(CLANG) LIBBPF_INCLUDE=$(STAGE_INC) $(GO) generate ./
 
 # Only export lines reach stdout, so that `eval "$(make -s env)"` works on a
-# fresh tree too: building libbpf first reports on stderr.
+# fresh tree too: building libbpf first reports on stderr. With STATIC=1 a
+# comment line comes first, saying how to keep the settings to one build.
 env:
 	@$(MAKE) --no-print-directory libbpf >&2
+	@$(if $(STATIC),echo '$(STATIC_ENV_NOTE)')
 	@echo 'export $(GO_ENV)'
 
 # The whole suite: the build and sync tests, the Go tests on this kernel,
@@ -132,6 +149,7 @@ env:
 # in the fastest guest kernel (Debian's 6.1), where kprobes, fentry and the
 # BPF LSM work.
 test: test-build test-go
+	$(MAKE) --no-print-directory test-published
 	$(MAKE) --no-print-directory leakcheck
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20s
 	$(MAKE) --no-print-directory test-kernels KERNELS=6.1
@@ -142,6 +160,11 @@ test-slow: | deps
 
 test-build: | deps
 	$(TOP)/.ci/test-build
+
+# The published module, as a user gets it: go get, libbpf-setup, go vet,
+# go build, run, -undo (.ci/test-published; needs root).
+test-published: $(LIBBPF_A) | deps
+	$(TOP)/.ci/test-published
 
 test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
@@ -200,8 +223,14 @@ STATIC_LDFLAGS := -static -Wl,--build-id=none -Wl,--gc-sections
 # table stays, so panics still show stack traces. The quotes keep the
 # -ldflags value whole inside GOFLAGS.
 STATIC_GOFLAGS := -trimpath -buildvcs=false \"-ldflags=-s -buildid=\"$(if $(NO_PKG_CONFIG), -tags=libbpf_nopkgconfig)
-STATIC_GO_ENV := $(GO_ENV) CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)" \
-	$(if $(NO_PKG_CONFIG),CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)")
+# PKG_CONFIG and GOFLAGS are set once each: the static wrapper replaces
+# GO_ENV's PKG_CONFIG, the static GOFLAGS hold the nopkgconfig tag.
+STATIC_GO_ENV := $(if $(NO_PKG_CONFIG),$(filter-out GOFLAGS=% CGO_LDFLAGS=% -lbpf -lelf -lz%,$(GO_ENV)) \
+	CGO_LDFLAGS="-L$(STAGE_LIB) -lbpf -lelf -lz $(STATIC_LDFLAGS)",$(filter-out PKG_CONFIG=%,$(GO_ENV)) \
+	PKG_CONFIG=$(STATIC_PKG_CONFIG) CGO_LDFLAGS="$(STATIC_LDFLAGS)") CGO_ENABLED=1 GOFLAGS="$(STATIC_GOFLAGS)"
+# `make env STATIC=1` prints this first: the static flags (-static, -s,
+# -trimpath) are for one agent's build, not for every later go command.
+STATIC_ENV_NOTE := \# For one build only: (eval "$$(make -s -C $(TOP) env STATIC=1)" && go build ./cmd/youragent)
 STATIC_BENCH_RUNS ?= 10
 
 .PHONY: static static-bench

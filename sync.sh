@@ -5,9 +5,13 @@
 #   ./sync.sh                  Debian's libbpf source package at the pinned version
 #   ./sync.sh --libbpf DIR     a checkout or unpacked release of the libbpf mirror
 #   ./sync.sh --kernel DIR     a bpf-next or linux tree (tools/lib/bpf and friends)
+#   ./sync.sh --tarball FILE   a release tarball; its SHA-256 must match the pin
 #   ./sync.sh --check          verify the synced tree against libbpf/CHECKPOINT
 #   ./sync.sh --update DEBVER  move the pin to Debian's libbpf DEBVER (e.g. 1.7.1-1)
 #                              and sync it
+#   --dest DIR (before the mode) puts libbpf/ and include/uapi/linux/ under DIR
+#   instead of beside this script: libbpf-setup syncs into its cache that way,
+#   as the module's own folder is read-only there.
 #
 # Every mode produces the same shape: libbpf/src/, libbpf/include/{linux,asm,
 # uapi/linux}/, the licence files and libbpf/SYNCED, plus include/uapi/linux/*.h
@@ -20,10 +24,13 @@ set -euo pipefail
 shopt -s nullglob
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# OUT is where the synced tree goes (--dest); the pin and compat files are
+# always read from beside this script.
+OUT=$TOP
 PIN=$TOP/libbpf/CHECKPOINT
 PIN_FILE=$PIN # --update stages a new pin and reads that one
 COMPAT=$TOP/libbpf/compat
-BUILD=${BUILD:-$TOP/build}
+BUILD=${BUILD:-}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SUITES=${DEBIAN_SUITES:-sid}
 DEBIAN_KEYRING=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
@@ -37,7 +44,7 @@ die() {
 say() { echo "sync.sh: $*" >&2; }
 
 usage() {
-	sed -n '3,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+	sed -n '3,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
 	exit 2
 }
 
@@ -93,27 +100,27 @@ stage_finish() {
 # things back if a sync dies between them.
 swap_in() {
 	local new=$1
-	rm -rf "$TOP/.libbpf.old" "$TOP/.uapi.old"
-	mv "$TOP/libbpf" "$TOP/.libbpf.old"
-	mv "$new/libbpf" "$TOP/libbpf"
-	mkdir -p "$TOP/include/uapi"
-	if [[ -d $TOP/include/uapi/linux ]]; then
-		mv "$TOP/include/uapi/linux" "$TOP/.uapi.old"
+	rm -rf "$OUT/.libbpf.old" "$OUT/.uapi.old"
+	mv "$OUT/libbpf" "$OUT/.libbpf.old"
+	mv "$new/libbpf" "$OUT/libbpf"
+	mkdir -p "$OUT/include/uapi"
+	if [[ -d $OUT/include/uapi/linux ]]; then
+		mv "$OUT/include/uapi/linux" "$OUT/.uapi.old"
 	fi
-	mv "$new/include/uapi/linux" "$TOP/include/uapi/linux"
-	rm -rf "$TOP/.libbpf.old" "$TOP/.uapi.old"
+	mv "$new/include/uapi/linux" "$OUT/include/uapi/linux"
+	rm -rf "$OUT/.libbpf.old" "$OUT/.uapi.old"
 }
 
 # recover undoes a swap that was interrupted between its two renames.
 recover() {
-	if [[ ! -d $TOP/libbpf && -d $TOP/.libbpf.old ]]; then
+	if [[ ! -d $OUT/libbpf && -d $OUT/.libbpf.old ]]; then
 		say "recovering libbpf/ from an interrupted sync"
-		mv "$TOP/.libbpf.old" "$TOP/libbpf"
+		mv "$OUT/.libbpf.old" "$OUT/libbpf"
 	fi
-	if [[ ! -d $TOP/include/uapi/linux && -d $TOP/.uapi.old ]]; then
-		mv "$TOP/.uapi.old" "$TOP/include/uapi/linux"
+	if [[ ! -d $OUT/include/uapi/linux && -d $OUT/.uapi.old ]]; then
+		mv "$OUT/.uapi.old" "$OUT/include/uapi/linux"
 	fi
-	rm -rf "$TOP/.libbpf.old" "$TOP/.uapi.old" "$TOP"/.sync.*
+	rm -rf "$OUT/.libbpf.old" "$OUT/.uapi.old" "$OUT"/.sync.*
 }
 
 # from_libbpf DIR NEW SOURCE stages a libbpf mirror tree.
@@ -215,7 +222,7 @@ unpack() {
 }
 
 check() {
-	local synced=$TOP/libbpf/SYNCED k want got
+	local synced=$OUT/libbpf/SYNCED k want got
 	[[ -f $synced ]] || die "libbpf/ is not synced; run ./sync.sh (or make libbpf)"
 	for k in version commit bpf_commit; do
 		want=$(pin "$k")
@@ -224,7 +231,7 @@ check() {
 			die "libbpf/ holds $k $got but the pin says $want; run ./sync.sh to sync the pinned release"
 	done
 	want=$(sed -n 's/^tree_sha256=//p' "$synced")
-	got=$(tree_hash "$TOP")
+	got=$(tree_hash "$OUT")
 	[[ $got == "$want" ]] ||
 		die "libbpf/ or include/uapi/linux/ was changed after the sync (tree hash $got, synced $want); run ./sync.sh to restore it"
 	echo "sync.sh: libbpf/ is libbpf $(pin version) at $(pin commit), as pinned"
@@ -257,11 +264,27 @@ update() {
 	say "moving the pin to libbpf $(pin version) ($debver)"
 }
 
+# verify_tarball FILE dies unless FILE has the pinned SHA-256.
+verify_tarball() {
+	local sum
+	sum=$(sha256sum "$1" | cut -d' ' -f1)
+	[[ $sum == "$(pin sha256)" ]] ||
+		die "$1 has SHA-256 $sum, the pin says $(pin sha256); $2"
+}
+
 main() {
 	local mode=debian arg=
+	if [[ ${1:-} == --dest ]]; then
+		[[ $# -ge 2 && -n $2 ]] || die "--dest needs a folder; see ./sync.sh --help"
+		mkdir -p "$2" || die "cannot create $2"
+		OUT=$(cd "$2" && pwd)
+		mkdir -p "$OUT/libbpf"
+		shift 2
+	fi
+	BUILD=${BUILD:-$OUT/build}
 	case ${1:-} in
 	"") ;;
-	--libbpf | --kernel | --update)
+	--libbpf | --kernel | --update | --tarball)
 		[[ $# -eq 2 && -n $2 ]] || die "$1 needs one argument; see ./sync.sh --help"
 		mode=${1#--} arg=$2
 		;;
@@ -274,29 +297,35 @@ main() {
 	-h | --help) usage ;;
 	*) die "unknown argument '$1'; see ./sync.sh --help" ;;
 	esac
-	if [[ $mode != update && -n $arg && ! -d $arg ]]; then
+	if [[ $mode == tarball ]]; then
+		[[ -f $arg ]] || die "$arg is not a file; pass the pinned release tarball ($(pin tarball))"
+	elif [[ $mode != update && -n $arg && ! -d $arg ]]; then
 		die "$arg is not a folder; pass the top of a libbpf or kernel source tree"
 	fi
-	[[ -d $TOP/libbpf ]] || die "missing libbpf/; restore it with: git checkout -- libbpf"
+	[[ -d $OUT/libbpf ]] || die "missing libbpf/; restore it with: git checkout -- libbpf"
 	recover
 	local new
-	new=$(mktemp -d "$TOP/.sync.XXXXXX")
+	new=$(mktemp -d "$OUT/.sync.XXXXXX")
 	STAGED=$new
 	trap 'rm -rf "$STAGED"' EXIT
 	case $mode in
 	libbpf) from_libbpf "$(cd "$arg" && pwd)" "$new" "libbpf:$(cd "$arg" && pwd)" ;;
 	kernel) from_kernel "$(cd "$arg" && pwd)" "$new" ;;
+	tarball)
+		verify_tarball "$arg" "pass the pinned release $(pin tarball) (libbpf v$(pin version))"
+		local top
+		top=$(unpack "$arg" "$new")
+		from_libbpf "$top" "$new" "tarball:$(basename "$arg")"
+		;;
 	debian | update)
 		if [[ $mode == update ]]; then
 			update "$arg" "$new"
 			rm -rf "$new/unpack"
 		fi
-		local debver tarball sum
+		local debver tarball
 		debver=$(pin debian_version)
 		tarball=$(fetch_debian "$debver")
-		sum=$(sha256sum "$tarball" | cut -d' ' -f1)
-		[[ $sum == "$(pin sha256)" ]] ||
-			die "$tarball has SHA-256 $sum, the pin says $(pin sha256); delete $BUILD/apt and sync again, or move the pin with --update"
+		verify_tarball "$tarball" "delete $BUILD/apt and sync again, or move the pin with --update"
 		local dir
 		dir=$(unpack "$tarball" "$new")
 		from_libbpf "$dir" "$new" "debian:libbpf_$debver"
@@ -304,8 +333,9 @@ main() {
 	esac
 	local synced_version
 	synced_version=$(sed -n 's/^version=//p' "$new/libbpf/SYNCED")
+	rm -rf "$new/unpack"
 	swap_in "$new"
-	say "synced libbpf $synced_version into libbpf/ and include/uapi/linux/"
+	say "synced libbpf $synced_version into $OUT/libbpf/ and $OUT/include/uapi/linux/"
 	if [[ $synced_version != "$(pin version)" ]]; then
 		say "note: the pin is libbpf $(pin version); this tree is $synced_version"
 	fi

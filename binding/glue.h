@@ -5,28 +5,40 @@
 #ifndef LIBBPF_GO_GLUE_H
 #define LIBBPF_GO_GLUE_H
 
-#if defined(__has_include) && !__has_include(<bpf/libbpf_version.h>)
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but the libbpf found is too old to have bpf/libbpf_version.h; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+/* The version guard. Each case is one line naming the fix: libbpf-setup
+ * for a module that uses the binding, `make env` in a clone. The stand-in
+ * binding/libbpf.pc defines LIBBPF_GO_NO_LIBBPF when pkg-config found no
+ * libbpf at all; __has_include covers CGO_CFLAGS that name none. Those two
+ * cases include a file named after the fix instead of #error: a missing
+ * include is fatal, so the compiler stops at that one line instead of
+ * going on to complain about every libbpf header.
+ */
+#if defined(LIBBPF_GO_NO_LIBBPF)
+#include "libbpf-go found no libbpf; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone: eval $(make -s env))"
+#elif defined(__has_include)
+#if !__has_include(<bpf/libbpf_version.h>)
+#include "libbpf-go found no libbpf >= 1.7.0 (no bpf/libbpf_version.h); run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone: eval $(make -s env))"
+#endif
 #endif
 #include <bpf/libbpf_version.h>
 
 /* #error cannot expand macros, so each older release has its own line. */
 #if LIBBPF_MAJOR_VERSION == 0
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 0.x; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 0.x; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 0
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.0; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.0; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 1
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.1; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.1; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 2
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.2; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.2; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 3
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.3; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.3; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 4
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.4; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.4; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 5
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.5; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.5; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 6
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.6; run `make libbpf` and build with `eval \"$(make -s env)\"`"
+#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.6; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
 #endif
 
 #include <stdlib.h>
