@@ -57,6 +57,34 @@ func BenchmarkRingBufferConsume(b *testing.B) {
 	consumeBenchmark(b, obj, "emit_ring_a", rb.Consume)
 }
 
+// BenchmarkRingBufferConsumeLibbpf is BenchmarkRingBufferConsume through
+// libbpf's own consumer (ring__consume copying into a C batch that Go
+// walks), the binding's consumer before the in-place one.
+func BenchmarkRingBufferConsumeLibbpf(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	rb := newRingBuffer(b, objMap(b, obj, "ring_a"), func(data []byte) error {
+		sum += binary.NativeEndian.Uint64(data)
+		return nil
+	})
+	rb.ViaLibbpf()
+	consumeBenchmark(b, obj, "emit_ring_a", rb.Consume)
+}
+
+// BenchmarkPerfBufferConsumeLibbpf is BenchmarkPerfBufferConsume through
+// libbpf's own consumer (perf_buffer__consume_buffer into a C batch).
+func BenchmarkPerfBufferConsumeLibbpf(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	pb := newPerfBuffer(b, objMap(b, obj, "perf"), 64, func(cpu int, data []byte) {
+		sum += binary.NativeEndian.Uint64(data)
+	}, nil)
+	pb.ViaLibbpf()
+	consumeBenchmark(b, obj, "emit_perf", pb.Consume)
+}
+
 func BenchmarkPerfBufferConsume(b *testing.B) {
 	requireKernel(b)
 	obj := loadObject(b, "events")

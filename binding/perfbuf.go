@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -194,4 +195,105 @@ func (p *PerfBuffer) Close() error {
 	}
 	p.close()
 	return nil
+}
+
+// withC runs fn while the C state cannot be freed: under wakeMu, which
+// release holds while it frees. It fails with ErrClosed once released.
+func (p *PerfBuffer) withC(what string, fn func() error) error {
+	p.wakeMu.Lock()
+	defer p.wakeMu.Unlock()
+	if p.wakeFD < 0 || p.closed.Load() {
+		return closedError(what)
+	}
+	return fn()
+}
+
+// BufferCount returns the number of per-CPU buffers
+// (perf_buffer__buffer_cnt, libbpf 0.2): one per CPU that was online when
+// the PerfBuffer was made, below the map's max_entries. It returns 0 once
+// the PerfBuffer is closed.
+func (p *PerfBuffer) BufferCount() int {
+	if p == nil {
+		return 0
+	}
+	n := 0
+	_ = p.withC("perf_buffer__buffer_cnt", func() error {
+		n = int(p.c.buf_cnt)
+		return nil
+	})
+	return n
+}
+
+// BufferCPU returns the CPU of per-CPU buffer idx, the CPU given to the
+// sample callback for its samples and the key of its perf event in the
+// map. It fails with an error wrapping EINVAL when there is no such
+// buffer, and with ErrClosed once the PerfBuffer is closed.
+func (p *PerfBuffer) BufferCPU(idx int) (int, error) {
+	const what = "perf_buffer__buffer"
+	if p == nil {
+		return 0, closedError(what)
+	}
+	cpu := 0
+	err := p.withC(what, func() error {
+		if idx < 0 || idx >= len(p.rings) {
+			return fmt.Errorf("map %s: %s: buffer %d of %d: %w", p.name, what, idx, len(p.rings), unix.EINVAL)
+		}
+		cpu = p.rings[idx].cpu
+		return nil
+	})
+	return cpu, err
+}
+
+// BufferFD returns the perf event descriptor of per-CPU buffer idx
+// (perf_buffer__buffer_fd, libbpf 0.2; perf events of type
+// PERF_COUNT_SW_BPF_OUTPUT, kernel 4.4), to poll that CPU alone or to
+// read the event's settings. It belongs to the PerfBuffer and is closed
+// by Close. It fails with an error wrapping EINVAL when there is no such
+// buffer (libbpf's EINVAL), and with ErrClosed once the PerfBuffer is
+// closed.
+func (p *PerfBuffer) BufferFD(idx int) (int, error) {
+	const what = "perf_buffer__buffer_fd"
+	if p == nil {
+		return -1, closedError(what)
+	}
+	fd := -1
+	err := p.withC(what, func() error {
+		if idx < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+		}
+		ret := C.perf_buffer__buffer_fd(p.c.pb, C.size_t(idx))
+		if ret < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+		}
+		fd = int(ret)
+		return nil
+	})
+	return fd, err
+}
+
+// BufferSize returns the size in bytes of the data area of per-CPU buffer
+// idx, as perf_buffer__buffer (libbpf 1.0) reports it: pagesPerCPU pages.
+// The binding reads the buffer's memory itself and does not hand it out:
+// a slice of it would outlive Close. It fails as BufferFD does.
+func (p *PerfBuffer) BufferSize(idx int) (int, error) {
+	const what = "perf_buffer__buffer"
+	if p == nil {
+		return 0, closedError(what)
+	}
+	size := 0
+	err := p.withC(what, func() error {
+		var base unsafe.Pointer
+		var n C.size_t
+		if idx < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+		}
+		// base and n are Go memory without Go pointers, written during
+		// the call.
+		if ret := C.perf_buffer__buffer(p.c.pb, C.int(idx), &base, &n); ret < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+		}
+		size = int(n)
+		return nil
+	})
+	return size, err
 }

@@ -429,3 +429,103 @@ func (r *RingBuffer) Close() error {
 	r.close()
 	return nil
 }
+
+// Ring is one ring of a RingBuffer, for libbpf's ring__* accessors (libbpf
+// 1.3, ring buffers from kernel 5.8): its size, its producer and consumer
+// positions and the data not yet consumed, which is the consumer's lag as
+// a metric. A Ring is valid as long as its RingBuffer: once the
+// RingBuffer is closed, its methods return an error wrapping ErrClosed.
+// They may be called from any goroutine, also while Poll runs; the
+// positions they read move on as the producer and the consumer do.
+type Ring struct {
+	rb  *RingBuffer
+	idx int
+}
+
+// Ring returns ring idx of the RingBuffer (ring_buffer__ring, libbpf 1.3):
+// 0 for the map given to NewRingBuffer, then the maps of Add in order. It
+// fails with an error wrapping EINVAL when there is no such ring and with
+// ErrClosed once the RingBuffer is closed.
+func (r *RingBuffer) Ring(idx int) (*Ring, error) {
+	const what = "ring_buffer__ring"
+	if r == nil {
+		return nil, closedError(what)
+	}
+	var n int
+	err := r.withC(what, func() error {
+		n = int(r.c.ring_cnt)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if idx < 0 || idx >= n {
+		return nil, fmt.Errorf("%s: ring %d of %d: %w", what, idx, n, unix.EINVAL)
+	}
+	return &Ring{rb: r, idx: idx}, nil
+}
+
+// withC runs fn while the C state cannot be freed: under wakeMu, which
+// release holds while it frees. It fails with ErrClosed once released.
+func (r *RingBuffer) withC(what string, fn func() error) error {
+	r.wakeMu.Lock()
+	defer r.wakeMu.Unlock()
+	if r.wakeFD < 0 || r.closed.Load() {
+		return closedError(what)
+	}
+	return fn()
+}
+
+// u64 calls one of libbpf's ring__* accessors on the ring, with the C
+// state kept alive.
+func (g *Ring) u64(what string, get func(*C.struct_ring) C.size_t) (uint64, error) {
+	var v uint64
+	err := g.rb.withC(what, func() error {
+		v = uint64(get(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
+		return nil
+	})
+	return v, err
+}
+
+// Size returns the size of the ring's data area in bytes (ring__size,
+// libbpf 1.3): the map's max_entries, a power of two.
+func (g *Ring) Size() (uint64, error) {
+	return g.u64("ring__size", func(c *C.struct_ring) C.size_t { return C.ring__size(c) })
+}
+
+// ProducerPos returns the ring's producer position (ring__producer_pos,
+// libbpf 1.3): the bytes the BPF side has reserved since the ring was
+// created, headers and padding included, as the kernel counts them.
+func (g *Ring) ProducerPos() (uint64, error) {
+	return g.u64("ring__producer_pos", func(c *C.struct_ring) C.size_t {
+		return C.size_t(C.ring__producer_pos(c))
+	})
+}
+
+// ConsumerPos returns the ring's consumer position (ring__consumer_pos,
+// libbpf 1.3): the bytes consumed since the ring was created.
+func (g *Ring) ConsumerPos() (uint64, error) {
+	return g.u64("ring__consumer_pos", func(c *C.struct_ring) C.size_t {
+		return C.size_t(C.ring__consumer_pos(c))
+	})
+}
+
+// AvailableData returns how many bytes the ring holds that the consumer
+// has not consumed (ring__avail_data_size, libbpf 1.3): the producer
+// position minus the consumer position, the consumer's lag. Samples still
+// reserved (not yet submitted) count too.
+func (g *Ring) AvailableData() (uint64, error) {
+	return g.u64("ring__avail_data_size", func(c *C.struct_ring) C.size_t { return C.ring__avail_data_size(c) })
+}
+
+// MapFD returns the descriptor of the ring's map (ring__map_fd, libbpf
+// 1.3), which belongs to the map's owner (the Object, or the Map opened
+// without one), not to the RingBuffer.
+func (g *Ring) MapFD() (int, error) {
+	var fd int
+	err := g.rb.withC("ring__map_fd", func() error {
+		fd = int(C.ring__map_fd(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
+		return nil
+	})
+	return fd, err
+}
