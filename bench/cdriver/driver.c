@@ -171,9 +171,26 @@ static void map_workloads(struct bpf_object *obj)
 	emit("map_batch", "ns/entry", t / n, n, check);
 }
 
-// What a consumer callback saw.
+// What a consumer callback saw; size is the event size of the workload.
 struct seen {
 	unsigned long long events, bad, seqsum, lost;
+	size_t size;
+};
+
+// The drain workloads: the event size, how many events a fill writes (so
+// that a fill stays within the ring: 16 MiB, and 4 MiB per CPU for perf),
+// the fill program's suffix and the workload's name.
+struct drain {
+	size_t size;
+	unsigned long long ring_events, perf_events;
+	const char *suffix, *ring_name, *perf_name;
+};
+
+static const struct drain drains[] = {
+	{ 64, RING_EVENTS, PERF_EVENTS, "", "ringbuf", "perfbuf" },
+	{ 16, 200000, 40000, "_16", "ringbuf_16", "perfbuf_16" },
+	{ 256, 45000, 12000, "_256", "ringbuf_256", "perfbuf_256" },
+	{ 4096, 3000, 900, "_4096", "ringbuf_4096", "perfbuf_4096" },
 };
 
 // fill runs prog once to produce count events numbered from first and
@@ -209,7 +226,7 @@ static int on_ring(void *ctx, void *data, size_t size)
 	struct seen *s = ctx;
 
 	s->events++;
-	if (size != EVENT_SIZE)
+	if (size != s->size)
 		s->bad++;
 	else
 		s->seqsum += *(__u64 *)data;
@@ -221,7 +238,7 @@ static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 	struct seen *s = ctx;
 
 	s->events++;
-	if (size < EVENT_SIZE)
+	if (size < s->size)
 		s->bad++;
 	else
 		s->seqsum += *(__u64 *)data;
@@ -234,9 +251,10 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count)
 	s->lost += count;
 }
 
-static void ring_workload(struct bpf_object *obj)
+static void ring_workload(struct bpf_object *obj, const struct drain *d)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_ring");
+	char name[32];
+	struct bpf_program *prog;
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "ring");
 	unsigned long long produced = 0, lost = 0, received = 0;
 	struct ring_buffer *rb;
@@ -245,25 +263,28 @@ static void ring_workload(struct bpf_object *obj)
 	double t = 0, t0;
 	int r, n;
 
+	snprintf(name, sizeof(name), "fill_ring%s", d->suffix);
+	prog = bpf_object__find_program_by_name(obj, name);
 	if (!prog || !m)
-		die("fill_ring or ring not found");
+		die("%s or ring not found", name);
 	rb = ring_buffer__new(bpf_map__fd(m), on_ring, &s, NULL);
 	if (!rb)
 		die("ring_buffer__new: %s", strerror(errno));
 	// Round 0 warms up and is not timed.
 	for (r = 0; r <= EVENT_ROUNDS; r++) {
-		unsigned int dropped = fill(prog, RING_EVENTS, 0);
+		unsigned int dropped = fill(prog, d->ring_events, 0);
 
 		memset(&s, 0, sizeof(s));
+		s.size = d->size;
 		t0 = now_ns();
 		n = ring_buffer__consume(rb);
 		if (r > 0)
 			t += now_ns() - t0;
 		if (n < 0)
 			die("ring_buffer__consume: %s", strerror(-n));
-		check_events("ringbuf", &s, RING_EVENTS, dropped, n);
+		check_events(d->ring_name, &s, d->ring_events, dropped, n);
 		if (r > 0) {
-			produced += RING_EVENTS;
+			produced += d->ring_events;
 			lost += dropped;
 			received += s.events;
 		}
@@ -271,12 +292,13 @@ static void ring_workload(struct bpf_object *obj)
 	ring_buffer__free(rb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit("ringbuf", "ns/event", t / received, received, check);
+	emit(d->ring_name, "ns/event", t / received, received, check);
 }
 
-static void perf_workload(struct bpf_object *obj)
+static void perf_workload(struct bpf_object *obj, const struct drain *d)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_perf");
+	char name[32];
+	struct bpf_program *prog;
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "perf");
 	unsigned long long produced = 0, lost = 0, received = 0;
 	struct perf_buffer *pb;
@@ -285,24 +307,27 @@ static void perf_workload(struct bpf_object *obj)
 	double t = 0, t0;
 	int r, err;
 
+	snprintf(name, sizeof(name), "fill_perf%s", d->suffix);
+	prog = bpf_object__find_program_by_name(obj, name);
 	if (!prog || !m)
-		die("fill_perf or perf not found");
+		die("%s or perf not found", name);
 	pb = perf_buffer__new(bpf_map__fd(m), PERF_PAGES, on_perf, on_perf_lost, &s, NULL);
 	if (!pb)
 		die("perf_buffer__new: %s", strerror(errno));
 	for (r = 0; r <= EVENT_ROUNDS; r++) {
-		unsigned int dropped = fill(prog, PERF_EVENTS, 0);
+		unsigned int dropped = fill(prog, d->perf_events, 0);
 
 		memset(&s, 0, sizeof(s));
+		s.size = d->size;
 		t0 = now_ns();
 		err = perf_buffer__consume(pb);
 		if (r > 0)
 			t += now_ns() - t0;
 		if (err)
 			die("perf_buffer__consume: %s", strerror(-err));
-		check_events("perfbuf", &s, PERF_EVENTS, dropped, s.events);
+		check_events(d->perf_name, &s, d->perf_events, dropped, s.events);
 		if (r > 0) {
-			produced += PERF_EVENTS;
+			produced += d->perf_events;
 			lost += dropped;
 			received += s.events;
 		}
@@ -310,7 +335,7 @@ static void perf_workload(struct bpf_object *obj)
 	perf_buffer__free(pb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit("perfbuf", "ns/event", t / received, received, check);
+	emit(d->perf_name, "ns/event", t / received, received, check);
 }
 
 static void open_load_workload(const char *path)
@@ -332,6 +357,7 @@ static void open_load_workload(const char *path)
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	size_t i;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s BENCH.bpf.o\n", argv[0]);
@@ -340,8 +366,10 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_warnings);
 	obj = open_and_load(argv[1]);
 	map_workloads(obj);
-	ring_workload(obj);
-	perf_workload(obj);
+	for (i = 0; i < sizeof(drains) / sizeof(drains[0]); i++) {
+		ring_workload(obj, &drains[i]);
+		perf_workload(obj, &drains[i]);
+	}
 	bpf_object__close(obj);
 	open_load_workload(argv[1]);
 	return 0;

@@ -18,11 +18,13 @@ func runBinding(path string) error {
 		return err
 	}
 	err = bindingMaps(obj)
-	if err == nil {
-		err = bindingRing(obj)
-	}
-	if err == nil {
-		err = bindingPerf(obj)
+	for _, d := range drains {
+		if err == nil {
+			err = bindingRing(obj, d)
+		}
+		if err == nil {
+			err = bindingPerf(obj, d)
+		}
 	}
 	if cerr := obj.Close(); err == nil {
 		err = cerr

@@ -18,11 +18,13 @@ func runCilium(path string) error {
 		return err
 	}
 	err = ciliumMaps(coll.Maps["kv"])
-	if err == nil {
-		err = ciliumRing(coll)
-	}
-	if err == nil {
-		err = ciliumPerf(coll)
+	for _, d := range drains {
+		if err == nil {
+			err = ciliumRing(coll, d)
+		}
+		if err == nil {
+			err = ciliumPerf(coll, d)
+		}
 	}
 	coll.Close()
 	if err != nil {
@@ -169,7 +171,7 @@ const readerDeadline = 5 * time.Second
 
 // ciliumRing drains a pre-filled ring buffer with Reader.ReadInto and a
 // reused Record.
-func ciliumRing(coll *ebpf.Collection) error {
+func ciliumRing(coll *ebpf.Collection, d drain) error {
 	rd, err := ringbuf.NewReader(coll.Maps["ring"])
 	if err != nil {
 		return err
@@ -179,17 +181,17 @@ func ciliumRing(coll *ebpf.Collection) error {
 	var tot eventTotals
 	// Round 0 warms up and is not timed.
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := ciliumFill(coll, "fill_ring", ringEvents)
+		dropped, err := ciliumFill(coll, "fill_ring"+d.suffix, d.ringEvents)
 		if err != nil {
 			return err
 		}
-		var s seen
-		want := ringEvents - dropped
+		s := seen{size: d.size}
+		want := d.ringEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))
 		start := time.Now()
 		for s.events < want {
 			if err := rd.ReadInto(&rec); err != nil {
-				return fmt.Errorf("ringbuf: after %d of %d events: %w", s.events, want, err)
+				return fmt.Errorf("%s: after %d of %d events: %w", d.ringName, s.events, want, err)
 			}
 			s.add(rec.RawSample, true)
 		}
@@ -199,20 +201,20 @@ func ciliumRing(coll *ebpf.Collection) error {
 		for rd.ReadInto(&rec) == nil {
 			s.add(rec.RawSample, true)
 		}
-		if err := checkEvents("ringbuf", s, ringEvents, dropped); err != nil {
+		if err := checkEvents(d.ringName, s, d.ringEvents, dropped); err != nil {
 			return err
 		}
 		if r > 0 {
-			tot.add(elapsed, ringEvents, dropped, s.events)
+			tot.add(elapsed, d.ringEvents, dropped, s.events)
 		}
 	}
-	tot.emit("ringbuf")
+	tot.emit(d.ringName)
 	return nil
 }
 
 // ciliumPerf drains pre-filled perf buffers with Reader.ReadInto and a
 // reused Record.
-func ciliumPerf(coll *ebpf.Collection) error {
+func ciliumPerf(coll *ebpf.Collection, d drain) error {
 	rd, err := perf.NewReader(coll.Maps["perf"], perfPages*os.Getpagesize())
 	if err != nil {
 		return err
@@ -221,17 +223,17 @@ func ciliumPerf(coll *ebpf.Collection) error {
 	var rec perf.Record
 	var tot eventTotals
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := ciliumFill(coll, "fill_perf", perfEvents)
+		dropped, err := ciliumFill(coll, "fill_perf"+d.suffix, d.perfEvents)
 		if err != nil {
 			return err
 		}
-		var s seen
-		want := perfEvents - dropped
+		s := seen{size: d.size}
+		want := d.perfEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))
 		start := time.Now()
 		for s.events < want {
 			if err := rd.ReadInto(&rec); err != nil {
-				return fmt.Errorf("perfbuf: after %d of %d events: %w", s.events, want, err)
+				return fmt.Errorf("%s: after %d of %d events: %w", d.perfName, s.events, want, err)
 			}
 			s.addPerf(&rec)
 		}
@@ -240,14 +242,14 @@ func ciliumPerf(coll *ebpf.Collection) error {
 		for rd.ReadInto(&rec) == nil {
 			s.addPerf(&rec)
 		}
-		if err := checkEvents("perfbuf", s, perfEvents, dropped); err != nil {
+		if err := checkEvents(d.perfName, s, d.perfEvents, dropped); err != nil {
 			return err
 		}
 		if r > 0 {
-			tot.add(elapsed, perfEvents, dropped, s.events)
+			tot.add(elapsed, d.perfEvents, dropped, s.events)
 		}
 	}
-	tot.emit("perfbuf")
+	tot.emit(d.perfName)
 	return nil
 }
 

@@ -95,17 +95,36 @@ func fillArgs(count, first uint64) []byte {
 	return b
 }
 
-// seen is what a consumer saw during one drain.
+// drain is one drain workload: the event size, how many events a fill
+// writes (so that a fill stays within the ring: 16 MiB, and 4 MiB per CPU
+// for perf), the fill program's suffix and the workloads' names; the same
+// table as drains in bench/cdriver/driver.c.
+type drain struct {
+	size                   int
+	ringEvents, perfEvents uint64
+	suffix                 string
+	ringName, perfName     string
+}
+
+var drains = []drain{
+	{eventSize, ringEvents, perfEvents, "", "ringbuf", "perfbuf"},
+	{16, 200000, 40000, "_16", "ringbuf_16", "perfbuf_16"},
+	{256, 45000, 12000, "_256", "ringbuf_256", "perfbuf_256"},
+	{4096, 3000, 900, "_4096", "ringbuf_4096", "perfbuf_4096"},
+}
+
+// seen is what a consumer saw during one drain of size-byte events.
 type seen struct {
 	events, bad, seqSum, lost uint64
+	size                      int
 }
 
 // add counts one event and sums its sequence number. exact says whether
-// the payload must be exactly eventSize bytes (ring buffer) or at least
-// that (perf samples carry padding).
+// the payload must be exactly s.size bytes (ring buffer) or at least that
+// (perf samples carry padding).
 func (s *seen) add(data []byte, exact bool) {
 	s.events++
-	if len(data) < eventSize || (exact && len(data) != eventSize) {
+	if len(data) < s.size || (exact && len(data) != s.size) {
 		s.bad++
 		return
 	}
