@@ -73,8 +73,8 @@ type workloadResult struct {
 	// WorstRunVsC is the largest binding/C ratio of one run (the
 	// drivers of a run ran one right after the other).
 	WorstRunVsC float64 `json:"worst_run_binding_c"`
-	Target   string               `json:"target"`
-	Goal     string               `json:"goal"`
+	Target      string  `json:"target"`
+	Goal        string  `json:"goal"`
 	// Reference is the C libbpf and cilium figure measured on another
 	// machine, for orientation only.
 	Reference map[string]float64 `json:"reference_elsewhere,omitempty"`
