@@ -3,6 +3,7 @@
 // non-zero, naming the failed check, when a workload did not do its work.
 // The Go drivers (bench/cmd/gobench) mirror it constant for constant.
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,52 @@ static struct bpf_object *open_and_load(const char *path)
 	return obj;
 }
 
+// One of the two threads of map_lookup_parallel: LOOKUP_PASSES passes
+// over the keys, counting the lookups that found their value.
+struct lookup_worker {
+	int fd;
+	unsigned long long found;
+};
+
+static void *lookup_worker(void *arg)
+{
+	struct lookup_worker *w = arg;
+	__u64 k, v;
+	int p;
+
+	for (p = 0; p < LOOKUP_PASSES; p++)
+		for (k = 0; k < NKEYS; k++)
+			if (bpf_map_lookup_elem(w->fd, &k, &v) == 0 && v == value_of(k, 0))
+				w->found++;
+	return NULL;
+}
+
+// map_lookup_parallel: two threads look up in the same map at once; the
+// figure is the wall time per lookup of both together.
+static void parallel_lookups(int fd)
+{
+	struct lookup_worker w[2] = { { .fd = fd }, { .fd = fd } };
+	pthread_t th[2];
+	unsigned long long n = 2ULL * LOOKUP_PASSES * NKEYS;
+	char check[160];
+	double t0, t;
+	int i;
+
+	t0 = now_ns();
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&th[i], NULL, lookup_worker, &w[i]))
+			die("map_lookup_parallel: pthread_create failed");
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	t = now_ns() - t0;
+	if (w[0].found + w[1].found != n)
+		die("map_lookup_parallel: %llu of %llu lookups found their value",
+		    w[0].found + w[1].found, n);
+	snprintf(check, sizeof(check), "%llu/%llu lookups found their value in 2 threads",
+		 w[0].found + w[1].found, n);
+	emit("map_lookup_parallel", "ns/op", t / n, n, check);
+}
+
 static void map_workloads(struct bpf_object *obj)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "kv");
@@ -108,6 +155,7 @@ static void map_workloads(struct bpf_object *obj)
 		die("map_lookup: %llu of %llu lookups found their value", found, n);
 	snprintf(check, sizeof(check), "%llu/%llu lookups found their value", found, n);
 	emit("map_lookup", "ns/op", t / n, n, check);
+	parallel_lookups(fd);
 
 	t0 = now_ns();
 	for (p = 1; p <= UPDATE_PASSES; p++)

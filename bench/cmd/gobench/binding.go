@@ -78,6 +78,9 @@ func bindingMaps(obj *libbpf.Object) error {
 	}
 	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+	if err := parallelLookups(m.Lookup); err != nil {
+		return err
+	}
 
 	start = time.Now()
 	for p := uint64(1); p <= updatePasses; p++ {

@@ -71,6 +71,9 @@ func ciliumMaps(m *ebpf.Map) error {
 	}
 	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+	if err := parallelLookups(func(key, val []byte) error { return m.Lookup(key, val) }); err != nil {
+		return err
+	}
 
 	start = time.Now()
 	for p := uint64(1); p <= updatePasses; p++ {

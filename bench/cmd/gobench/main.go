@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -80,6 +81,38 @@ func valueOf(k, pass uint64) uint64 {
 func putU64(b []byte, v uint64) { binary.NativeEndian.PutUint64(b, v) }
 
 func getU64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
+
+// parallelLookups runs two goroutines that each make lookupPasses passes
+// of lookups over the nKeys keys with lookup (its own key and value
+// buffers), and emits map_lookup_parallel: the wall time per lookup of
+// both together.
+func parallelLookups(lookup func(key, val []byte) error) error {
+	var wg sync.WaitGroup
+	var found [2]uint64
+	start := time.Now()
+	for w := range 2 {
+		wg.Go(func() {
+			key, val := make([]byte, 8), make([]byte, 8)
+			for range lookupPasses {
+				for k := uint64(0); k < nKeys; k++ {
+					putU64(key, k)
+					if lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
+						found[w]++
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	n := uint64(2 * lookupPasses * nKeys)
+	if found[0]+found[1] != n {
+		return fmt.Errorf("map_lookup_parallel: %d of %d lookups found their value", found[0]+found[1], n)
+	}
+	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d lookups found their value in 2 goroutines", found[0]+found[1], n)})
+	return nil
+}
 
 // perOp is the average of d over n operations in nanoseconds.
 func perOp(d time.Duration, n uint64) float64 {
