@@ -57,7 +57,7 @@ type PerfBuffer struct {
 // with perf_buffer__new, which opens a perf event with a ring of
 // pagesPerCPU pages for each CPU and stores it in m. pagesPerCPU must be a
 // power of two greater than 0. m must be loaded: a map of a loaded
-// Object, or a map from OpenMapPinned or OpenMapByID. The CPUs are those
+// [Object], or a map from [OpenMapPinned] or [OpenMapID]. The CPUs are those
 // perf_buffer__new takes: the online ones, below the map's max_entries.
 //
 // sample is called for each sample, in order within a CPU. lost, which

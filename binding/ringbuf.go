@@ -233,7 +233,7 @@ func useMap(m *Map, fn string, want MapType, call func(fd C.int) error) error {
 // 5.8) with ring_buffer__new (libbpf 0.0.9); fn is called for each sample,
 // in the order the BPF side reserved them, skipping the samples it
 // discarded. m must be loaded: a map of a loaded Object, or a map from
-// OpenMapPinned or OpenMapByID, whose rings a BPF program of another
+// [OpenMapPinned] or [OpenMapID], whose rings a BPF program of another
 // process may be writing. Other rings can join with Add. Close releases
 // the RingBuffer.
 //
@@ -314,11 +314,13 @@ func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
 
 // Poll waits up to timeout for samples in any ring (a negative timeout
 // waits without limit), then consumes every ring as Consume does. It
-// returns the number of samples delivered to the callbacks. It returns 0
-// before the timeout when woken by the end of a Run's context.
-// When a ring already holds samples, Poll does not wait at all; otherwise
-// it waits in an epoll set of its own that holds libbpf's epoll fd
-// (ring_buffer__epoll_fd) and an eventfd, so that Close can wake it.
+// returns the number of samples delivered to the callbacks. When a ring
+// already holds data, Poll does not wait at all; otherwise it waits in an
+// epoll set of its own that holds libbpf's epoll fd (ring_buffer__epoll_fd)
+// and an eventfd, so that Close can wake it. Like ring_buffer__poll, it
+// may return 0 before the timeout: when the data it found was discarded
+// by the BPF side or is still reserved (not yet submitted), and when woken
+// by the end of a Run's context.
 //
 // When a callback returns an error, Poll stops and returns it wrapped,
 // with the number of samples delivered so far, counting the one that
