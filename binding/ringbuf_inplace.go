@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"sync/atomic"
 	"unsafe"
@@ -70,6 +71,10 @@ func mapRing(fd C.int, name, what string, fn func([]byte) error) (*ring, error) 
 	// The kernel makes ring sizes powers of two, multiples of the page.
 	if size == 0 || size&(size-1) != 0 {
 		return nil, fmt.Errorf("map %s: %s: ring size %d is not a power of two: %w", name, what, size, unix.EINVAL)
+	}
+	// The data pages are mapped twice: the length must fit in an int.
+	if size > math.MaxInt/4 {
+		return nil, fmt.Errorf("map %s: %s: ring size %d is too large to map twice: %w", name, what, size, unix.E2BIG)
 	}
 	page := os.Getpagesize()
 	rg := &ring{fn: fn, name: name, mask: size - 1}
