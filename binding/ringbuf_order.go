@@ -13,7 +13,9 @@ import (
 // is total store order, where every store is a release store, so there a
 // plain store is enough: the Go compiler keeps it after the callback's
 // call, which comes before it in program order. Other architectures take
-// the atomic store.
+// the atomic store. Measured on the AMD EPYC VM (2026-12-06,
+// BenchmarkRingBufferConsume, 4 alternating pairs): 3.6-6.7 ns/event with
+// the plain store, 10.8-11.9 with atomic.StoreUint64.
 func storeRelease(p *uint64, v uint64) {
 	if runtime.GOARCH == "amd64" {
 		*p = v
