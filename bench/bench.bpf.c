@@ -144,3 +144,19 @@ int fill_perf_##SZ(struct bpf_raw_tracepoint_args *ctx)			\
 SIZED_FILLS(16)
 SIZED_FILLS(256)
 SIZED_FILLS(4096)
+
+// The iteration cost curve: hash maps of 1k and 100k entries (kv above is
+// the 10k one), walked with next key + lookup and with batch lookups.
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1000);
+	__type(key, __u64);
+	__type(value, __u64);
+} kv_1k SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 100000);
+	__type(key, __u64);
+	__type(value, __u64);
+} kv_100k SEC(".maps");

@@ -402,6 +402,66 @@ static void open_load_workload(const char *path)
 	emit("open_load", "ms/op", t / OPEN_LOADS / 1e6, OPEN_LOADS, check);
 }
 
+// iterate_curve fills map name with n entries, then walks it once with
+// next key + lookup (iterate_N, ns/key) and once with batch lookups
+// (batch_N, ns/entry).
+static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, const char *suffix)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	static __u64 keys[BATCH_SIZE], vals[BATCH_SIZE];
+	unsigned long long found = 0;
+	char check[160], workload[32];
+	__u64 k, v, next, *prev = NULL;
+	double t0, t;
+	int fd, err;
+
+	if (!m)
+		die("map %s not found", name);
+	fd = bpf_map__fd(m);
+	for (k = 0; k < n; k++) {
+		v = value_of(k, 0);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			die("populate %s key %llu: %s", name, k, strerror(errno));
+	}
+	t0 = now_ns();
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v == value_of(next, 0))
+			found++;
+		k = next;
+		prev = &k;
+	}
+	t = now_ns() - t0;
+	snprintf(workload, sizeof(workload), "iterate_%s", suffix);
+	if (found != n)
+		die("%s: %llu of %llu keys visited with their value", workload, found, n);
+	snprintf(check, sizeof(check), "%llu/%llu keys visited with their value", found, n);
+	emit(workload, "ns/key", t / n, n, check);
+
+	found = 0;
+	t0 = now_ns();
+	{
+		__u32 batch, count, i;
+		void *in = NULL;
+
+		do {
+			count = BATCH_SIZE;
+			err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, NULL);
+			if (err && err != -ENOENT)
+				die("batch_%s: bpf_map_lookup_batch: %s", suffix, strerror(-err));
+			for (i = 0; i < count; i++)
+				if (vals[i] == value_of(keys[i], 0))
+					found++;
+			in = &batch;
+		} while (!err);
+	}
+	t = now_ns() - t0;
+	snprintf(workload, sizeof(workload), "batch_%s", suffix);
+	if (found != n)
+		die("%s: %llu of %llu entries read with their value", workload, found, n);
+	snprintf(check, sizeof(check), "%llu/%llu entries read with their value", found, n);
+	emit(workload, "ns/entry", t / n, n, check);
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
@@ -414,6 +474,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_warnings);
 	obj = open_and_load(argv[1]);
 	map_workloads(obj);
+	iterate_curve(obj, "kv_1k", 1000, "1k");
+	iterate_curve(obj, "kv_100k", 100000, "100k");
 	for (i = 0; i < sizeof(drains) / sizeof(drains[0]); i++) {
 		ring_workload(obj, &drains[i]);
 		perf_workload(obj, &drains[i]);

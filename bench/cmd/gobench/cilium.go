@@ -18,6 +18,11 @@ func runCilium(path string) error {
 		return err
 	}
 	err = ciliumMaps(coll.Maps["kv"])
+	for _, c := range curves {
+		if err == nil {
+			err = ciliumCurve(coll.Maps[c.name], c.entries, c.suffix)
+		}
+	}
 	for _, d := range drains {
 		if err == nil {
 			err = ciliumRing(coll, d)
@@ -282,4 +287,62 @@ func (s *seen) addPerf(rec *perf.Record) {
 		return
 	}
 	s.add(rec.RawSample, false)
+}
+
+// ciliumCurve fills m with n entries, then walks it once with
+// Map.Iterate (iterate_<suffix>) and once with BatchLookup
+// (batch_<suffix>).
+func ciliumCurve(m *ebpf.Map, n uint64, suffix string) error {
+	if m == nil {
+		return fmt.Errorf("map of iterate_%s not found", suffix)
+	}
+	for k := range n {
+		if err := m.Update(k, valueOf(k, 0), ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("populate %s: %w", suffix, err)
+		}
+	}
+	var found uint64
+	var k, v uint64
+	start := time.Now()
+	it := m.Iterate()
+	for it.Next(&k, &v) {
+		if v == valueOf(k, 0) {
+			found++
+		}
+	}
+	elapsed := time.Since(start)
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("iterate_%s: %w", suffix, err)
+	}
+	if found != n {
+		return fmt.Errorf("iterate_%s: %d of %d keys visited with their value", suffix, found, n)
+	}
+	emit(result{Workload: "iterate_" + suffix, Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
+
+	keys, vals := make([]uint64, batchSize), make([]uint64, batchSize)
+	found = 0
+	start = time.Now()
+	var cursor ebpf.MapBatchCursor
+	for {
+		count, err := m.BatchLookup(&cursor, keys, vals, nil)
+		for i := range count {
+			if vals[i] == valueOf(keys[i], 0) {
+				found++
+			}
+		}
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("batch_%s: %w", suffix, err)
+		}
+	}
+	elapsed = time.Since(start)
+	if found != n {
+		return fmt.Errorf("batch_%s: %d of %d entries read with their value", suffix, found, n)
+	}
+	emit(result{Workload: "batch_" + suffix, Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
+	return nil
 }

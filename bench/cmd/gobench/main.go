@@ -128,6 +128,18 @@ func fillArgs(count, first uint64) []byte {
 	return b
 }
 
+// curves are the maps of the iteration cost curve: map name, entries and
+// the workloads' suffix (iterate_<suffix>, batch_<suffix>); the 10k point
+// is map_iterate and map_batch.
+var curves = []struct {
+	name    string
+	entries uint64
+	suffix  string
+}{
+	{"kv_1k", 1000, "1k"},
+	{"kv_100k", 100000, "100k"},
+}
+
 // drain is one drain workload: the event size, how many events a fill
 // writes (so that a fill stays within the ring: 16 MiB, and 4 MiB per CPU
 // for perf), the fill program's suffix and the workloads' names; the same

@@ -16,8 +16,8 @@ import (
 var driverLabels = map[string]string{"c": "C libbpf", "binding": "binding", "cilium": "cilium/ebpf"}
 
 // writeCharts draws the drain cost curves (ns/event against the event
-// size, both on log scales) from the medians, one SVG per buffer kind,
-// into dir, and returns the files written.
+// size, both on log scales) from the medians, one SVG per buffer kind, and
+// the map walk curve, into dir, and returns the files written.
 func writeCharts(res results, dir string) ([]string, error) {
 	var files []string
 	for _, kind := range []struct{ prefix, title string }{
@@ -56,7 +56,54 @@ func writeCharts(res results, dir string) ([]string, error) {
 		}
 		files = append(files, file)
 	}
-	return files, nil
+	file, err := writeWalkChart(res, dir)
+	if err != nil {
+		return files, err
+	}
+	return append(files, file), nil
+}
+
+// walkEntries maps the iteration workloads to the entries of their map.
+var walkEntries = map[string]struct {
+	kind    string
+	entries float64
+}{
+	"iterate_1k": {"iterate", 1e3}, "map_iterate": {"iterate", 1e4}, "iterate_100k": {"iterate", 1e5},
+	"batch_1k": {"batch", 1e3}, "map_batch": {"batch", 1e4}, "batch_100k": {"batch", 1e5},
+}
+
+// writeWalkChart draws the iteration cost curve: ns per entry against the
+// map's entries, walking with next key + lookup and with batch lookups.
+func writeWalkChart(res results, dir string) (string, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Hash map walk: %s, %s", res.Machine.CPUModel, res.Date[:10])
+	p.X.Label.Text = "entries"
+	p.Y.Label.Text = "ns per entry (median)"
+	p.X.Scale = plot.LogScale{}
+	p.Y.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	var lines []any
+	for _, kind := range []string{"iterate", "batch"} {
+		for _, d := range drivers {
+			var pts plotter.XYs
+			for _, w := range res.Workloads {
+				e, ok := walkEntries[w.Workload]
+				if !ok || e.kind != kind || w.Median[d] <= 0 {
+					continue
+				}
+				pts = append(pts, plotter.XY{X: e.entries, Y: w.Median[d]})
+			}
+			sortXY(pts)
+			lines = append(lines, driverLabels[d]+" "+kind, pts)
+		}
+	}
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, "map_walk.svg")
+	return file, p.Save(6*vg.Inch, 4*vg.Inch, file)
 }
 
 // eventSize returns the event size of a drain workload of the given kind:
