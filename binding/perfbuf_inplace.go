@@ -115,12 +115,29 @@ func (p *PerfBuffer) drain(pr *perfRing) (n int, err error) {
 	head := atomic.LoadUint64(pr.head)
 	// Only this consumer writes the tail.
 	tail := atomic.LoadUint64(pr.tail)
+	data, ringSize, cpu, sample := pr.data, pr.size, pr.cpu, p.sample
 	for tail != head && err == nil {
-		off := tail & (pr.size - 1)
+		off := tail & (ringSize - 1)
 		// SAFETY: off is below the ring's size and records are 8-byte
 		// aligned, so the 8-byte header lies in the data pages.
-		rec := unsafe.Add(pr.data, off)
+		rec := unsafe.Add(data, off)
 		size := uint64(*(*uint16)(unsafe.Add(rec, 6)))
+		// The common case first: a sample that does not wrap, delivered
+		// where it lies.
+		if *(*uint32)(rec) == C.LBG_PERF_RECORD_SAMPLE && size >= perfRecHdr+4 && off+size <= ringSize {
+			// SAFETY: the record, its size field included, lies in the
+			// data pages.
+			raw := uint64(*(*uint32)(unsafe.Add(rec, perfRecHdr)))
+			if raw <= size-perfRecHdr-4 {
+				tail += size
+				sample(cpu, unsafe.Slice((*byte)(unsafe.Add(rec, perfRecHdr+4)), raw))
+				n++
+				if p.closed.Load() {
+					err = closedError("perf_buffer__consume")
+				}
+				continue
+			}
+		}
 		if size < perfRecHdr || size > pr.size {
 			// A size the kernel never writes: the ring cannot be walked
 			// further, so it is skipped to the head.
