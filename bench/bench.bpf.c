@@ -84,3 +84,79 @@ int fill_perf(struct bpf_raw_tracepoint_args *ctx)
 	bpf_loop(ctx->args[0], perf_one, &f, 0);
 	return f.dropped;
 }
+
+// The drain cost curves: the same fills with 16, 256 and 4096-byte events
+// (fill_ring and fill_perf above are the 64-byte ones). Only the sequence
+// number at the start of each event is written; the rest is what the ring
+// held before.
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8[4096]);
+} perf_src SEC(".maps");
+
+#define SIZED_FILLS(SZ)							\
+static long ring_one_##SZ(__u64 i, struct fill *f)			\
+{									\
+	__u64 *e = bpf_ringbuf_reserve(&ring, SZ, 0);			\
+									\
+	if (!e) {							\
+		f->dropped++;						\
+		return 0;						\
+	}								\
+	*e = f->first + i;						\
+	bpf_ringbuf_submit(e, 0);					\
+	return 0;							\
+}									\
+									\
+SEC("raw_tp")								\
+int fill_ring_##SZ(struct bpf_raw_tracepoint_args *ctx)			\
+{									\
+	struct fill f = { .ctx = ctx, .first = ctx->args[1] };		\
+									\
+	bpf_loop(ctx->args[0], ring_one_##SZ, &f, 0);			\
+	return f.dropped;						\
+}									\
+									\
+static long perf_one_##SZ(__u64 i, struct fill *f)			\
+{									\
+	__u32 zero = 0;							\
+	__u64 *e = bpf_map_lookup_elem(&perf_src, &zero);		\
+									\
+	if (!e)								\
+		return 1;						\
+	*e = f->first + i;						\
+	if (bpf_perf_event_output(f->ctx, &perf, BPF_F_CURRENT_CPU, e, SZ)) \
+		f->dropped++;						\
+	return 0;							\
+}									\
+									\
+SEC("raw_tp")								\
+int fill_perf_##SZ(struct bpf_raw_tracepoint_args *ctx)			\
+{									\
+	struct fill f = { .ctx = ctx, .first = ctx->args[1] };		\
+									\
+	bpf_loop(ctx->args[0], perf_one_##SZ, &f, 0);			\
+	return f.dropped;						\
+}
+
+SIZED_FILLS(16)
+SIZED_FILLS(256)
+SIZED_FILLS(4096)
+
+// The iteration cost curve: hash maps of 1k and 100k entries (kv above is
+// the 10k one), walked with next key + lookup and with batch lookups.
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1000);
+	__type(key, __u64);
+	__type(value, __u64);
+} kv_1k SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 100000);
+	__type(key, __u64);
+	__type(value, __u64);
+} kv_100k SEC(".maps");

@@ -57,6 +57,34 @@ func BenchmarkRingBufferConsume(b *testing.B) {
 	consumeBenchmark(b, obj, "emit_ring_a", rb.Consume)
 }
 
+// BenchmarkRingBufferConsumeLibbpf is BenchmarkRingBufferConsume through
+// libbpf's own consumer (ring__consume copying into a C batch that Go
+// walks), the binding's consumer before the in-place one.
+func BenchmarkRingBufferConsumeLibbpf(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	rb := newRingBuffer(b, objMap(b, obj, "ring_a"), func(data []byte) error {
+		sum += binary.NativeEndian.Uint64(data)
+		return nil
+	})
+	rb.ViaLibbpf()
+	consumeBenchmark(b, obj, "emit_ring_a", rb.Consume)
+}
+
+// BenchmarkPerfBufferConsumeLibbpf is BenchmarkPerfBufferConsume through
+// libbpf's own consumer (perf_buffer__consume_buffer into a C batch).
+func BenchmarkPerfBufferConsumeLibbpf(b *testing.B) {
+	requireKernel(b)
+	obj := loadObject(b, "events")
+	var sum uint64
+	pb := newPerfBuffer(b, objMap(b, obj, "perf"), 64, func(cpu int, data []byte) {
+		sum += binary.NativeEndian.Uint64(data)
+	}, nil)
+	pb.ViaLibbpf()
+	consumeBenchmark(b, obj, "emit_perf", pb.Consume)
+}
+
 func BenchmarkPerfBufferConsume(b *testing.B) {
 	requireKernel(b)
 	obj := loadObject(b, "events")
@@ -170,4 +198,34 @@ func BenchmarkObjectOpenLoadClose(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMapLookupRawVsSyscall measures Map.Lookup on a hash map through
+// syscall.RawSyscall and through syscall.Syscall, alternating blocks of
+// 1000 lookups of each in one loop so that both see the same machine
+// state, and reports each as ns/lookup and their ratio.
+func BenchmarkMapLookupRawVsSyscall(b *testing.B) {
+	m := benchHash(b)
+	key, value := make([]byte, 8), make([]byte, 8)
+	const block = 1000
+	var took [2]time.Duration
+	b.ResetTimer()
+	for range b.N {
+		for i, raw := range []bool{true, false} {
+			m.SetRawElem(raw)
+			start := time.Now()
+			for k := range uint64(block) {
+				binary.NativeEndian.PutUint64(key, k)
+				if err := m.Lookup(key, value); err != nil {
+					b.Fatal(err)
+				}
+			}
+			took[i] += time.Since(start)
+		}
+	}
+	raw := float64(took[0].Nanoseconds()) / float64(b.N*block)
+	plain := float64(took[1].Nanoseconds()) / float64(b.N*block)
+	b.ReportMetric(raw, "ns/raw")
+	b.ReportMetric(plain, "ns/syscall")
+	b.ReportMetric(plain/raw, "syscall/raw")
 }

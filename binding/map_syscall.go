@@ -14,9 +14,8 @@ import (
 // bytes of a union bpf_attr (map_fd, key, value or next_key, flags) and
 // makes one bpf(2) call, nothing more; libbpf's bpf_map__*_elem wrappers
 // add only the size checks that Map already makes in Go. The binding makes
-// that same bpf(2) call from Go with the same attribute: entering C
-// through cgo costs about 100 ns on top of a call that takes 400-700 ns,
-// which was the whole gap between a Go program and a C one (bench/).
+// that same bpf(2) call from Go with the same attribute, which saves the
+// cgo transition (README, "Speed", has the figures).
 
 // elemAttr is the element-command part of union bpf_attr, as libbpf fills
 // it. The pointer fields are unsafe.Pointer, padded to the kernel's 64-bit
@@ -40,12 +39,11 @@ type elemAttr struct {
 // the attribute). The caller holds the object's read lock, which keeps the
 // descriptor open.
 //
-// Maps whose element commands never wait in the kernel take
-// syscall.RawSyscall, which skips the Go scheduler's syscall bookkeeping
-// (about 50 ns); the others (maps of maps, whose update and delete wait for
-// an RCU grace period, socket maps, which take socket locks, and any type
-// not known to be safe) take syscall.Syscall, which lets the scheduler run
-// other goroutines while the call waits.
+// The call is syscall.Syscall, which tells the Go scheduler that the
+// thread is in the kernel, so that it hands the thread's P to another
+// thread if the call blocks. The raw form (syscall.RawSyscall, when
+// m.rawElem) skips that bookkeeping and is kept only for the benchmark
+// that compares them: see rawElemCalls.
 func (m *Map) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
 	attr := elemAttr{mapFD: uint32(m.cFD()), key: bytesPtr(key), value: bytesPtr(value), flags: flags}
 	var errno syscall.Errno
@@ -60,10 +58,27 @@ func (m *Map) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
 	return nil
 }
 
+// rawElemCalls says whether the element calls of the map types that never
+// sleep in the kernel take syscall.RawSyscall. They do not: even on those
+// maps, the kernel's copy of the key or value from a page not touched yet
+// takes a page fault, which may sleep in reclaim under memory pressure,
+// and during a raw system call the scheduler cannot hand the thread's P
+// to another thread (with GOMAXPROCS=1 the whole program stops). What the
+// raw call saves, the scheduler's bookkeeping, was not measurable on the
+// machine kind the targets are set on (AMD EPYC VM, kernel 6.18,
+// 2026-12-06: lookups through each, alternated in blocks of 1000, differed
+// by -24% to +29% between blocks, median +5%, and a bare getppid(2) costs
+// about 2 us there either way; BenchmarkMapLookupRawVsSyscall and the
+// README's "Speed" section), so the safe call is taken.
+const rawElemCalls = false
+
 // rawElemSafe reports whether the element commands on maps of type t only
 // copy memory and take spinlocks in the kernel, never sleeping locks or RCU
-// grace periods, so that they may run as a raw system call.
+// grace periods, and rawElemCalls allows the raw system call for them.
 func (t MapType) rawElemSafe() bool {
+	if !rawElemCalls {
+		return false
+	}
 	switch t {
 	case MapTypeHash, MapTypeArray, MapTypePerCPUHash, MapTypePerCPUArray,
 		MapTypeLRUHash, MapTypeLRUPerCPUHash, MapTypeQueue, MapTypeStack:

@@ -1,15 +1,15 @@
 package libbpf
 
 /*
-#include "glue.h"
+#include "glue_events.h"
 */
 import "C"
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -18,14 +18,17 @@ import (
 // which BPF programs write to with bpf_perf_event_output, with libbpf's
 // struct perf_buffer: one perf event ring per CPU.
 //
-// As with RingBuffer, libbpf's callbacks run in C and copy the samples
-// into a C batch that Go walks after each cgo call, so entering C costs
-// once per batch, and delivering a sample does not allocate. The data
-// slice given to the sample callback points into that C memory: it is
-// valid only until the callback returns, and the callback must copy it to
-// keep any of it. The kernel pads perf samples to 8 bytes with their
-// 4-byte size header, so data may be up to 7 bytes longer than what the
-// BPF program wrote.
+// libbpf's struct perf_buffer opens the perf events, maps their rings
+// and owns the epoll set; as with RingBuffer, the records are read by Go
+// in place, from the rings the kernel maps (perf_buffer__buffer), with
+// the ordering libbpf's reader uses (see perfbuf_inplace.go). Consume makes
+// no cgo call, Poll one (the wait), and delivering a sample does not
+// allocate. The data slice given to the sample callback is the sample in
+// the ring (or, for a sample that wraps around the ring's end, a copy):
+// it is valid only until the callback returns and is read-only memory, so
+// writing to it crashes the program; copy it to keep or change any of it.
+// The kernel pads perf samples to 8 bytes with their 4-byte size header,
+// so data may be up to 7 bytes longer than what the BPF program wrote.
 //
 // A PerfBuffer has one consumer at a time: Poll, Consume and Run fail with
 // an error wrapping EBUSY while another of them runs on the same
@@ -40,12 +43,22 @@ type PerfBuffer struct {
 	name   string
 	sample func(cpu int, data []byte)
 	lost   func(cpu int, count uint64)
+	// rings are the per-CPU buffers, by libbpf's buffer index.
+	rings []perfRing
+	// scratch holds a record that wraps around the end of its ring,
+	// copied in one piece: records are at most 64 KiB.
+	scratch []byte
+	// viaLibbpf makes Poll and Consume use libbpf's own consumer, the
+	// reference of the differential tests (see RingBuffer.viaLibbpf).
+	viaLibbpf bool
 }
 
 // NewPerfBuffer starts consuming the BPF_MAP_TYPE_PERF_EVENT_ARRAY map m
 // with perf_buffer__new, which opens a perf event with a ring of
 // pagesPerCPU pages for each CPU and stores it in m. pagesPerCPU must be a
-// power of two greater than 0. m must belong to a loaded object.
+// power of two greater than 0. m must be loaded: a map of a loaded
+// [Object], or a map from [OpenMapPinned] or [OpenMapID]. The CPUs are those
+// perf_buffer__new takes: the online ones, below the map's max_entries.
 //
 // sample is called for each sample, in order within a CPU. lost, which
 // may be nil, is called with the number of samples the kernel dropped on a
@@ -77,7 +90,12 @@ func NewPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), l
 	if err != nil {
 		return nil, err
 	}
+	if err := p.mapRings(); err != nil {
+		C.lbg_perfbuf_free(p.c)
+		return nil, fmt.Errorf("map %s: %s: %w", m.name, what, err)
+	}
 	p.init(p.c.wake_fd, C.perf_buffer__epoll_fd(p.c.pb), func() {
+		p.rings = nil
 		C.lbg_perfbuf_free(p.c)
 		p.c = nil
 	})
@@ -87,13 +105,14 @@ func NewPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), l
 // Poll waits up to timeout for samples on any CPU (a negative timeout
 // waits without limit), then consumes every CPU's ring as Consume does. It
 // returns the number of samples delivered to the sample callback (lost
-// reports are not counted). It returns 0 before the timeout when woken by
-// the end of a Run's context. Libbpf's perf_buffer__poll is
-// replaced by an epoll set of our own that holds libbpf's epoll fd and an
-// eventfd, so that Close can wake it; the rings are then read with
-// perf_buffer__consume_buffer. Poll returns an error wrapping ErrClosed
-// when the PerfBuffer is closed, also when Close is called during the
-// Poll.
+// reports are not counted). When a ring already holds records, Poll does
+// not wait at all; otherwise it waits in an epoll set of its own that
+// holds libbpf's epoll fd (perf_buffer__epoll_fd) and an eventfd, so that
+// Close can wake it. Like perf_buffer__poll, it may return 0 before the
+// timeout, when woken for records that an earlier call already read, and
+// it returns 0 when woken by the end of a Run's context. Poll returns an
+// error wrapping ErrClosed when the PerfBuffer is closed, also when Close
+// is called during the Poll.
 func (p *PerfBuffer) Poll(timeout time.Duration) (int, error) {
 	if p == nil {
 		return 0, closedError("perf_buffer__poll")
@@ -102,14 +121,30 @@ func (p *PerfBuffer) Poll(timeout time.Duration) (int, error) {
 		return 0, err
 	}
 	defer p.unlock()
-	return p.collect(true, timeoutMillis(timeout))
+	if p.viaLibbpf {
+		return p.collect(true, timeoutMillis(timeout))
+	}
+	if !p.ready() {
+		// p.c is valid under mu.
+		switch ret := C.lbg_perfbuf_wait(p.c, timeoutMillis(timeout)); {
+		case ret == C.LBG_WAIT_WOKEN:
+			if p.closed.Load() {
+				return 0, closedError("perf_buffer__poll")
+			}
+			return 0, nil
+		case ret < 0:
+			return 0, fmt.Errorf("map %s: perf_buffer__poll: epoll_wait: %w", p.name, errnoErr(ret))
+		}
+	}
+	return p.consumeRings()
 }
 
-// Consume reads every CPU's ring without waiting, with
-// perf_buffer__consume_buffer for each (the per-CPU form of
-// perf_buffer__consume, so that a full batch can resume at the next CPU),
-// and calls the callbacks for everything available. It returns the number
-// of samples delivered.
+// Consume reads every CPU's ring without waiting, as perf_buffer__consume
+// (libbpf 0.0.8) does, and calls the callbacks for everything available,
+// CPU after CPU. It returns the number of samples delivered. It makes no
+// system call and no cgo call. It fails with an error wrapping EBADMSG
+// on a record of a type that a BPF output event never writes (the
+// record is skipped, as libbpf's reader skips it).
 func (p *PerfBuffer) Consume() (int, error) {
 	if p == nil {
 		return 0, closedError("perf_buffer__consume")
@@ -118,13 +153,17 @@ func (p *PerfBuffer) Consume() (int, error) {
 		return 0, err
 	}
 	defer p.unlock()
-	return p.collect(false, 0)
+	if p.viaLibbpf {
+		return p.collect(false, 0)
+	}
+	return p.consumeRings()
 }
 
 // Run polls until ctx is done, calling the callbacks as Poll does. It
 // returns nil when ctx is done, and otherwise the first error of Poll,
 // such as ErrClosed after Close. The end of ctx wakes a blocked poll at
-// once.
+// once. Run does not count the samples: a callback that needs the count
+// keeps it.
 func (p *PerfBuffer) Run(ctx context.Context) error {
 	if p == nil {
 		return closedError("perf_buffer__poll")
@@ -144,9 +183,9 @@ func (p *PerfBuffer) EpollFD() int {
 }
 
 // Close stops the PerfBuffer and frees it with perf_buffer__free, which
-// closes the perf events and removes them from the map. A Poll or Run
+// unmaps the rings, closes the perf events and removes them from the map. A Poll or Run
 // blocked in another goroutine returns at once with an error wrapping
-// ErrClosed, and Close waits for it to leave C before freeing. Called
+// ErrClosed, and Close waits for it to return before freeing. Called
 // from a callback (or while one runs), Close returns at once and the
 // running Poll or Consume stops after that callback and frees the
 // PerfBuffer as it returns. Close is idempotent and returns nil.
@@ -158,73 +197,103 @@ func (p *PerfBuffer) Close() error {
 	return nil
 }
 
-// collect fills and delivers batches (one cgo call each) until libbpf has
-// nothing more for this call; poll waits for the first batch, up to
-// timeout. The sample callback cannot fail, so nothing is left over
-// between calls.
-func (p *PerfBuffer) collect(poll bool, timeout C.int) (int, error) {
-	b := &p.c.batch
-	total := 0
-	for round := 0; ; round++ {
-		what := "perf_buffer__consume"
-		var ret C.int
-		// p.c is valid under mu.
-		if round == 0 && poll {
-			what = "perf_buffer__poll"
-			ret = C.lbg_perfbuf_poll(p.c, timeout)
-		} else {
-			ret = C.lbg_perfbuf_consume(p.c)
-		}
-		p.pos = 0
-		if ret == C.LBG_WAIT_WOKEN {
-			if p.closed.Load() {
-				return total, closedError(what)
-			}
-			return total, nil
-		}
-		n, err := p.deliver(b)
-		total += n
-		if err != nil {
-			return total, err
-		}
-		if ret < 0 {
-			return total, fmt.Errorf("map %s: %s: %w", p.name, what, errnoErr(ret))
-		}
-		if b.stopped == 0 {
-			return total, nil
-		}
+// withC runs fn while the C state cannot be freed: under wakeMu, which
+// release holds while it frees. It fails with ErrClosed once released.
+func (p *PerfBuffer) withC(what string, fn func() error) error {
+	p.wakeMu.Lock()
+	defer p.wakeMu.Unlock()
+	if p.wakeFD < 0 || p.closed.Load() {
+		return closedError(what)
 	}
+	return fn()
 }
 
-// deliver calls the callbacks for the records of b, stopping with
-// ErrClosed once Close was called, and returns the number of samples.
-func (p *PerfBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
-	recs := arena(b)
-	if len(recs) == 0 {
-		return 0, nil
+// BufferCount returns the number of per-CPU buffers
+// (perf_buffer__buffer_cnt, libbpf 0.2): one per CPU that was online when
+// the PerfBuffer was made, below the map's max_entries. It returns 0 once
+// the PerfBuffer is closed.
+func (p *PerfBuffer) BufferCount() int {
+	if p == nil {
+		return 0
 	}
-	p.delivering.Store(true)
-	defer p.delivering.Store(false)
 	n := 0
-	for p.pos < len(recs) {
-		if p.closed.Load() {
-			return n, closedError("perf_buffer__consume")
-		}
-		tag, data, next := record(recs, p.pos)
-		p.pos = next
-		cpu := int(tag &^ C.LBG_REC_LOST)
-		if tag&C.LBG_REC_LOST != 0 {
-			if p.lost != nil {
-				p.lost(cpu, binary.NativeEndian.Uint64(data))
-			}
-			continue
-		}
-		n++
-		p.sample(cpu, data)
+	_ = p.withC("perf_buffer__buffer_cnt", func() error {
+		n = int(p.c.buf_cnt)
+		return nil
+	})
+	return n
+}
+
+// BufferCPU returns the CPU of per-CPU buffer idx, the CPU given to the
+// sample callback for its samples and the key of its perf event in the
+// map. It fails with an error wrapping EINVAL when there is no such
+// buffer, and with ErrClosed once the PerfBuffer is closed.
+func (p *PerfBuffer) BufferCPU(idx int) (int, error) {
+	const what = "perf_buffer__buffer"
+	if p == nil {
+		return 0, closedError(what)
 	}
-	// Closed by the last callback: consume nothing more.
-	if p.closed.Load() {
-		return n, closedError("perf_buffer__consume")
+	cpu := 0
+	err := p.withC(what, func() error {
+		if idx < 0 || idx >= len(p.rings) {
+			return fmt.Errorf("map %s: %s: buffer %d of %d: %w", p.name, what, idx, len(p.rings), unix.EINVAL)
+		}
+		cpu = p.rings[idx].cpu
+		return nil
+	})
+	return cpu, err
+}
+
+// BufferFD returns the perf event descriptor of per-CPU buffer idx
+// (perf_buffer__buffer_fd, libbpf 0.2; perf events of type
+// PERF_COUNT_SW_BPF_OUTPUT, kernel 4.4), to poll that CPU alone or to
+// read the event's settings. It belongs to the PerfBuffer and is closed
+// by Close. It fails with an error wrapping EINVAL when there is no such
+// buffer (libbpf's EINVAL), and with ErrClosed once the PerfBuffer is
+// closed.
+func (p *PerfBuffer) BufferFD(idx int) (int, error) {
+	const what = "perf_buffer__buffer_fd"
+	if p == nil {
+		return -1, closedError(what)
 	}
-	return n, nil
+	fd := -1
+	err := p.withC(what, func() error {
+		if idx < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+		}
+		ret := C.perf_buffer__buffer_fd(p.c.pb, C.size_t(idx))
+		if ret < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+		}
+		fd = int(ret)
+		return nil
+	})
+	return fd, err
+}
+
+// BufferSize returns the size in bytes of the data area of per-CPU buffer
+// idx, as perf_buffer__buffer (libbpf 1.0) reports it: pagesPerCPU pages.
+// The binding reads the buffer's memory itself and does not hand it out:
+// a slice of it would outlive Close. It fails as BufferFD does.
+func (p *PerfBuffer) BufferSize(idx int) (int, error) {
+	const what = "perf_buffer__buffer"
+	if p == nil {
+		return 0, closedError(what)
+	}
+	size := 0
+	err := p.withC(what, func() error {
+		var base unsafe.Pointer
+		var n C.size_t
+		if idx < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+		}
+		// base and n are Go memory without Go pointers, written during
+		// the call.
+		if ret := C.perf_buffer__buffer(p.c.pb, C.int(idx), &base, &n); ret < 0 {
+			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+		}
+		size = int(n)
+		return nil
+	})
+	return size, err
 }

@@ -1,7 +1,7 @@
 package libbpf
 
 /*
-#include "glue.h"
+#include "glue_events.h"
 */
 import "C"
 
@@ -24,21 +24,25 @@ import (
 const batchLimit = 128 << 10
 
 // RingBuffer consumes BPF ring buffer maps (BPF_MAP_TYPE_RINGBUF, kernel
-// 5.8) with libbpf's struct ring_buffer: one or more rings, each with its
-// own callback, behind one epoll set.
+// 5.8): one or more rings, each with its own callback, behind one epoll
+// set. libbpf's struct ring_buffer checks the maps and owns the epoll set;
+// the samples are read by Go, in place, from the ring the kernel maps, in
+// the kernel's ring buffer format and with the memory ordering libbpf's
+// ring__consume uses (see ringbuf_inplace.go). Consume makes no cgo call at
+// all, Poll one (the wait), and delivering a sample does not allocate.
 //
-// The samples are read by libbpf in C and copied into a C batch, and Go
-// calls the callbacks by walking that batch after each cgo call returns;
-// the cost of entering C is paid once per batch of samples, not once per
-// sample, and delivering a sample does not allocate. The data slice given
-// to a callback points into that C memory: it is valid only until the
-// callback returns, and the callback must copy it to keep any of it.
+// The data slice given to a callback is the sample in the ring: it is
+// valid only until the callback returns (the kernel may then write the
+// next samples over it), and it is read-only memory, so writing to it
+// crashes the program with a fault Go cannot recover from. Copy it to keep
+// or change any of it. This is the contract libbpf gives a C callback.
 //
-// A RingBuffer has one consumer at a time: Poll, Consume, Run and Add fail
-// with an error wrapping EBUSY while another of them runs on the same
-// RingBuffer, including from inside a callback. Close and EpollFD may be
-// called from any goroutine at any time; Close wakes a blocked Poll or Run,
-// which then returns an error wrapping ErrClosed.
+// A RingBuffer has one consumer at a time: Poll, Consume, ConsumeN, Run
+// and Add fail with an error wrapping EBUSY while another of them runs on
+// the same RingBuffer, including from inside a callback. Close, EpollFD
+// and the Ring accessors may be called from any goroutine at any time;
+// Close wakes a blocked Poll or Run, which then returns an error wrapping
+// ErrClosed.
 //
 // The RingBuffer keeps the rings mapped, so it keeps working after the
 // Object that owns the maps is closed. Nothing frees it but Close.
@@ -46,10 +50,14 @@ type RingBuffer struct {
 	consumer
 	// c is the C state; set to nil by release, under mu and wakeMu.
 	c *C.struct_lbg_ringbuf
-	// fns and names are the callback and the map name of each ring, by
-	// the index the C side tags the ring's records with.
-	fns   []func(data []byte) error
-	names []string
+	// rings are the rings in the order they were added (the index the
+	// C side tags the reference consumer's records with).
+	rings []*ring
+	// viaLibbpf makes Poll and Consume use libbpf's own consumer
+	// (ring__consume, copying into a C batch) instead of the in-place one:
+	// the reference the differential tests compare with. Set only by
+	// tests, before the first Poll.
+	viaLibbpf bool
 }
 
 // consumer is what RingBuffer and PerfBuffer share: the single-consumer
@@ -222,13 +230,20 @@ func useMap(m *Map, fn string, want MapType, call func(fd C.int) error) error {
 }
 
 // NewRingBuffer starts consuming the BPF_MAP_TYPE_RINGBUF map m (kernel
-// 5.8) with ring_buffer__new; fn is called for each sample, in the order
-// the BPF side committed them. m must belong to a loaded object. Other
-// rings can join with Add. Close releases the RingBuffer.
+// 5.8) with ring_buffer__new (libbpf 0.0.9); fn is called for each sample,
+// in the order the BPF side reserved them, skipping the samples it
+// discarded. m must be loaded: a map of a loaded Object, or a map from
+// [OpenMapPinned] or [OpenMapID], whose rings a BPF program of another
+// process may be writing. Other rings can join with Add. Close releases
+// the RingBuffer.
 //
-// data is valid only while fn runs (it points into C memory that the next
-// batch overwrites): copy it to keep it. An error from fn stops the
-// delivery and is returned, wrapped, by the Poll or Consume that called fn.
+// data is the sample in the ring, valid only while fn runs and read-only
+// (see RingBuffer): copy it to keep it. An error from fn stops the
+// delivery and is returned, wrapped, by the Poll or Consume that called
+// fn; the failed sample counts as consumed, as in libbpf, and the samples
+// after it stay in the ring for the next call. It fails with an error
+// wrapping EINVAL for a map of another type, and with the errno of the
+// mmap(2) of the ring otherwise.
 func NewRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
 	const what = "ring_buffer__new"
 	if fn == nil {
@@ -236,19 +251,26 @@ func NewRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
 	}
 	r := &RingBuffer{}
 	err := useMap(m, what, MapTypeRingBuf, func(fd C.int) error {
+		rg, err := mapRing(fd, m.name, what, fn)
+		if err != nil {
+			return err
+		}
 		c, err := C.lbg_ringbuf_new(fd, batchLimit)
 		if c == nil {
+			rg.unmap()
 			return fmt.Errorf("map %s: %s: %w", m.name, what, ptrErr(err))
 		}
 		r.c = c
-		r.names = append(r.names, m.name)
+		r.rings = append(r.rings, rg)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	r.fns = append(r.fns, fn)
 	r.init(r.c.wake_fd, C.ring_buffer__epoll_fd(r.c.rb), func() {
+		for _, rg := range r.rings {
+			rg.unmap()
+		}
 		C.lbg_ringbuf_free(r.c)
 		r.c = nil
 	})
@@ -256,9 +278,10 @@ func NewRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
 }
 
 // Add adds the BPF_MAP_TYPE_RINGBUF map m to the RingBuffer with
-// ring_buffer__add, with its own callback fn, under the same rules as
-// NewRingBuffer. Poll then waits for all the rings at once and each ring's
-// samples go to its own callback, in order within the ring.
+// ring_buffer__add (libbpf 0.0.9), with its own callback fn, under the
+// same rules as NewRingBuffer. Poll then waits for all the rings at once
+// and each ring's samples go to its own callback, in order within the
+// ring; Consume reads the rings in the order they were added.
 //
 // Add fails with an error wrapping EBUSY while Poll, Consume or Run runs.
 func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
@@ -274,30 +297,36 @@ func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
 	}
 	defer r.unlock()
 	return useMap(m, what, MapTypeRingBuf, func(fd C.int) error {
-		ret := C.lbg_ringbuf_add(r.c, fd)
-		if ret < 0 {
+		rg, err := mapRing(fd, m.name, what, fn)
+		if err != nil {
+			return err
+		}
+		// The ring's index in libbpf's ring_buffer is its index in
+		// r.rings.
+		if ret := C.lbg_ringbuf_add(r.c, fd); ret < 0 {
+			rg.unmap()
 			return fmt.Errorf("map %s: %s: %w", m.name, what, errnoErr(ret))
 		}
-		r.fns = append(r.fns, fn)
-		r.names = append(r.names, m.name)
+		r.rings = append(r.rings, rg)
 		return nil
 	})
 }
 
 // Poll waits up to timeout for samples in any ring (a negative timeout
 // waits without limit), then consumes every ring as Consume does. It
-// returns the number of samples delivered to the callbacks. It returns 0
-// before the timeout when woken by the end of a Run's context.
-// Libbpf's ring_buffer__poll is replaced by an epoll set of our own that
-// holds libbpf's epoll fd and an eventfd, so that Close can wake it; the
-// rings are then read with ring__consume.
+// returns the number of samples delivered to the callbacks. When a ring
+// already holds data, Poll does not wait at all; otherwise it waits in an
+// epoll set of its own that holds libbpf's epoll fd (ring_buffer__epoll_fd)
+// and an eventfd, so that Close can wake it. Like ring_buffer__poll, it
+// may return 0 before the timeout: when the data it found was discarded
+// by the BPF side or is still reserved (not yet submitted), and when woken
+// by the end of a Run's context.
 //
 // When a callback returns an error, Poll stops and returns it wrapped,
 // with the number of samples delivered so far, counting the one that
-// failed. Samples already taken from the rings but not yet delivered are
-// delivered first by the next Poll or Consume. Poll returns an error
-// wrapping ErrClosed when the RingBuffer is closed, also when Close is
-// called during the Poll.
+// failed; the samples after it wait in the ring for the next Poll or
+// Consume. Poll returns an error wrapping ErrClosed when the RingBuffer is
+// closed, also when Close is called during the Poll.
 func (r *RingBuffer) Poll(timeout time.Duration) (int, error) {
 	if r == nil {
 		return 0, closedError("ring_buffer__poll")
@@ -306,14 +335,28 @@ func (r *RingBuffer) Poll(timeout time.Duration) (int, error) {
 		return 0, err
 	}
 	defer r.unlock()
-	return r.collect(true, timeoutMillis(timeout))
+	if r.viaLibbpf {
+		return r.collect(true, timeoutMillis(timeout))
+	}
+	if !r.ready() {
+		// r.c is valid under mu.
+		switch ret := C.lbg_ringbuf_wait(r.c, timeoutMillis(timeout)); {
+		case ret == C.LBG_WAIT_WOKEN:
+			if r.closed.Load() {
+				return 0, closedError("ring_buffer__poll")
+			}
+			return 0, nil
+		case ret < 0:
+			return 0, fmt.Errorf("ring_buffer__poll: epoll_wait: %w", errnoErr(ret))
+		}
+	}
+	return r.consumeRings(math.MaxInt)
 }
 
-// Consume reads every ring without waiting, with ring__consume (the
-// per-ring form of ring_buffer__consume, so that a full batch can resume
-// at the ring where it stopped), and calls the callbacks for all the
-// samples available. It returns the number delivered, with the same
-// error rules as Poll.
+// Consume reads every ring without waiting, as ring_buffer__consume
+// (libbpf 0.0.9) does, and calls the callbacks for all the samples
+// available, ring after ring. It returns the number delivered, with the
+// same error rules as Poll. It makes no system call and no cgo call.
 func (r *RingBuffer) Consume() (int, error) {
 	if r == nil {
 		return 0, closedError("ring_buffer__consume")
@@ -322,13 +365,40 @@ func (r *RingBuffer) Consume() (int, error) {
 		return 0, err
 	}
 	defer r.unlock()
-	return r.collect(false, 0)
+	if r.viaLibbpf {
+		return r.collect(false, 0)
+	}
+	return r.consumeRings(math.MaxInt)
+}
+
+// ConsumeN works as Consume but delivers at most n samples, as
+// ring_buffer__consume_n (libbpf 1.5) does: the rings are read in the
+// order they were added, each until it is empty or n samples were
+// delivered in all; the rest stay in the rings. It fails with an error
+// wrapping EINVAL when n is negative.
+func (r *RingBuffer) ConsumeN(n int) (int, error) {
+	const what = "ring_buffer__consume_n"
+	if r == nil {
+		return 0, closedError(what)
+	}
+	if n < 0 {
+		return 0, fmt.Errorf("%s: n is %d: %w", what, n, unix.EINVAL)
+	}
+	if err := r.lock(what); err != nil {
+		return 0, err
+	}
+	defer r.unlock()
+	if r.viaLibbpf {
+		return 0, fmt.Errorf("%s: not with libbpf's consumer: %w", what, unix.EOPNOTSUPP)
+	}
+	return r.consumeRings(n)
 }
 
 // Run polls until ctx is done, calling the callbacks as Poll does. It
 // returns nil when ctx is done, and otherwise the first error of Poll,
 // such as a callback's error or ErrClosed after Close. The end of ctx
-// wakes a blocked poll at once.
+// wakes a blocked poll at once. Run does not count the samples: a
+// callback that needs the count keeps it.
 func (r *RingBuffer) Run(ctx context.Context) error {
 	if r == nil {
 		return closedError("ring_buffer__poll")
@@ -337,9 +407,9 @@ func (r *RingBuffer) Run(ctx context.Context) error {
 }
 
 // EpollFD returns libbpf's epoll file descriptor for the rings
-// (ring_buffer__epoll_fd), or -1 once closed, to wait for samples in
-// another event loop and then call Consume. It belongs to the RingBuffer
-// and is closed by Close.
+// (ring_buffer__epoll_fd, libbpf 0.0.9), or -1 once closed, to wait for
+// samples in another event loop and then call Consume. It belongs to the
+// RingBuffer and is closed by Close.
 func (r *RingBuffer) EpollFD() int {
 	if r == nil || r.closed.Load() {
 		return -1
@@ -347,12 +417,13 @@ func (r *RingBuffer) EpollFD() int {
 	return r.epollFD
 }
 
-// Close stops the RingBuffer and frees it with ring_buffer__free. A Poll
-// or Run blocked in another goroutine returns at once with an error
-// wrapping ErrClosed, and Close waits for it to leave C before freeing.
-// Called from a callback (or while one runs), Close returns at once and
-// the running Poll or Consume stops after that callback and frees the
-// RingBuffer as it returns. Close is idempotent and returns nil.
+// Close stops the RingBuffer, unmaps the rings and frees libbpf's ring
+// buffer with ring_buffer__free. A Poll or Run blocked in another
+// goroutine returns at once with an error wrapping ErrClosed, and Close
+// waits for it to return before freeing. Called from a callback (or while
+// one runs), Close returns at once and the running Poll or Consume stops
+// after that callback and frees the RingBuffer as it returns. Close is
+// idempotent and returns nil.
 func (r *RingBuffer) Close() error {
 	if r == nil {
 		return nil
@@ -361,75 +432,102 @@ func (r *RingBuffer) Close() error {
 	return nil
 }
 
-// collect delivers what a previous call left in the batch, then fills and
-// delivers batches (one cgo call each) until libbpf has nothing more for
-// this call: poll waits for the first batch, up to timeout.
-func (r *RingBuffer) collect(poll bool, timeout C.int) (int, error) {
-	b := &r.c.batch
-	total := 0
-	for round := 0; ; round++ {
-		n, err := r.deliver(b)
-		total += n
-		if err != nil {
-			return total, err
-		}
-		// A batch that did not stop on its limit ended the call.
-		if round > 0 && b.stopped == 0 {
-			return total, nil
-		}
-		what := "ring_buffer__consume"
-		var ret C.int
-		// Wait only when there is nothing to deliver already.
-		if round == 0 && poll && total == 0 && b.stopped == 0 {
-			what = "ring_buffer__poll"
-			// r.c is valid under mu.
-			ret = C.lbg_ringbuf_poll(r.c, timeout)
-		} else {
-			ret = C.lbg_ringbuf_consume(r.c)
-		}
-		r.pos = 0
-		switch {
-		case ret == C.LBG_WAIT_WOKEN:
-			if r.closed.Load() {
-				return total, closedError(what)
-			}
-			return total, nil
-		case ret < 0:
-			// Deliver the samples copied before the failure first.
-			n, err := r.deliver(b)
-			total += n
-			if err != nil {
-				return total, err
-			}
-			return total, fmt.Errorf("%s: %w", what, errnoErr(ret))
-		}
-	}
+// Ring is one ring of a RingBuffer, for libbpf's ring__* accessors (libbpf
+// 1.3, ring buffers from kernel 5.8): its size, its producer and consumer
+// positions and the data not yet consumed, which is the consumer's lag as
+// a metric. A Ring is valid as long as its RingBuffer: once the
+// RingBuffer is closed, its methods return an error wrapping ErrClosed.
+// They may be called from any goroutine, also while Poll runs; the
+// positions they read move on as the producer and the consumer do.
+type Ring struct {
+	rb  *RingBuffer
+	idx int
 }
 
-// deliver calls the callbacks for the records of b from pos on. It stops
-// at a callback's error, or with ErrClosed once Close was called.
-func (r *RingBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
-	recs := arena(b)
-	if r.pos >= len(recs) {
-		return 0, nil
+// Ring returns ring idx of the RingBuffer (ring_buffer__ring, libbpf 1.3):
+// 0 for the map given to NewRingBuffer, then the maps of Add in order. It
+// fails with an error wrapping EINVAL when there is no such ring and with
+// ErrClosed once the RingBuffer is closed.
+func (r *RingBuffer) Ring(idx int) (*Ring, error) {
+	const what = "ring_buffer__ring"
+	if r == nil {
+		return nil, closedError(what)
 	}
-	r.delivering.Store(true)
-	defer r.delivering.Store(false)
-	n := 0
-	for r.pos < len(recs) {
-		if r.closed.Load() {
-			return n, closedError("ring_buffer__consume")
-		}
-		ring, data, next := record(recs, r.pos)
-		r.pos = next
-		n++
-		if err := r.fns[ring](data); err != nil {
-			return n, fmt.Errorf("ring buffer %s: callback: %w", r.names[ring], err)
-		}
+	var n int
+	err := r.withC(what, func() error {
+		n = int(r.c.ring_cnt)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	// Closed by the last callback: consume nothing more.
-	if r.closed.Load() {
-		return n, closedError("ring_buffer__consume")
+	if idx < 0 || idx >= n {
+		return nil, fmt.Errorf("%s: ring %d of %d: %w", what, idx, n, unix.EINVAL)
 	}
-	return n, nil
+	return &Ring{rb: r, idx: idx}, nil
+}
+
+// withC runs fn while the C state cannot be freed: under wakeMu, which
+// release holds while it frees. It fails with ErrClosed once released.
+func (r *RingBuffer) withC(what string, fn func() error) error {
+	r.wakeMu.Lock()
+	defer r.wakeMu.Unlock()
+	if r.wakeFD < 0 || r.closed.Load() {
+		return closedError(what)
+	}
+	return fn()
+}
+
+// u64 calls one of libbpf's ring__* accessors on the ring, with the C
+// state kept alive.
+func (g *Ring) u64(what string, get func(*C.struct_ring) C.size_t) (uint64, error) {
+	var v uint64
+	err := g.rb.withC(what, func() error {
+		v = uint64(get(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
+		return nil
+	})
+	return v, err
+}
+
+// Size returns the size of the ring's data area in bytes (ring__size,
+// libbpf 1.3): the map's max_entries, a power of two.
+func (g *Ring) Size() (uint64, error) {
+	return g.u64("ring__size", func(c *C.struct_ring) C.size_t { return C.ring__size(c) })
+}
+
+// ProducerPos returns the ring's producer position (ring__producer_pos,
+// libbpf 1.3): the bytes the BPF side has reserved since the ring was
+// created, headers and padding included, as the kernel counts them.
+func (g *Ring) ProducerPos() (uint64, error) {
+	return g.u64("ring__producer_pos", func(c *C.struct_ring) C.size_t {
+		return C.size_t(C.ring__producer_pos(c))
+	})
+}
+
+// ConsumerPos returns the ring's consumer position (ring__consumer_pos,
+// libbpf 1.3): the bytes consumed since the ring was created.
+func (g *Ring) ConsumerPos() (uint64, error) {
+	return g.u64("ring__consumer_pos", func(c *C.struct_ring) C.size_t {
+		return C.size_t(C.ring__consumer_pos(c))
+	})
+}
+
+// AvailableData returns how many bytes the ring holds that the consumer
+// has not consumed (ring__avail_data_size, libbpf 1.3): the producer
+// position minus the consumer position, the consumer's lag. Samples still
+// reserved (not yet submitted) count too.
+func (g *Ring) AvailableData() (uint64, error) {
+	return g.u64("ring__avail_data_size", func(c *C.struct_ring) C.size_t { return C.ring__avail_data_size(c) })
+}
+
+// MapFD returns the descriptor of the ring's map (ring__map_fd, libbpf
+// 1.3), which belongs to the map's owner (the Object, or the Map opened
+// without one), not to the RingBuffer.
+func (g *Ring) MapFD() (int, error) {
+	var fd int
+	err := g.rb.withC("ring__map_fd", func() error {
+		fd = int(C.ring__map_fd(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
+		return nil
+	})
+	return fd, err
 }

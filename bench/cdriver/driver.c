@@ -3,6 +3,7 @@
 // non-zero, naming the failed check, when a workload did not do its work.
 // The Go drivers (bench/cmd/gobench) mirror it constant for constant.
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,52 @@ static struct bpf_object *open_and_load(const char *path)
 	return obj;
 }
 
+// One of the two threads of map_lookup_parallel: LOOKUP_PASSES passes
+// over the keys, counting the lookups that found their value.
+struct lookup_worker {
+	int fd;
+	unsigned long long found;
+};
+
+static void *lookup_worker(void *arg)
+{
+	struct lookup_worker *w = arg;
+	__u64 k, v;
+	int p;
+
+	for (p = 0; p < LOOKUP_PASSES; p++)
+		for (k = 0; k < NKEYS; k++)
+			if (bpf_map_lookup_elem(w->fd, &k, &v) == 0 && v == value_of(k, 0))
+				w->found++;
+	return NULL;
+}
+
+// map_lookup_parallel: two threads look up in the same map at once; the
+// figure is the wall time per lookup of both together.
+static void parallel_lookups(int fd)
+{
+	struct lookup_worker w[2] = { { .fd = fd }, { .fd = fd } };
+	pthread_t th[2];
+	unsigned long long n = 2ULL * LOOKUP_PASSES * NKEYS;
+	char check[160];
+	double t0, t;
+	int i;
+
+	t0 = now_ns();
+	for (i = 0; i < 2; i++)
+		if (pthread_create(&th[i], NULL, lookup_worker, &w[i]))
+			die("map_lookup_parallel: pthread_create failed");
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	t = now_ns() - t0;
+	if (w[0].found + w[1].found != n)
+		die("map_lookup_parallel: %llu of %llu lookups found their value",
+		    w[0].found + w[1].found, n);
+	snprintf(check, sizeof(check), "%llu/%llu lookups found their value in 2 threads",
+		 w[0].found + w[1].found, n);
+	emit("map_lookup_parallel", "ns/op", t / n, n, check);
+}
+
 static void map_workloads(struct bpf_object *obj)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "kv");
@@ -108,6 +155,7 @@ static void map_workloads(struct bpf_object *obj)
 		die("map_lookup: %llu of %llu lookups found their value", found, n);
 	snprintf(check, sizeof(check), "%llu/%llu lookups found their value", found, n);
 	emit("map_lookup", "ns/op", t / n, n, check);
+	parallel_lookups(fd);
 
 	t0 = now_ns();
 	for (p = 1; p <= UPDATE_PASSES; p++)
@@ -171,9 +219,26 @@ static void map_workloads(struct bpf_object *obj)
 	emit("map_batch", "ns/entry", t / n, n, check);
 }
 
-// What a consumer callback saw.
+// What a consumer callback saw; size is the event size of the workload.
 struct seen {
 	unsigned long long events, bad, seqsum, lost;
+	size_t size;
+};
+
+// The drain workloads: the event size, how many events a fill writes (so
+// that a fill stays within the ring: 16 MiB, and 4 MiB per CPU for perf),
+// the fill program's suffix and the workload's name.
+struct drain {
+	size_t size;
+	unsigned long long ring_events, perf_events;
+	const char *suffix, *ring_name, *perf_name;
+};
+
+static const struct drain drains[] = {
+	{ 64, RING_EVENTS, PERF_EVENTS, "", "ringbuf", "perfbuf" },
+	{ 16, 200000, 40000, "_16", "ringbuf_16", "perfbuf_16" },
+	{ 256, 45000, 12000, "_256", "ringbuf_256", "perfbuf_256" },
+	{ 4096, 3000, 900, "_4096", "ringbuf_4096", "perfbuf_4096" },
 };
 
 // fill runs prog once to produce count events numbered from first and
@@ -209,7 +274,7 @@ static int on_ring(void *ctx, void *data, size_t size)
 	struct seen *s = ctx;
 
 	s->events++;
-	if (size != EVENT_SIZE)
+	if (size != s->size)
 		s->bad++;
 	else
 		s->seqsum += *(__u64 *)data;
@@ -221,7 +286,7 @@ static void on_perf(void *ctx, int cpu, void *data, __u32 size)
 	struct seen *s = ctx;
 
 	s->events++;
-	if (size < EVENT_SIZE)
+	if (size < s->size)
 		s->bad++;
 	else
 		s->seqsum += *(__u64 *)data;
@@ -234,9 +299,10 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count)
 	s->lost += count;
 }
 
-static void ring_workload(struct bpf_object *obj)
+static void ring_workload(struct bpf_object *obj, const struct drain *d)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_ring");
+	char name[32];
+	struct bpf_program *prog;
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "ring");
 	unsigned long long produced = 0, lost = 0, received = 0;
 	struct ring_buffer *rb;
@@ -245,25 +311,28 @@ static void ring_workload(struct bpf_object *obj)
 	double t = 0, t0;
 	int r, n;
 
+	snprintf(name, sizeof(name), "fill_ring%s", d->suffix);
+	prog = bpf_object__find_program_by_name(obj, name);
 	if (!prog || !m)
-		die("fill_ring or ring not found");
+		die("%s or ring not found", name);
 	rb = ring_buffer__new(bpf_map__fd(m), on_ring, &s, NULL);
 	if (!rb)
 		die("ring_buffer__new: %s", strerror(errno));
 	// Round 0 warms up and is not timed.
 	for (r = 0; r <= EVENT_ROUNDS; r++) {
-		unsigned int dropped = fill(prog, RING_EVENTS, 0);
+		unsigned int dropped = fill(prog, d->ring_events, 0);
 
 		memset(&s, 0, sizeof(s));
+		s.size = d->size;
 		t0 = now_ns();
 		n = ring_buffer__consume(rb);
 		if (r > 0)
 			t += now_ns() - t0;
 		if (n < 0)
 			die("ring_buffer__consume: %s", strerror(-n));
-		check_events("ringbuf", &s, RING_EVENTS, dropped, n);
+		check_events(d->ring_name, &s, d->ring_events, dropped, n);
 		if (r > 0) {
-			produced += RING_EVENTS;
+			produced += d->ring_events;
 			lost += dropped;
 			received += s.events;
 		}
@@ -271,12 +340,13 @@ static void ring_workload(struct bpf_object *obj)
 	ring_buffer__free(rb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit("ringbuf", "ns/event", t / received, received, check);
+	emit(d->ring_name, "ns/event", t / received, received, check);
 }
 
-static void perf_workload(struct bpf_object *obj)
+static void perf_workload(struct bpf_object *obj, const struct drain *d)
 {
-	struct bpf_program *prog = bpf_object__find_program_by_name(obj, "fill_perf");
+	char name[32];
+	struct bpf_program *prog;
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, "perf");
 	unsigned long long produced = 0, lost = 0, received = 0;
 	struct perf_buffer *pb;
@@ -285,24 +355,27 @@ static void perf_workload(struct bpf_object *obj)
 	double t = 0, t0;
 	int r, err;
 
+	snprintf(name, sizeof(name), "fill_perf%s", d->suffix);
+	prog = bpf_object__find_program_by_name(obj, name);
 	if (!prog || !m)
-		die("fill_perf or perf not found");
+		die("%s or perf not found", name);
 	pb = perf_buffer__new(bpf_map__fd(m), PERF_PAGES, on_perf, on_perf_lost, &s, NULL);
 	if (!pb)
 		die("perf_buffer__new: %s", strerror(errno));
 	for (r = 0; r <= EVENT_ROUNDS; r++) {
-		unsigned int dropped = fill(prog, PERF_EVENTS, 0);
+		unsigned int dropped = fill(prog, d->perf_events, 0);
 
 		memset(&s, 0, sizeof(s));
+		s.size = d->size;
 		t0 = now_ns();
 		err = perf_buffer__consume(pb);
 		if (r > 0)
 			t += now_ns() - t0;
 		if (err)
 			die("perf_buffer__consume: %s", strerror(-err));
-		check_events("perfbuf", &s, PERF_EVENTS, dropped, s.events);
+		check_events(d->perf_name, &s, d->perf_events, dropped, s.events);
 		if (r > 0) {
-			produced += PERF_EVENTS;
+			produced += d->perf_events;
 			lost += dropped;
 			received += s.events;
 		}
@@ -310,7 +383,7 @@ static void perf_workload(struct bpf_object *obj)
 	perf_buffer__free(pb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit("perfbuf", "ns/event", t / received, received, check);
+	emit(d->perf_name, "ns/event", t / received, received, check);
 }
 
 static void open_load_workload(const char *path)
@@ -329,9 +402,70 @@ static void open_load_workload(const char *path)
 	emit("open_load", "ms/op", t / OPEN_LOADS / 1e6, OPEN_LOADS, check);
 }
 
+// iterate_curve fills map name with n entries, then walks it once with
+// next key + lookup (iterate_N, ns/key) and once with batch lookups
+// (batch_N, ns/entry).
+static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, const char *suffix)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	static __u64 keys[BATCH_SIZE], vals[BATCH_SIZE];
+	unsigned long long found = 0;
+	char check[160], workload[32];
+	__u64 k, v, next, *prev = NULL;
+	double t0, t;
+	int fd, err;
+
+	if (!m)
+		die("map %s not found", name);
+	fd = bpf_map__fd(m);
+	for (k = 0; k < n; k++) {
+		v = value_of(k, 0);
+		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
+			die("populate %s key %llu: %s", name, k, strerror(errno));
+	}
+	t0 = now_ns();
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v == value_of(next, 0))
+			found++;
+		k = next;
+		prev = &k;
+	}
+	t = now_ns() - t0;
+	snprintf(workload, sizeof(workload), "iterate_%s", suffix);
+	if (found != n)
+		die("%s: %llu of %llu keys visited with their value", workload, found, n);
+	snprintf(check, sizeof(check), "%llu/%llu keys visited with their value", found, n);
+	emit(workload, "ns/key", t / n, n, check);
+
+	found = 0;
+	t0 = now_ns();
+	{
+		__u32 batch, count, i;
+		void *in = NULL;
+
+		do {
+			count = BATCH_SIZE;
+			err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, NULL);
+			if (err && err != -ENOENT)
+				die("batch_%s: bpf_map_lookup_batch: %s", suffix, strerror(-err));
+			for (i = 0; i < count; i++)
+				if (vals[i] == value_of(keys[i], 0))
+					found++;
+			in = &batch;
+		} while (!err);
+	}
+	t = now_ns() - t0;
+	snprintf(workload, sizeof(workload), "batch_%s", suffix);
+	if (found != n)
+		die("%s: %llu of %llu entries read with their value", workload, found, n);
+	snprintf(check, sizeof(check), "%llu/%llu entries read with their value", found, n);
+	emit(workload, "ns/entry", t / n, n, check);
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	size_t i;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s BENCH.bpf.o\n", argv[0]);
@@ -340,8 +474,12 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_warnings);
 	obj = open_and_load(argv[1]);
 	map_workloads(obj);
-	ring_workload(obj);
-	perf_workload(obj);
+	iterate_curve(obj, "kv_1k", 1000, "1k");
+	iterate_curve(obj, "kv_100k", 100000, "100k");
+	for (i = 0; i < sizeof(drains) / sizeof(drains[0]); i++) {
+		ring_workload(obj, &drains[i]);
+		perf_workload(obj, &drains[i]);
+	}
 	bpf_object__close(obj);
 	open_load_workload(argv[1]);
 	return 0;

@@ -18,11 +18,18 @@ func runBinding(path string) error {
 		return err
 	}
 	err = bindingMaps(obj)
-	if err == nil {
-		err = bindingRing(obj)
+	for _, c := range curves {
+		if err == nil {
+			err = bindingCurve(obj, c.name, c.entries, c.suffix)
+		}
 	}
-	if err == nil {
-		err = bindingPerf(obj)
+	for _, d := range drains {
+		if err == nil {
+			err = bindingRing(obj, d)
+		}
+		if err == nil {
+			err = bindingPerf(obj, d)
+		}
 	}
 	if cerr := obj.Close(); err == nil {
 		err = cerr
@@ -76,6 +83,9 @@ func bindingMaps(obj *libbpf.Object) error {
 	}
 	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+	if err := parallelLookups(m.Lookup); err != nil {
+		return err
+	}
 
 	start = time.Now()
 	for p := uint64(1); p <= updatePasses; p++ {
@@ -191,5 +201,66 @@ func bindingOpenLoadClose(path string) error {
 	}
 	emit(result{Workload: "open_load", Unit: "ms/op", Value: perOp(elapsed, openLoads) / 1e6, Ops: openLoads,
 		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
+	return nil
+}
+
+// bindingCurve fills map name with n entries, then walks it once with
+// Map.Iterate (iterate_<suffix>) and once with LookupBatch
+// (batch_<suffix>).
+func bindingCurve(obj *libbpf.Object, name string, n uint64, suffix string) error {
+	m, err := obj.Map(name)
+	if err != nil {
+		return err
+	}
+	key, val := make([]byte, 8), make([]byte, 8)
+	for k := range n {
+		putU64(key, k)
+		putU64(val, valueOf(k, 0))
+		if err := m.Update(key, val, libbpf.UpdateAny); err != nil {
+			return fmt.Errorf("populate %s: %w", name, err)
+		}
+	}
+	var found uint64
+	start := time.Now()
+	it := m.Iterate()
+	for k, v := range it.All() {
+		if getU64(v) == valueOf(getU64(k), 0) {
+			found++
+		}
+	}
+	elapsed := time.Since(start)
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("iterate_%s: %w", suffix, err)
+	}
+	if found != n {
+		return fmt.Errorf("iterate_%s: %d of %d keys visited with their value", suffix, found, n)
+	}
+	emit(result{Workload: "iterate_" + suffix, Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
+
+	keys, vals := make([]byte, batchSize*8), make([]byte, batchSize*8)
+	found = 0
+	start = time.Now()
+	var cursor libbpf.MapBatchCursor
+	for {
+		count, err := m.LookupBatch(&cursor, keys, vals)
+		for i := range count {
+			if getU64(vals[i*8:]) == valueOf(getU64(keys[i*8:]), 0) {
+				found++
+			}
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("batch_%s: %w", suffix, err)
+		}
+	}
+	elapsed = time.Since(start)
+	if found != n {
+		return fmt.Errorf("batch_%s: %d of %d entries read with their value", suffix, found, n)
+	}
+	emit(result{Workload: "batch_" + suffix, Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // bindingRing drains a pre-filled ring buffer with RingBuffer.Consume.
-func bindingRing(obj *libbpf.Object) error {
+func bindingRing(obj *libbpf.Object, d drain) error {
 	m, err := obj.Map("ring")
 	if err != nil {
 		return err
@@ -25,33 +25,33 @@ func bindingRing(obj *libbpf.Object) error {
 	var tot eventTotals
 	// Round 0 warms up and is not timed.
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := bindingFill(obj, "fill_ring", ringEvents)
+		dropped, err := bindingFill(obj, "fill_ring"+d.suffix, d.ringEvents)
 		if err != nil {
 			return err
 		}
-		s = seen{}
+		s = seen{size: d.size}
 		start := time.Now()
 		n, err := rb.Consume()
 		elapsed := time.Since(start)
 		if err != nil {
-			return fmt.Errorf("ringbuf: %w", err)
+			return fmt.Errorf("%s: %w", d.ringName, err)
 		}
-		if err := checkEvents("ringbuf", s, ringEvents, dropped); err != nil {
+		if err := checkEvents(d.ringName, s, d.ringEvents, dropped); err != nil {
 			return err
 		}
 		if uint64(n) != s.events {
-			return fmt.Errorf("ringbuf: Consume returned %d, callback saw %d", n, s.events)
+			return fmt.Errorf("%s: Consume returned %d, callback saw %d", d.ringName, n, s.events)
 		}
 		if r > 0 {
-			tot.add(elapsed, ringEvents, dropped, s.events)
+			tot.add(elapsed, d.ringEvents, dropped, s.events)
 		}
 	}
-	tot.emit("ringbuf")
+	tot.emit(d.ringName)
 	return nil
 }
 
 // bindingPerf drains pre-filled perf buffers with PerfBuffer.Consume.
-func bindingPerf(obj *libbpf.Object) error {
+func bindingPerf(obj *libbpf.Object, d drain) error {
 	m, err := obj.Map("perf")
 	if err != nil {
 		return err
@@ -66,24 +66,24 @@ func bindingPerf(obj *libbpf.Object) error {
 	defer pb.Close()
 	var tot eventTotals
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := bindingFill(obj, "fill_perf", perfEvents)
+		dropped, err := bindingFill(obj, "fill_perf"+d.suffix, d.perfEvents)
 		if err != nil {
 			return err
 		}
-		s = seen{}
+		s = seen{size: d.size}
 		start := time.Now()
 		_, err = pb.Consume()
 		elapsed := time.Since(start)
 		if err != nil {
-			return fmt.Errorf("perfbuf: %w", err)
+			return fmt.Errorf("%s: %w", d.perfName, err)
 		}
-		if err := checkEvents("perfbuf", s, perfEvents, dropped); err != nil {
+		if err := checkEvents(d.perfName, s, d.perfEvents, dropped); err != nil {
 			return err
 		}
 		if r > 0 {
-			tot.add(elapsed, perfEvents, dropped, s.events)
+			tot.add(elapsed, d.perfEvents, dropped, s.events)
 		}
 	}
-	tot.emit("perfbuf")
+	tot.emit(d.perfName)
 	return nil
 }

@@ -18,11 +18,18 @@ func runCilium(path string) error {
 		return err
 	}
 	err = ciliumMaps(coll.Maps["kv"])
-	if err == nil {
-		err = ciliumRing(coll)
+	for _, c := range curves {
+		if err == nil {
+			err = ciliumCurve(coll.Maps[c.name], c.entries, c.suffix)
+		}
 	}
-	if err == nil {
-		err = ciliumPerf(coll)
+	for _, d := range drains {
+		if err == nil {
+			err = ciliumRing(coll, d)
+		}
+		if err == nil {
+			err = ciliumPerf(coll, d)
+		}
 	}
 	coll.Close()
 	if err != nil {
@@ -69,6 +76,9 @@ func ciliumMaps(m *ebpf.Map) error {
 	}
 	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
+	if err := parallelLookups(func(key, val []byte) error { return m.Lookup(key, val) }); err != nil {
+		return err
+	}
 
 	start = time.Now()
 	for p := uint64(1); p <= updatePasses; p++ {
@@ -169,7 +179,7 @@ const readerDeadline = 5 * time.Second
 
 // ciliumRing drains a pre-filled ring buffer with Reader.ReadInto and a
 // reused Record.
-func ciliumRing(coll *ebpf.Collection) error {
+func ciliumRing(coll *ebpf.Collection, d drain) error {
 	rd, err := ringbuf.NewReader(coll.Maps["ring"])
 	if err != nil {
 		return err
@@ -179,17 +189,17 @@ func ciliumRing(coll *ebpf.Collection) error {
 	var tot eventTotals
 	// Round 0 warms up and is not timed.
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := ciliumFill(coll, "fill_ring", ringEvents)
+		dropped, err := ciliumFill(coll, "fill_ring"+d.suffix, d.ringEvents)
 		if err != nil {
 			return err
 		}
-		var s seen
-		want := ringEvents - dropped
+		s := seen{size: d.size}
+		want := d.ringEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))
 		start := time.Now()
 		for s.events < want {
 			if err := rd.ReadInto(&rec); err != nil {
-				return fmt.Errorf("ringbuf: after %d of %d events: %w", s.events, want, err)
+				return fmt.Errorf("%s: after %d of %d events: %w", d.ringName, s.events, want, err)
 			}
 			s.add(rec.RawSample, true)
 		}
@@ -199,20 +209,20 @@ func ciliumRing(coll *ebpf.Collection) error {
 		for rd.ReadInto(&rec) == nil {
 			s.add(rec.RawSample, true)
 		}
-		if err := checkEvents("ringbuf", s, ringEvents, dropped); err != nil {
+		if err := checkEvents(d.ringName, s, d.ringEvents, dropped); err != nil {
 			return err
 		}
 		if r > 0 {
-			tot.add(elapsed, ringEvents, dropped, s.events)
+			tot.add(elapsed, d.ringEvents, dropped, s.events)
 		}
 	}
-	tot.emit("ringbuf")
+	tot.emit(d.ringName)
 	return nil
 }
 
 // ciliumPerf drains pre-filled perf buffers with Reader.ReadInto and a
 // reused Record.
-func ciliumPerf(coll *ebpf.Collection) error {
+func ciliumPerf(coll *ebpf.Collection, d drain) error {
 	rd, err := perf.NewReader(coll.Maps["perf"], perfPages*os.Getpagesize())
 	if err != nil {
 		return err
@@ -221,17 +231,17 @@ func ciliumPerf(coll *ebpf.Collection) error {
 	var rec perf.Record
 	var tot eventTotals
 	for r := 0; r <= eventRounds; r++ {
-		dropped, err := ciliumFill(coll, "fill_perf", perfEvents)
+		dropped, err := ciliumFill(coll, "fill_perf"+d.suffix, d.perfEvents)
 		if err != nil {
 			return err
 		}
-		var s seen
-		want := perfEvents - dropped
+		s := seen{size: d.size}
+		want := d.perfEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))
 		start := time.Now()
 		for s.events < want {
 			if err := rd.ReadInto(&rec); err != nil {
-				return fmt.Errorf("perfbuf: after %d of %d events: %w", s.events, want, err)
+				return fmt.Errorf("%s: after %d of %d events: %w", d.perfName, s.events, want, err)
 			}
 			s.addPerf(&rec)
 		}
@@ -240,14 +250,14 @@ func ciliumPerf(coll *ebpf.Collection) error {
 		for rd.ReadInto(&rec) == nil {
 			s.addPerf(&rec)
 		}
-		if err := checkEvents("perfbuf", s, perfEvents, dropped); err != nil {
+		if err := checkEvents(d.perfName, s, d.perfEvents, dropped); err != nil {
 			return err
 		}
 		if r > 0 {
-			tot.add(elapsed, perfEvents, dropped, s.events)
+			tot.add(elapsed, d.perfEvents, dropped, s.events)
 		}
 	}
-	tot.emit("perfbuf")
+	tot.emit(d.perfName)
 	return nil
 }
 
@@ -277,4 +287,62 @@ func (s *seen) addPerf(rec *perf.Record) {
 		return
 	}
 	s.add(rec.RawSample, false)
+}
+
+// ciliumCurve fills m with n entries, then walks it once with
+// Map.Iterate (iterate_<suffix>) and once with BatchLookup
+// (batch_<suffix>).
+func ciliumCurve(m *ebpf.Map, n uint64, suffix string) error {
+	if m == nil {
+		return fmt.Errorf("map of iterate_%s not found", suffix)
+	}
+	for k := range n {
+		if err := m.Update(k, valueOf(k, 0), ebpf.UpdateAny); err != nil {
+			return fmt.Errorf("populate %s: %w", suffix, err)
+		}
+	}
+	var found uint64
+	var k, v uint64
+	start := time.Now()
+	it := m.Iterate()
+	for it.Next(&k, &v) {
+		if v == valueOf(k, 0) {
+			found++
+		}
+	}
+	elapsed := time.Since(start)
+	if err := it.Err(); err != nil {
+		return fmt.Errorf("iterate_%s: %w", suffix, err)
+	}
+	if found != n {
+		return fmt.Errorf("iterate_%s: %d of %d keys visited with their value", suffix, found, n)
+	}
+	emit(result{Workload: "iterate_" + suffix, Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
+
+	keys, vals := make([]uint64, batchSize), make([]uint64, batchSize)
+	found = 0
+	start = time.Now()
+	var cursor ebpf.MapBatchCursor
+	for {
+		count, err := m.BatchLookup(&cursor, keys, vals, nil)
+		for i := range count {
+			if vals[i] == valueOf(keys[i], 0) {
+				found++
+			}
+		}
+		if errors.Is(err, ebpf.ErrKeyNotExist) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("batch_%s: %w", suffix, err)
+		}
+	}
+	elapsed = time.Since(start)
+	if found != n {
+		return fmt.Errorf("batch_%s: %d of %d entries read with their value", suffix, found, n)
+	}
+	emit(result{Workload: "batch_" + suffix, Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
+	return nil
 }

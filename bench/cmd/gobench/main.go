@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -81,6 +82,38 @@ func putU64(b []byte, v uint64) { binary.NativeEndian.PutUint64(b, v) }
 
 func getU64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
 
+// parallelLookups runs two goroutines that each make lookupPasses passes
+// of lookups over the nKeys keys with lookup (its own key and value
+// buffers), and emits map_lookup_parallel: the wall time per lookup of
+// both together.
+func parallelLookups(lookup func(key, val []byte) error) error {
+	var wg sync.WaitGroup
+	var found [2]uint64
+	start := time.Now()
+	for w := range 2 {
+		wg.Go(func() {
+			key, val := make([]byte, 8), make([]byte, 8)
+			for range lookupPasses {
+				for k := uint64(0); k < nKeys; k++ {
+					putU64(key, k)
+					if lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
+						found[w]++
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	n := uint64(2 * lookupPasses * nKeys)
+	if found[0]+found[1] != n {
+		return fmt.Errorf("map_lookup_parallel: %d of %d lookups found their value", found[0]+found[1], n)
+	}
+	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+		Check: fmt.Sprintf("%d/%d lookups found their value in 2 goroutines", found[0]+found[1], n)})
+	return nil
+}
+
 // perOp is the average of d over n operations in nanoseconds.
 func perOp(d time.Duration, n uint64) float64 {
 	return float64(d.Nanoseconds()) / float64(n)
@@ -95,17 +128,48 @@ func fillArgs(count, first uint64) []byte {
 	return b
 }
 
-// seen is what a consumer saw during one drain.
+// curves are the maps of the iteration cost curve: map name, entries and
+// the workloads' suffix (iterate_<suffix>, batch_<suffix>); the 10k point
+// is map_iterate and map_batch.
+var curves = []struct {
+	name    string
+	entries uint64
+	suffix  string
+}{
+	{"kv_1k", 1000, "1k"},
+	{"kv_100k", 100000, "100k"},
+}
+
+// drain is one drain workload: the event size, how many events a fill
+// writes (so that a fill stays within the ring: 16 MiB, and 4 MiB per CPU
+// for perf), the fill program's suffix and the workloads' names; the same
+// table as drains in bench/cdriver/driver.c.
+type drain struct {
+	size                   int
+	ringEvents, perfEvents uint64
+	suffix                 string
+	ringName, perfName     string
+}
+
+var drains = []drain{
+	{eventSize, ringEvents, perfEvents, "", "ringbuf", "perfbuf"},
+	{16, 200000, 40000, "_16", "ringbuf_16", "perfbuf_16"},
+	{256, 45000, 12000, "_256", "ringbuf_256", "perfbuf_256"},
+	{4096, 3000, 900, "_4096", "ringbuf_4096", "perfbuf_4096"},
+}
+
+// seen is what a consumer saw during one drain of size-byte events.
 type seen struct {
 	events, bad, seqSum, lost uint64
+	size                      int
 }
 
 // add counts one event and sums its sequence number. exact says whether
-// the payload must be exactly eventSize bytes (ring buffer) or at least
-// that (perf samples carry padding).
+// the payload must be exactly s.size bytes (ring buffer) or at least that
+// (perf samples carry padding).
 func (s *seen) add(data []byte, exact bool) {
 	s.events++
-	if len(data) < eventSize || (exact && len(data) != eventSize) {
+	if len(data) < s.size || (exact && len(data) != s.size) {
 		s.bad++
 		return
 	}

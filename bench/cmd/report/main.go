@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,25 +32,40 @@ type line struct {
 }
 
 // goal is what the binding should reach on one workload: at most maxVsC
-// times C's figure and, when maxVsCilium is set, less than that times
-// cilium's.
+// times C's figure (in every run when everyRun is set, not only the
+// median) and, when maxVsCilium is set, less than that times cilium's.
 type goal struct {
 	workload    string
 	maxVsC      float64
 	maxVsCilium float64
+	everyRun    bool
 	text        string
 	// ref is the C libbpf / cilium figure measured elsewhere.
 	ref [2]float64
 }
 
+// The targets of issue 16. The drains of 16, 256 and 4096-byte events
+// draw the cost curve; they carry the 64-byte target for comparison.
 var goals = []goal{
-	{"map_lookup", 1.10, 1, "<=1.10x C, < cilium", [2]float64{668, 914}},
-	{"map_update", 1.10, 1, "<=1.10x C, < cilium", [2]float64{761, 1000}},
-	{"map_iterate", 1.10, 1, "<=1.10x C, < cilium", [2]float64{1355, 1855}},
-	{"map_batch", 1.10, 0, "<=1.10x C", [2]float64{159, 160}},
-	{"ringbuf", 2, 0.25, "<=2x C, >=4x faster than cilium", [2]float64{2.9, 22.5}},
-	{"perfbuf", 2, 0, "<=2x C", [2]float64{}},
-	{"open_load", 1.10, 0, "<=1.10x C", [2]float64{2.5, 2.8}},
+	{"map_lookup", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{668, 914}},
+	// Two goroutines against two C threads: at least 0.9x C's throughput.
+	{"map_lookup_parallel", 1 / 0.9, 0, false, ">=0.9x C's throughput (2 threads)", [2]float64{}},
+	{"map_update", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{761, 1000}},
+	{"map_iterate", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{1355, 1855}},
+	{"map_batch", 1.10, 0, false, "<=1.10x C", [2]float64{159, 160}},
+	{"iterate_1k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"iterate_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"batch_1k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"batch_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"ringbuf", 1.5, 1.0 / 3, false, "<=1.5x C, >=3x faster than cilium", [2]float64{2.9, 22.5}},
+	{"perfbuf", 1.5, 0, false, "<=1.5x C", [2]float64{}},
+	{"ringbuf_16", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"ringbuf_256", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"ringbuf_4096", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"perfbuf_16", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"perfbuf_256", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"perfbuf_4096", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"open_load", 1.10, 0, false, "<=1.10x C", [2]float64{2.5, 2.8}},
 }
 
 var drivers = []string{"c", "binding", "cilium"}
@@ -60,8 +76,11 @@ type workloadResult struct {
 	Median   map[string]float64   `json:"median"`
 	Runs     map[string][]float64 `json:"runs"`
 	Ratios   map[string]float64   `json:"ratios"`
-	Target   string               `json:"target"`
-	Goal     string               `json:"goal"`
+	// WorstRunVsC is the largest binding/C ratio of one run (the
+	// drivers of a run ran one right after the other).
+	WorstRunVsC float64 `json:"worst_run_binding_c"`
+	Target      string  `json:"target"`
+	Goal        string  `json:"goal"`
 	// Reference is the C libbpf and cilium figure measured on another
 	// machine, for orientation only.
 	Reference map[string]float64 `json:"reference_elsewhere,omitempty"`
@@ -175,6 +194,11 @@ func run(runs int, obj, cdriver, gobench, out, static string) error {
 	if err := os.WriteFile(out, data.Bytes(), 0o644); err != nil {
 		return err
 	}
+	charts, err := writeCharts(res, filepath.Dir(out))
+	if err != nil {
+		return fmt.Errorf("charts: %w", err)
+	}
+	fmt.Printf("charts: %s\n", strings.Join(charts, ", "))
 	fmt.Printf("\n%d runs per driver, medians; ratio < 1 means the binding is faster. Wrote %s in %.1fs.\n",
 		runs, out, time.Since(start).Seconds())
 	return nil
@@ -227,6 +251,13 @@ func summarize(g goal, byDriver map[string][]line, runs int) (workloadResult, []
 	vsC := w.Median["binding"] / w.Median["c"]
 	vsCilium := w.Median["binding"] / w.Median["cilium"]
 	w.Ratios = map[string]float64{"binding/c": round(vsC), "binding/cilium": round(vsCilium)}
+	for i := range w.Runs["c"] {
+		w.WorstRunVsC = max(w.WorstRunVsC, round(w.Runs["binding"][i]/w.Runs["c"][i]))
+	}
+	if g.everyRun {
+		// Every run must meet the target, not only the median.
+		vsC = max(vsC, w.WorstRunVsC)
+	}
 	switch {
 	case vsC > g.maxVsC && g.maxVsCilium != 0 && vsCilium >= g.maxVsCilium:
 		w.Goal = "missed (vs C and cilium)"
@@ -258,13 +289,19 @@ func printTable(res results) {
 	fmt.Printf("kernel %s, %s, %d cores, %s, loadavg at start %s\n\n",
 		m.Kernel, m.CPUModel, m.Cores, res.Date, m.LoadAvg)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "workload\tunit\tC libbpf\tbinding\tcilium\tbinding/C\tbinding/cilium\ttarget\tgoal")
+	fmt.Fprintln(tw, "workload\tunit\tC libbpf\tbinding\tcilium\tbinding/C\tworst run\tbinding/cilium\ttarget\tgoal")
 	for _, w := range res.Workloads {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\n", w.Workload, w.Unit,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%s\t%s\n", w.Workload, w.Unit,
 			format(w.Median["c"]), format(w.Median["binding"]), format(w.Median["cilium"]),
-			w.Ratios["binding/c"], w.Ratios["binding/cilium"], w.Target, w.Goal)
+			w.Ratios["binding/c"], w.WorstRunVsC, w.Ratios["binding/cilium"], w.Target, w.Goal)
 	}
 	tw.Flush()
+	// The verdict lines: one per target.
+	fmt.Println()
+	for _, w := range res.Workloads {
+		fmt.Printf("verdict: %-13s %-40s %s (binding/C %.2f, worst run %.2f, binding/cilium %.2f)\n",
+			w.Workload, w.Target, w.Goal, w.Ratios["binding/c"], w.WorstRunVsC, w.Ratios["binding/cilium"])
+	}
 	var passed int
 	for _, c := range res.Checks {
 		if c.Passed {
