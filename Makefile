@@ -315,8 +315,11 @@ leakcheck: $(LEAKCHECK_BIN) $(BPF_OBJS)
 	$(VALGRIND) --leak-check=full --error-exitcode=1 $(LEAKCHECK_BIN) \
 		$(TOP)/binding/testdata/events.bpf.o $(TOP)/binding/testdata/bad.bpf.o
 
+# All of the binding's C glue (glue.c and the glue_*.c of each concern).
+GLUE_SRCS := $(wildcard $(TOP)/binding/*.c)
+
 $(LEAKCHECK_BIN): $(LEAKCHECK_DIR)/glue_leak.c $(LEAKCHECK_DIR)/_cgo_export.h \
-		$(TOP)/binding/glue.c $(TOP)/binding/glue.h $(LIBBPF_A)
+		$(GLUE_SRCS) $(wildcard $(TOP)/binding/*.h) $(LIBBPF_A)
 	mkdir -p $(dir $@)
 	$(CC) -g -O1 -Wall -I$(LEAKCHECK_DIR) -I$(TOP)/binding -I$(STAGE_INC) -o $@ \
-		$(LEAKCHECK_DIR)/glue_leak.c $(TOP)/binding/glue.c $(LIBBPF_A) -lelf -lz
+		$(LEAKCHECK_DIR)/glue_leak.c $(GLUE_SRCS) $(LIBBPF_A) -lelf -lz

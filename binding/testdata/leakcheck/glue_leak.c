@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "glue.h"
+#include "glue_events.h"
 #include "_cgo_export.h"
 
 #define ROUNDS 10
