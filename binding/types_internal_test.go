@@ -31,9 +31,15 @@ func TestConstantsEqualTheirCConstants(t *testing.T) {
 		listed[c.name] = true
 	}
 
-	// Every constant of a mirrored type is in cConstants.
+	// Every constant of a mirrored type is in cConstants: read from the
+	// package's source, which the test binary of a guest kernel (make
+	// test-kernels) runs without.
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)
+	if len(files) == 0 {
+		t.Log("no Go source in the working directory: the check that cConstants lists every constant runs where the source is")
+		return
+	}
 	var declared int
 	fset := token.NewFileSet()
 	for _, name := range files {
