@@ -3,8 +3,8 @@ package libbpf_test
 import (
 	"encoding/binary"
 	"errors"
-	"sync"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
