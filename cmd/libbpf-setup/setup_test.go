@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -394,9 +395,18 @@ func TestStaticPrintsSettingsForOneBuild(t *testing.T) {
 
 func TestThePkgConfigWrapperPicksThePinOfTheBinding(t *testing.T) {
 	e := withBuild(t)
-	wrapper := filepath.Join(e.cache, "pkg-config")
+	// As a user's go build runs it: without the PKG_CONFIG_PATH that the
+	// repository's make env (and make test) set, which would find the
+	// repository's own libbpf first.
+	wrapper := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(filepath.Join(e.cache, "pkg-config"), args...)
+		cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool {
+			return strings.HasPrefix(kv, "PKG_CONFIG_PATH=")
+		})
+		return cmd
+	}
 	pc := filepath.Join(repoTop(t), "binding", "libbpf-go.pc")
-	out, err := exec.Command(wrapper, "--cflags", "--", pc).CombinedOutput()
+	out, err := wrapper("--cflags", "--", pc).CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Contains(t, string(out), "-I"+filepath.Join(e.buildDir(t), "root", "usr", "include"))
 	// A binding whose pin is not set up gets no build: pkg-config falls
@@ -410,11 +420,11 @@ func TestThePkgConfigWrapperPicksThePinOfTheBinding(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(other, "binding", f), data, 0o644))
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(other, "libbpf", "CHECKPOINT"), []byte("version=1.8.0\nsha256="+strings.Repeat("0", 64)+"\n"), 0o644))
-	out, err = exec.Command(wrapper, "--cflags", "--", filepath.Join(other, "binding", "libbpf-go.pc")).CombinedOutput()
+	out, err = wrapper("--cflags", "--", filepath.Join(other, "binding", "libbpf-go.pc")).CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Equal(t, "-DLIBBPF_GO_NO_LIBBPF", strings.TrimSpace(string(out)))
 	// libbpf-skel's question: where are the headers of the last setup?
-	out, err = exec.Command(wrapper, "--variable=includedir", "libbpf").CombinedOutput()
+	out, err = wrapper("--variable=includedir", "libbpf").CombinedOutput()
 	require.NoError(t, err, string(out))
 	assert.Equal(t, filepath.Join(e.buildDir(t), "root", "usr", "include"), strings.TrimSpace(string(out)))
 }
