@@ -320,7 +320,9 @@ func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
 // and an eventfd, so that Close can wake it. Like ring_buffer__poll, it
 // may return 0 before the timeout: when the data it found was discarded
 // by the BPF side or is still reserved (not yet submitted), and when woken
-// by the end of a Run's context.
+// by the end of a Run's context. As ring_buffer__poll, it drains until the
+// rings are empty: a callback that makes the BPF program emit again (a
+// system call the program traces) keeps it draining; ConsumeN bounds it.
 //
 // When a callback returns an error, Poll stops and returns it wrapped,
 // with the number of samples delivered so far, counting the one that
