@@ -107,22 +107,20 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 		}
 		defer unix.Close(int(targetFD))
 	}
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
-	if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeExt {
-		return nil, fmt.Errorf("%s %s: program type %s is not ext (freplace): %w", fn, p.name, t, unix.EINVAL)
-	}
-	cFunc := cString(funcName)
-	defer freeCString(cFunc)
-	// cFunc is C memory or NULL; the kernel link takes its own reference
-	// to the target program.
-	l, err := C.bpf_program__attach_freplace(p.prog, targetFD, cFunc)
-	if l == nil {
-		return nil, fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, p.permErr(ptrErr(err)))
-	}
-	return newLink(l), nil
+	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+		if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeExt {
+			return nil, fmt.Errorf("program type %s is not ext (freplace): %w", t, unix.EINVAL)
+		}
+		cFunc := cString(funcName)
+		defer freeCString(cFunc)
+		// cFunc is C memory or NULL; the kernel link takes its own
+		// reference to the target program.
+		l, err := C.bpf_program__attach_freplace(p.prog, targetFD, cFunc)
+		if l == nil {
+			return nil, failed(fmt.Sprintf("%q", funcName), err)
+		}
+		return l, nil
+	})
 }
 
 // dupFD returns, for fn on program name, a duplicate of the descriptor of

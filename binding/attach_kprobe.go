@@ -33,36 +33,33 @@ type KprobeOptions struct {
 // the section name says. opts may be nil. An unknown function gives an
 // error from the kernel. The returned Link must be closed by the caller.
 func (p *Program) AttachKprobe(retprobe bool, funcName string, opts *KprobeOptions) (*Link, error) {
-	const fn = "bpf_program__attach_kprobe_opts"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
 	if opts == nil {
 		opts = &KprobeOptions{}
 	}
-	if funcName == "" {
-		return nil, fmt.Errorf("%s %s: empty function name: %w", fn, p.name, unix.EINVAL)
-	}
-	if retprobe && opts.Offset != 0 {
-		return nil, fmt.Errorf("%s %s: return probe with offset %#x: %w", fn, p.name, opts.Offset, unix.EINVAL)
-	}
-	cFunc := C.CString(funcName)
-	defer freeCString(cFunc)
-	// copts is Go memory without pointers, read only during the call;
-	// cFunc is C memory, copied by libbpf.
-	copts := C.struct_bpf_kprobe_opts{
-		sz:          C.sizeof_struct_bpf_kprobe_opts,
-		bpf_cookie:  C.__u64(opts.Cookie),
-		offset:      C.size_t(opts.Offset),
-		retprobe:    C.bool(retprobe),
-		attach_mode: C.enum_probe_attach_mode(opts.AttachMode),
-	}
-	l, err := C.bpf_program__attach_kprobe_opts(p.prog, cFunc, &copts)
-	if l == nil {
-		return nil, fmt.Errorf("%s %s %s+%#x: %w", fn, p.name, funcName, opts.Offset, p.permErr(ptrErr(err)))
-	}
-	return newLink(l), nil
+	return p.attach("bpf_program__attach_kprobe_opts", func() (*C.struct_bpf_link, error) {
+		if funcName == "" {
+			return nil, fmt.Errorf("empty function name: %w", unix.EINVAL)
+		}
+		if retprobe && opts.Offset != 0 {
+			return nil, fmt.Errorf("return probe with offset %#x: %w", opts.Offset, unix.EINVAL)
+		}
+		cFunc := C.CString(funcName)
+		defer freeCString(cFunc)
+		// copts is Go memory without pointers, read only during the call;
+		// cFunc is C memory, copied by libbpf.
+		copts := C.struct_bpf_kprobe_opts{
+			sz:          C.sizeof_struct_bpf_kprobe_opts,
+			bpf_cookie:  C.__u64(opts.Cookie),
+			offset:      C.size_t(opts.Offset),
+			retprobe:    C.bool(retprobe),
+			attach_mode: C.enum_probe_attach_mode(opts.AttachMode),
+		}
+		l, err := C.bpf_program__attach_kprobe_opts(p.prog, cFunc, &copts)
+		if l == nil {
+			return nil, failed(fmt.Sprintf("%s+%#x", funcName, opts.Offset), err)
+		}
+		return l, nil
+	})
 }
 
 // KprobeMultiOptions are the parameters of Program.AttachKprobeMulti
@@ -88,56 +85,53 @@ type KprobeMultiOptions struct {
 // bpf_program__attach_kprobe_multi_opts (kernel 5.18, built with
 // CONFIG_FPROBE). The returned Link must be closed by the caller.
 func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
-	const fn = "bpf_program__attach_kprobe_multi_opts"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
-	if opts == nil || (opts.Pattern == "") == (len(opts.Symbols) == 0) {
-		return nil, fmt.Errorf("%s %s: want either symbols or a pattern: %w", fn, p.name, unix.EINVAL)
-	}
-	if len(opts.Cookies) != 0 && len(opts.Cookies) != len(opts.Symbols) {
-		return nil, fmt.Errorf("%s %s: %d cookies for %d symbols: %w", fn, p.name, len(opts.Cookies), len(opts.Symbols), unix.EINVAL)
-	}
-	for _, s := range opts.Symbols {
-		if s == "" {
-			return nil, fmt.Errorf("%s %s: empty symbol: %w", fn, p.name, unix.EINVAL)
+	return p.attach("bpf_program__attach_kprobe_multi_opts", func() (*C.struct_bpf_link, error) {
+		if opts == nil || (opts.Pattern == "") == (len(opts.Symbols) == 0) {
+			return nil, fmt.Errorf("want either symbols or a pattern: %w", unix.EINVAL)
 		}
-	}
-	// copts is Go memory passed to C, so the arrays it points to must be C
-	// memory; libbpf reads them only during the call.
-	copts := C.struct_bpf_kprobe_multi_opts{
-		sz:       C.sizeof_struct_bpf_kprobe_multi_opts,
-		retprobe: C.bool(opts.Retprobe),
-	}
-	if n := len(opts.Symbols); n > 0 {
-		syms, free, err := cStringArray(opts.Symbols)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+		if len(opts.Cookies) != 0 && len(opts.Cookies) != len(opts.Symbols) {
+			return nil, fmt.Errorf("%d cookies for %d symbols: %w", len(opts.Cookies), len(opts.Symbols), unix.EINVAL)
 		}
-		defer free()
-		copts.syms = syms
-		copts.cnt = C.size_t(n)
-	}
-	if len(opts.Cookies) > 0 {
-		cookies, err := cU64Array(opts.Cookies)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+		for _, s := range opts.Symbols {
+			if s == "" {
+				return nil, fmt.Errorf("empty symbol: %w", unix.EINVAL)
+			}
 		}
-		defer C.free(unsafe.Pointer(cookies))
-		copts.cookies = cookies
-	}
-	cPattern := cString(opts.Pattern)
-	defer freeCString(cPattern)
-	l, err := C.bpf_program__attach_kprobe_multi_opts(p.prog, cPattern, &copts)
-	if l == nil {
-		what := opts.Pattern
-		if what == "" {
-			what = fmt.Sprintf("%d symbols", len(opts.Symbols))
+		// copts is Go memory passed to C, so the arrays it points to must
+		// be C memory; libbpf reads them only during the call.
+		copts := C.struct_bpf_kprobe_multi_opts{
+			sz:       C.sizeof_struct_bpf_kprobe_multi_opts,
+			retprobe: C.bool(opts.Retprobe),
 		}
-		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, what, p.permErr(ptrErr(err)))
-	}
-	return newLink(l), nil
+		if n := len(opts.Symbols); n > 0 {
+			syms, free, err := cStringArray(opts.Symbols)
+			if err != nil {
+				return nil, err
+			}
+			defer free()
+			copts.syms = syms
+			copts.cnt = C.size_t(n)
+		}
+		if len(opts.Cookies) > 0 {
+			cookies, err := cU64Array(opts.Cookies)
+			if err != nil {
+				return nil, err
+			}
+			defer C.free(unsafe.Pointer(cookies))
+			copts.cookies = cookies
+		}
+		cPattern := cString(opts.Pattern)
+		defer freeCString(cPattern)
+		l, err := C.bpf_program__attach_kprobe_multi_opts(p.prog, cPattern, &copts)
+		if l == nil {
+			what := opts.Pattern
+			if what == "" {
+				what = fmt.Sprintf("%d symbols", len(opts.Symbols))
+			}
+			return nil, failed(what, err)
+		}
+		return l, nil
+	})
 }
 
 // KsyscallOptions are the optional parameters of Program.AttachKsyscall
@@ -158,29 +152,26 @@ type KsyscallOptions struct {
 // CONFIG_KPROBES. opts may be nil. The returned Link must be closed by the
 // caller.
 func (p *Program) AttachKsyscall(name string, opts *KsyscallOptions) (*Link, error) {
-	const fn = "bpf_program__attach_ksyscall"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
 	if opts == nil {
 		opts = &KsyscallOptions{}
 	}
-	if name == "" {
-		return nil, fmt.Errorf("%s %s: empty system call name: %w", fn, p.name, unix.EINVAL)
-	}
-	cName := C.CString(name)
-	defer freeCString(cName)
-	// copts is Go memory without pointers and cName C memory, read only
-	// during the call.
-	copts := C.struct_bpf_ksyscall_opts{
-		sz:         C.sizeof_struct_bpf_ksyscall_opts,
-		bpf_cookie: C.__u64(opts.Cookie),
-		retprobe:   C.bool(opts.Retprobe),
-	}
-	l, err := C.bpf_program__attach_ksyscall(p.prog, cName, &copts)
-	if l == nil {
-		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, name, p.permErr(ptrErr(err)))
-	}
-	return newLink(l), nil
+	return p.attach("bpf_program__attach_ksyscall", func() (*C.struct_bpf_link, error) {
+		if name == "" {
+			return nil, fmt.Errorf("empty system call name: %w", unix.EINVAL)
+		}
+		cName := C.CString(name)
+		defer freeCString(cName)
+		// copts is Go memory without pointers and cName C memory, read
+		// only during the call.
+		copts := C.struct_bpf_ksyscall_opts{
+			sz:         C.sizeof_struct_bpf_ksyscall_opts,
+			bpf_cookie: C.__u64(opts.Cookie),
+			retprobe:   C.bool(opts.Retprobe),
+		}
+		l, err := C.bpf_program__attach_ksyscall(p.prog, cName, &copts)
+		if l == nil {
+			return nil, failed(name, err)
+		}
+		return l, nil
+	})
 }

@@ -44,27 +44,22 @@ type NetfilterOptions struct {
 // or when the namespace goes away. The returned Link must be closed by the
 // caller.
 func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
-	const fn = "bpf_program__attach_netfilter"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
-	if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeNetfilter {
-		return nil, fmt.Errorf("%s %s: program type %s is not netfilter: %w", fn, p.name, t, unix.EINVAL)
-	}
-	copts := C.struct_bpf_netfilter_opts{
-		sz:       C.sizeof_struct_bpf_netfilter_opts,
-		pf:       C.__u32(opts.Family),
-		hooknum:  C.__u32(opts.Hook),
-		priority: C.__s32(opts.Priority),
-		flags:    C.__u32(opts.Flags),
-	}
-	// copts is Go memory without pointers, read only during the call;
-	// p.prog is valid under the read lock.
-	l, err := C.bpf_program__attach_netfilter(p.prog, &copts)
-	if l == nil {
-		return nil, fmt.Errorf("%s %s pf %d hook %d priority %d: %w",
-			fn, p.name, opts.Family, opts.Hook, opts.Priority, p.permErr(ptrErr(err)))
-	}
-	return newLink(l), nil
+	return p.attach("bpf_program__attach_netfilter", func() (*C.struct_bpf_link, error) {
+		if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeNetfilter {
+			return nil, fmt.Errorf("program type %s is not netfilter: %w", t, unix.EINVAL)
+		}
+		// copts is Go memory without pointers, read only during the call.
+		copts := C.struct_bpf_netfilter_opts{
+			sz:       C.sizeof_struct_bpf_netfilter_opts,
+			pf:       C.__u32(opts.Family),
+			hooknum:  C.__u32(opts.Hook),
+			priority: C.__s32(opts.Priority),
+			flags:    C.__u32(opts.Flags),
+		}
+		l, err := C.bpf_program__attach_netfilter(p.prog, &copts)
+		if l == nil {
+			return nil, failed(fmt.Sprintf("pf %d hook %d priority %d", opts.Family, opts.Hook, opts.Priority), err)
+		}
+		return l, nil
+	})
 }

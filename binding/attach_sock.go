@@ -26,21 +26,19 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 		return nil, err
 	}
 	defer unix.Close(int(mapFD))
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
-	if err := checkSockProgram(ProgramType(C.bpf_program__type(p.prog)),
-		AttachType(C.bpf_program__expected_attach_type(p.prog))); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
-	}
-	// p.prog is valid under the read lock; libbpf keeps neither it nor
-	// the map descriptor, which the link duplicates in the kernel.
-	l, cerr := C.bpf_program__attach_sockmap(p.prog, mapFD)
-	if l == nil {
-		return nil, fmt.Errorf("%s %s map %s: %w", fn, p.name, m.name, p.permErr(ptrErr(cerr)))
-	}
-	return newLink(l), nil
+	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+		if err := checkSockProgram(ProgramType(C.bpf_program__type(p.prog)),
+			AttachType(C.bpf_program__expected_attach_type(p.prog))); err != nil {
+			return nil, err
+		}
+		// libbpf keeps neither p.prog nor the map descriptor, which the
+		// link duplicates in the kernel.
+		l, err := C.bpf_program__attach_sockmap(p.prog, mapFD)
+		if l == nil {
+			return nil, failed("map "+m.name, err)
+		}
+		return l, nil
+	})
 }
 
 // AttachProgram attaches the loaded socket map program p, which may be a

@@ -9,11 +9,69 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
+
+// UprobeOptions are the optional parameters of Program.AttachUprobe
+// (struct bpf_uprobe_opts).
+type UprobeOptions struct {
+	// FuncName names the function to probe (func_name); libbpf finds its
+	// address in the binary's symbol table and adds the offset given to
+	// AttachUprobe. Empty: the offset alone says where.
+	FuncName string
+	// RefCtrOffset is the file offset of the USDT semaphore the kernel
+	// increments while the probe is attached (ref_ctr_offset); 0 for none.
+	RefCtrOffset uint64
+	// Cookie is the value bpf_get_attach_cookie returns in the program
+	// (bpf_cookie), kernel 5.15.
+	Cookie uint64
+	// AttachMode chooses the attach mechanism (attach_mode).
+	AttachMode ProbeAttachMode
+}
+
+// AttachUprobe attaches the loaded program, which must be a kprobe-type
+// program such as SEC("uprobe") or SEC("uretprobe"), to a user-space
+// location with bpf_program__attach_uprobe_opts (kernel 4.17 for the
+// uprobe perf PMU; older kernels get a legacy tracefs event). retprobe
+// selects a return probe. pid limits the probe to one process: -1 probes
+// every process that runs binaryPath, 0 this process. binaryPath is the
+// executable or shared library, resolved through PATH or the library search
+// path by libbpf when it has no slash; a missing file gives an error
+// wrapping ENOENT. offset is the file offset of the probed instruction, or
+// an offset from opts.FuncName's address. opts may be nil. The returned Link
+// must be closed by the caller.
+func (p *Program) AttachUprobe(retprobe bool, pid int, binaryPath string, offset uint64, opts *UprobeOptions) (*Link, error) {
+	if opts == nil {
+		opts = &UprobeOptions{}
+	}
+	return p.attach("bpf_program__attach_uprobe_opts", func() (*C.struct_bpf_link, error) {
+		if err := checkUprobeTarget(pid, binaryPath); err != nil {
+			return nil, err
+		}
+		cPath := C.CString(binaryPath)
+		defer freeCString(cPath)
+		cFunc := cString(opts.FuncName)
+		defer freeCString(cFunc)
+		// The options struct is Go memory holding only C pointers
+		// (func_name), read by libbpf during the call; libbpf copies what
+		// it keeps.
+		copts := C.struct_bpf_uprobe_opts{
+			sz:             C.sizeof_struct_bpf_uprobe_opts,
+			ref_ctr_offset: C.size_t(opts.RefCtrOffset),
+			bpf_cookie:     C.__u64(opts.Cookie),
+			retprobe:       C.bool(retprobe),
+			func_name:      cFunc,
+			attach_mode:    C.enum_probe_attach_mode(opts.AttachMode),
+		}
+		l, err := C.bpf_program__attach_uprobe_opts(p.prog, C.pid_t(pid), cPath, C.size_t(offset), &copts)
+		if l == nil {
+			return nil, failed(fmt.Sprintf("%s+%#x", binaryPath, offset), err)
+		}
+		return l, nil
+	})
+}
 
 // UprobeMultiOptions are the optional parameters of
 // Program.AttachUprobeMulti (struct bpf_uprobe_multi_opts). Without a
@@ -56,75 +114,73 @@ type UprobeMultiOptions struct {
 // EINVAL before libbpf is called. opts may be nil when a pattern is given.
 // The returned Link must be closed by the caller.
 func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opts *UprobeMultiOptions) (*Link, error) {
-	const fn = "bpf_program__attach_uprobe_multi"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
 	if opts == nil {
 		opts = &UprobeMultiOptions{}
 	}
-	if err := checkUprobeTarget(pid, binaryPath); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
-	}
-	n, err := opts.count(funcPattern)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
-	}
-	// copts is Go memory passed to C, so the arrays it points to must be C
-	// memory; libbpf and the kernel read them only during the call.
-	copts := C.struct_bpf_uprobe_multi_opts{
-		sz:       C.sizeof_struct_bpf_uprobe_multi_opts,
-		cnt:      C.size_t(n),
-		retprobe: C.bool(opts.Retprobe),
-		session:  C.bool(opts.Session),
-	}
-	if len(opts.Symbols) > 0 {
-		syms, free, err := cStringArray(opts.Symbols)
+	return p.attach("bpf_program__attach_uprobe_multi", func() (*C.struct_bpf_link, error) {
+		if err := checkUprobeTarget(pid, binaryPath); err != nil {
+			return nil, err
+		}
+		n, err := opts.count(funcPattern)
 		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+			return nil, err
 		}
-		defer free()
-		copts.syms = syms
-	}
-	for _, a := range []struct {
-		values []uint64
-		field  **C.ulong
-	}{
-		{opts.Offsets, &copts.offsets},
-		{opts.RefCtrOffsets, &copts.ref_ctr_offsets},
-	} {
-		if len(a.values) == 0 {
-			continue
+		// copts is Go memory passed to C, so the arrays it points to must
+		// be C memory; libbpf and the kernel read them only during the
+		// call.
+		copts := C.struct_bpf_uprobe_multi_opts{
+			sz:       C.sizeof_struct_bpf_uprobe_multi_opts,
+			cnt:      C.size_t(n),
+			retprobe: C.bool(opts.Retprobe),
+			session:  C.bool(opts.Session),
 		}
-		arr, err := cULongArray(a.values)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+		if len(opts.Symbols) > 0 {
+			syms, free, err := cStringArray(opts.Symbols)
+			if err != nil {
+				return nil, err
+			}
+			defer free()
+			copts.syms = syms
 		}
-		defer C.free(unsafe.Pointer(arr))
-		*a.field = arr
-	}
-	if len(opts.Cookies) > 0 {
-		cookies, err := cU64Array(opts.Cookies)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+		for _, a := range []struct {
+			values []uint64
+			field  **C.ulong
+		}{
+			{opts.Offsets, &copts.offsets},
+			{opts.RefCtrOffsets, &copts.ref_ctr_offsets},
+		} {
+			if len(a.values) == 0 {
+				continue
+			}
+			arr, err := cULongArray(a.values)
+			if err != nil {
+				return nil, err
+			}
+			defer C.free(unsafe.Pointer(arr))
+			*a.field = arr
 		}
-		defer C.free(unsafe.Pointer(cookies))
-		copts.cookies = cookies
-	}
-	cPath := C.CString(binaryPath)
-	defer freeCString(cPath)
-	cPattern := cString(funcPattern)
-	defer freeCString(cPattern)
-	l, cerr := C.bpf_program__attach_uprobe_multi(p.prog, C.pid_t(pid), cPath, cPattern, &copts)
-	if l == nil {
-		what := funcPattern
-		if what == "" {
-			what = fmt.Sprintf("%d locations", n)
+		if len(opts.Cookies) > 0 {
+			cookies, err := cU64Array(opts.Cookies)
+			if err != nil {
+				return nil, err
+			}
+			defer C.free(unsafe.Pointer(cookies))
+			copts.cookies = cookies
 		}
-		return nil, fmt.Errorf("%s %s %s:%s: %w", fn, p.name, binaryPath, what, p.permErr(ptrErr(cerr)))
-	}
-	return newLink(l), nil
+		cPath := C.CString(binaryPath)
+		defer freeCString(cPath)
+		cPattern := cString(funcPattern)
+		defer freeCString(cPattern)
+		l, cerr := C.bpf_program__attach_uprobe_multi(p.prog, C.pid_t(pid), cPath, cPattern, &copts)
+		if l == nil {
+			what := funcPattern
+			if what == "" {
+				what = fmt.Sprintf("%d locations", n)
+			}
+			return nil, failed(binaryPath+":"+what, cerr)
+		}
+		return l, nil
+	})
 }
 
 // count checks the options against funcPattern as libbpf and the kernel
@@ -175,159 +231,4 @@ func checkUprobeTarget(pid int, binaryPath string) error {
 		}
 	}
 	return nil
-}
-
-// USDTOptions are the optional parameters of Program.AttachUSDT (struct
-// bpf_usdt_opts).
-type USDTOptions struct {
-	// Cookie is the value bpf_usdt_cookie returns in the program
-	// (usdt_cookie).
-	Cookie uint64
-}
-
-// AttachUSDT attaches the loaded program, a SEC("usdt") program written
-// with libbpf's usdt.bpf.h (BPF_USDT, bpf_usdt_arg, bpf_usdt_cookie), to
-// every site of the USDT probe provider:name (as the .note.stapsdt ELF
-// notes of sys/sdt.h describe them) in a user-space binary, with
-// bpf_program__attach_usdt. libbpf attaches one uprobe_multi link on
-// kernel 6.6 and later (where the kernel filters by process correctly),
-// and one uprobe per site otherwise (kernel 4.17 for the uprobe perf PMU;
-// the BPF cookies it relies on need kernel 5.15, older kernels fall back to
-// a map of addresses). pid limits the probe to one process: -1 probes
-// every process that runs binaryPath, 0 this process. binaryPath is the
-// executable or shared library, resolved through PATH or the library
-// search path by libbpf when it has no slash; a missing file gives an
-// error wrapping ENOENT, as does a binary without that probe. opts may be
-// nil.
-//
-// The returned Link must be closed by the caller. Closing it uses the
-// object's USDT manager, so Object.Close leaves the object's memory to the
-// last open USDT link to free; the programs stay attached until then.
-func (p *Program) AttachUSDT(pid int, binaryPath, provider, name string, opts *USDTOptions) (*Link, error) {
-	const fn = "bpf_program__attach_usdt"
-	if !p.lockLoaded() {
-		return nil, p.closed(fn)
-	}
-	defer p.obj.mu.RUnlock()
-	if opts == nil {
-		opts = &USDTOptions{}
-	}
-	if err := checkUprobeTarget(pid, binaryPath); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
-	}
-	if provider == "" || name == "" {
-		return nil, fmt.Errorf("%s %s: empty USDT provider or name (%q:%q): %w", fn, p.name, provider, name, unix.EINVAL)
-	}
-	cPath := C.CString(binaryPath)
-	defer freeCString(cPath)
-	cProvider := C.CString(provider)
-	defer freeCString(cProvider)
-	cName := C.CString(name)
-	defer freeCString(cName)
-	link, err := p.attachLink(func() (*C.struct_bpf_link, error) {
-		// copts is Go memory without pointers and the strings C memory,
-		// all read only during the call; p.prog is valid under the read
-		// lock.
-		copts := C.struct_bpf_usdt_opts{
-			sz:          C.sizeof_struct_bpf_usdt_opts,
-			usdt_cookie: C.__u64(opts.Cookie),
-		}
-		l, err := C.bpf_program__attach_usdt(p.prog, C.pid_t(pid), cPath, cProvider, cName, &copts)
-		if l == nil {
-			return nil, ptrErr(err)
-		}
-		return l, nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%s %s %s %s:%s: %w", fn, p.name, binaryPath, provider, name, p.permErr(err))
-	}
-	return link, nil
-}
-
-// attachLink calls attach, which attaches p with libbpf (nil link and nil
-// error: nothing to attach), and wraps the link made. libbpf attaches
-// SEC("usdt") programs through the object's USDT manager, which USDT
-// attaches and closes change: those run under the object's usdtMu, and
-// the USDT Link keeps the object's memory until it is closed. The caller
-// holds p.obj.mu for reading.
-func (p *Program) attachLink(attach func() (*C.struct_bpf_link, error)) (*Link, error) {
-	// p.prog is valid under the read lock; libbpf returns its own string.
-	sec := C.GoString(C.bpf_program__section_name(p.prog))
-	if sec != "usdt" && !strings.HasPrefix(sec, "usdt/") && !strings.HasPrefix(sec, "usdt.s") {
-		l, err := attach()
-		if l == nil {
-			return nil, err
-		}
-		return newLink(l), nil
-	}
-	o := p.obj
-	o.usdtMu.Lock()
-	defer o.usdtMu.Unlock()
-	l, err := attach()
-	if l == nil {
-		return nil, err
-	}
-	o.usdtLinks++
-	return &Link{l: l, usdt: o}, nil
-}
-
-// destroyUSDTLink destroys the USDT link l of one of the object's programs
-// with bpf_link__destroy, which gives its spec ids back to the object's
-// USDT manager, and frees the object when Close left it to its last USDT
-// link.
-func (o *Object) destroyUSDTLink(l *C.struct_bpf_link) C.int {
-	o.usdtMu.Lock()
-	defer o.usdtMu.Unlock()
-	ret := C.bpf_link__destroy(l)
-	o.usdtLinks--
-	if o.usdtLinks == 0 && o.closing != nil {
-		freeObject(o.closing, o.closingLog)
-		o.closing, o.closingLog = nil, nil
-	}
-	return ret
-}
-
-// ProbeUprobeMulti reports whether the running kernel supports uprobe_multi
-// links (Program.AttachUprobeMulti, SEC("uprobe.multi") and
-// SEC("uretprobe.multi"); kernel 6.6, built with CONFIG_UPROBES). libbpf
-// does not export its own probe: ProbeUprobeMulti loads a trivial kprobe
-// program with expected attach type BPF_TRACE_UPROBE_MULTI
-// (bpf_prog_load) and asks for a uprobe_multi link on the directory "/"
-// (bpf_link_create). A kernel that gets as far as checking the file (EBADF)
-// supports such links; one that rejects the request (EINVAL) does not.
-func ProbeUprobeMulti() error {
-	return probeUprobeMulti("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti)
-}
-
-// ProbeUprobeSession reports whether the running kernel supports uprobe
-// session links (UprobeMultiOptions.Session, SEC("uprobe.session"); kernel
-// 6.13), as ProbeUprobeMulti does for attach type
-// BPF_TRACE_UPROBE_SESSION.
-func ProbeUprobeSession() error {
-	return probeUprobeMulti("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession)
-}
-
-// probeUprobeMulti probes uprobe_multi links of attach type at.
-func probeUprobeMulti(what string, at AttachType) error {
-	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, at, 0)
-	if err != nil {
-		return err
-	}
-	defer syscall.Close(fd)
-	root := C.CString("/")
-	defer freeCString(root)
-	// root is C memory; the glue returns a link fd or a negative errno.
-	ret := C.lbg_link_create_uprobe_multi(C.int(fd), C.enum_bpf_attach_type(at), root)
-	if ret >= 0 {
-		syscall.Close(int(ret))
-		return nil
-	}
-	switch errno := syscall.Errno(-ret); errno {
-	case syscall.EBADF:
-		return nil
-	case syscall.EINVAL, syscall.EOPNOTSUPP, errENOTSUPP, syscall.EPERM:
-		return refusal(what, "bpf_link_create", errno)
-	default:
-		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
-	}
 }

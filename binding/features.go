@@ -117,24 +117,54 @@ const kprobeMultiProbeSymbol = "libbpf_go_no_such_symbol"
 // the symbol up (ESRCH or ENOENT) supports such links; one that rejects the
 // request (EINVAL before 5.18, EOPNOTSUPP without CONFIG_FPROBE) does not.
 func ProbeKprobeMulti() error {
-	const what = "kprobe_multi links"
-	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, AttachTypeTraceKprobeMulti, 0)
+	return probeMultiLink("kprobe_multi links", AttachTypeTraceKprobeMulti, kprobeMultiProbeSymbol,
+		syscall.ESRCH, syscall.ENOENT)
+}
+
+// ProbeUprobeMulti reports whether the running kernel supports uprobe_multi
+// links (Program.AttachUprobeMulti, SEC("uprobe.multi") and
+// SEC("uretprobe.multi"); kernel 6.6, built with CONFIG_UPROBES). libbpf
+// does not export its own probe: ProbeUprobeMulti loads a trivial kprobe
+// program with expected attach type BPF_TRACE_UPROBE_MULTI
+// (bpf_prog_load) and asks for a uprobe_multi link on the directory "/"
+// (bpf_link_create). A kernel that gets as far as checking the file (EBADF)
+// supports such links; one that rejects the request (EINVAL) does not.
+func ProbeUprobeMulti() error {
+	return probeMultiLink("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti, "/", syscall.EBADF)
+}
+
+// ProbeUprobeSession reports whether the running kernel supports uprobe
+// session links (UprobeMultiOptions.Session, SEC("uprobe.session"); kernel
+// 6.13), as ProbeUprobeMulti does for attach type
+// BPF_TRACE_UPROBE_SESSION.
+func ProbeUprobeSession() error {
+	return probeMultiLink("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession, "/", syscall.EBADF)
+}
+
+// probeMultiLink probes the multi-probe links of attach type at: it loads
+// a trivial kprobe program of that expected attach type and asks for a
+// link on target, a kernel symbol or a file that the kernel refuses. The
+// errnos in looked say that the kernel got as far as looking the target
+// up, so it has such links.
+func probeMultiLink(what string, at AttachType, target string, looked ...syscall.Errno) error {
+	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, at, 0)
 	if err != nil {
 		return err
 	}
 	defer syscall.Close(fd)
-	sym := C.CString(kprobeMultiProbeSymbol)
-	defer freeCString(sym)
-	// sym is C memory; the glue returns a link fd or a negative errno.
-	ret := C.lbg_link_create_kprobe_multi(C.int(fd), sym)
+	cTarget := C.CString(target)
+	defer freeCString(cTarget)
+	// cTarget is C memory; the glue returns a link fd or a negative errno.
+	ret := C.lbg_link_create_multi(C.int(fd), C.enum_bpf_attach_type(at), cTarget)
 	if ret >= 0 {
 		syscall.Close(int(ret))
 		return nil
 	}
-	switch errno := syscall.Errno(-ret); errno {
-	case syscall.ESRCH, syscall.ENOENT:
+	errno := syscall.Errno(-ret)
+	switch {
+	case slices.Contains(looked, errno):
 		return nil
-	case syscall.EINVAL, syscall.EOPNOTSUPP, errENOTSUPP, syscall.EPERM:
+	case errno == syscall.EINVAL, errno == syscall.EOPNOTSUPP, errno == errENOTSUPP, errno == syscall.EPERM:
 		return refusal(what, "bpf_link_create", errno)
 	default:
 		return fmt.Errorf("bpf_link_create %s: %w", what, errno)

@@ -332,24 +332,18 @@ int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 
 
 /* --- Feature probes (features.go) --- */
 
-int lbg_link_create_kprobe_multi(int prog_fd, const char *sym)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, opts);
-
-	opts.kprobe_multi.syms = &sym;
-	opts.kprobe_multi.cnt = 1;
-	return bpf_link_create(prog_fd, 0, BPF_TRACE_KPROBE_MULTI, &opts);
-}
-
-/* --- uprobe_multi feature probes (attach_uprobe.go) --- */
-
-int lbg_link_create_uprobe_multi(int prog_fd, enum bpf_attach_type type, const char *path)
+int lbg_link_create_multi(int prog_fd, enum bpf_attach_type type, const char *target)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	unsigned long offset = 0;
 
-	opts.uprobe_multi.path = path;
-	opts.uprobe_multi.offsets = &offset;
-	opts.uprobe_multi.cnt = 1;
+	if (type == BPF_TRACE_KPROBE_MULTI) {
+		opts.kprobe_multi.syms = &target;
+		opts.kprobe_multi.cnt = 1;
+	} else {
+		opts.uprobe_multi.path = target;
+		opts.uprobe_multi.offsets = &offset;
+		opts.uprobe_multi.cnt = 1;
+	}
 	return bpf_link_create(prog_fd, 0, type, &opts);
 }

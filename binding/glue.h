@@ -175,21 +175,13 @@ int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 
 
 /* --- Feature probes (features.go) --- */
 
-/* lbg_link_create_kprobe_multi calls bpf_link_create for a kprobe_multi
- * link (BPF_TRACE_KPROBE_MULTI) of the program prog_fd on the one kernel
- * symbol sym, whose options sit in a union cgo cannot fill. It returns the
+/* lbg_link_create_multi calls bpf_link_create for a multi-probe link of
+ * attach type type of the program prog_fd on one target, whose options sit
+ * in a union cgo cannot fill: the kernel symbol target for
+ * BPF_TRACE_KPROBE_MULTI, offset 0 of the file target for
+ * BPF_TRACE_UPROBE_MULTI and BPF_TRACE_UPROBE_SESSION. It returns the
  * link's fd or a negative errno.
  */
-int lbg_link_create_kprobe_multi(int prog_fd, const char *sym);
-
-/* --- uprobe_multi feature probes (attach_uprobe.go) --- */
-
-/* lbg_link_create_uprobe_multi calls bpf_link_create for a uprobe_multi
- * link of attach type type (BPF_TRACE_UPROBE_MULTI or
- * BPF_TRACE_UPROBE_SESSION) of the program prog_fd on offset 0 of the file
- * path, whose options sit in a union cgo cannot fill. It returns the
- * link's fd or a negative errno.
- */
-int lbg_link_create_uprobe_multi(int prog_fd, enum bpf_attach_type type, const char *path);
+int lbg_link_create_multi(int prog_fd, enum bpf_attach_type type, const char *target);
 
 #endif /* LIBBPF_GO_GLUE_H */
