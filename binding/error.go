@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"strings"
 	"syscall"
-	"unsafe"
 
 	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
 )
@@ -310,68 +309,4 @@ func (p *Program) notLoadedLocked(fn string, errno error) error {
 		return fmt.Errorf("%s %s: program was not loaded (SetAutoload(false)): %w", fn, p.name, errno)
 	}
 	return fmt.Errorf("%s %s: program was not loaded: Object.Load failed: %w", fn, p.name, errno)
-}
-
-// cString returns a C copy of s, or NULL for "". The caller frees it.
-func cString(s string) *C.char {
-	if s == "" {
-		return nil
-	}
-	return C.CString(s)
-}
-
-// freeCString frees a string from cString; NULL is fine.
-func freeCString(s *C.char) {
-	// s was allocated by C.CString (malloc) or is NULL, which free accepts.
-	C.free(unsafe.Pointer(s))
-}
-
-// cStringArray copies strs into a C array of C strings (the syms of
-// libbpf's multi-probe options); free releases it all.
-func cStringArray(strs []string) (arr **C.char, free func(), err error) {
-	arr = (**C.char)(C.calloc(C.size_t(len(strs)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-	if arr == nil {
-		return nil, nil, syscall.ENOMEM
-	}
-	// arr holds len(strs) pointers, NULL until set, and stays C memory.
-	elems := unsafe.Slice(arr, len(strs))
-	for i, s := range strs {
-		elems[i] = C.CString(s)
-	}
-	return arr, func() {
-		for _, s := range elems {
-			freeCString(s)
-		}
-		C.free(unsafe.Pointer(arr))
-	}, nil
-}
-
-// cULongArray copies values into a C array of unsigned long (the offsets of
-// libbpf's uprobe_multi options), to be released with C.free.
-func cULongArray(values []uint64) (*C.ulong, error) {
-	arr := (*C.ulong)(C.calloc(C.size_t(len(values)), C.sizeof_ulong))
-	if arr == nil {
-		return nil, syscall.ENOMEM
-	}
-	// arr holds len(values) elements of C memory.
-	elems := unsafe.Slice(arr, len(values))
-	for i, v := range values {
-		elems[i] = C.ulong(v)
-	}
-	return arr, nil
-}
-
-// cU64Array copies values into a C array of __u64 (the cookies of
-// libbpf's multi-probe options), to be released with C.free.
-func cU64Array(values []uint64) (*C.__u64, error) {
-	arr := (*C.__u64)(C.calloc(C.size_t(len(values)), C.sizeof___u64))
-	if arr == nil {
-		return nil, syscall.ENOMEM
-	}
-	// arr holds len(values) elements of C memory.
-	elems := unsafe.Slice(arr, len(values))
-	for i, v := range values {
-		elems[i] = C.__u64(v)
-	}
-	return arr, nil
 }

@@ -1,17 +1,12 @@
-/* C glue between package libbpf and libbpf. See glue.h for the contract of
- * each function.
+/* C glue of objects and logging: libbpf's print callback, open, load and
+ * prepare with the name of what failed, and the lookup of a global
+ * variable in the object's BTF. See glue.h for the contract of each
+ * function; the other concerns have their own glue_*.c.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <linux/perf_event.h>
 #include <bpf/btf.h>
 
 #include "glue.h"
@@ -165,47 +160,6 @@ struct lbg_prepare_result lbg_object_prepare(struct bpf_object *obj)
 	return res;
 }
 
-struct lbg_test_run_result lbg_test_run(int prog_fd,
-					const void *data_in, __u32 data_size_in,
-					void *data_out, __u32 data_size_out,
-					const void *ctx_in, __u32 ctx_size_in,
-					void *ctx_out, __u32 ctx_size_out,
-					int repeat, __u32 flags, __u32 cpu)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = data_in,
-		.data_size_in = data_size_in,
-		.data_out = data_out,
-		.data_size_out = data_size_out,
-		.ctx_in = ctx_in,
-		.ctx_size_in = ctx_size_in,
-		.ctx_out = ctx_out,
-		.ctx_size_out = ctx_size_out,
-		.repeat = repeat,
-		.flags = flags,
-		.cpu = cpu,
-	);
-	struct lbg_test_run_result res = { 0 };
-	sigset_t all, old;
-
-	/* The kernel stops a test run with EINTR when a signal is pending,
-	 * after running the program some of the repeat times, and Go's
-	 * runtime signals its threads often (preemption, profiling, children
-	 * ending). Blocking the signals on this thread for the call makes the
-	 * program run exactly repeat times, as in a C program without signal
-	 * handlers; they are delivered when the mask is restored. SIGKILL and
-	 * SIGSTOP cannot be blocked. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	res.err = bpf_prog_test_run_opts(prog_fd, &opts);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	res.retval = opts.retval;
-	res.duration = opts.duration;
-	res.data_size_out = opts.data_size_out;
-	res.ctx_size_out = opts.ctx_size_out;
-	return res;
-}
-
 struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name)
 {
 	struct lbg_global res = { -ENOENT, NULL, NULL, 0, 0 };
@@ -242,108 +196,4 @@ struct lbg_global lbg_find_global(const struct bpf_object *obj, const char *name
 		}
 	}
 	return res;
-}
-
-int lbg_link_get_info(int fd, struct lbg_link_info *out, char *name, __u32 name_size)
-{
-	struct bpf_link_info info;
-	__u32 len = sizeof(info);
-	int err;
-
-	memset(&info, 0, sizeof(info));
-	err = bpf_link_get_info_by_fd(fd, &info, &len);
-	if (err)
-		return err;
-	memset(out, 0, sizeof(*out));
-	out->type = info.type;
-	out->id = info.id;
-	out->prog_id = info.prog_id;
-	switch (info.type) {
-	case BPF_LINK_TYPE_TRACING:
-		out->attach_type = info.tracing.attach_type;
-		out->target_obj_id = info.tracing.target_obj_id;
-		out->target_btf_id = info.tracing.target_btf_id;
-		break;
-	case BPF_LINK_TYPE_CGROUP:
-		out->attach_type = info.cgroup.attach_type;
-		out->cgroup_id = info.cgroup.cgroup_id;
-		break;
-	case BPF_LINK_TYPE_NETNS:
-		out->attach_type = info.netns.attach_type;
-		out->netns_ino = info.netns.netns_ino;
-		break;
-	case BPF_LINK_TYPE_XDP:
-		out->ifindex = info.xdp.ifindex;
-		break;
-	case BPF_LINK_TYPE_TCX:
-		out->attach_type = info.tcx.attach_type;
-		out->ifindex = info.tcx.ifindex;
-		break;
-	case BPF_LINK_TYPE_NETKIT:
-		out->attach_type = info.netkit.attach_type;
-		out->ifindex = info.netkit.ifindex;
-		break;
-	case BPF_LINK_TYPE_STRUCT_OPS:
-		out->map_id = info.struct_ops.map_id;
-		break;
-	case BPF_LINK_TYPE_SOCKMAP:
-		out->attach_type = info.sockmap.attach_type;
-		out->map_id = info.sockmap.map_id;
-		break;
-	default:
-		break;
-	}
-
-	/* The first call told the link type (and perf event kind); the second
-	 * hands the kernel the buffer in the member that type uses.
-	 */
-	if (info.type == BPF_LINK_TYPE_RAW_TRACEPOINT) {
-		memset(&info, 0, sizeof(info));
-		info.raw_tracepoint.tp_name = (__u64)(unsigned long)name;
-		info.raw_tracepoint.tp_name_len = name_size;
-	} else if (info.type == BPF_LINK_TYPE_PERF_EVENT &&
-		   info.perf_event.type == BPF_PERF_EVENT_TRACEPOINT) {
-		memset(&info, 0, sizeof(info));
-		info.perf_event.tracepoint.tp_name = (__u64)(unsigned long)name;
-		info.perf_event.tracepoint.name_len = name_size;
-	} else {
-		return 0;
-	}
-	len = sizeof(info);
-	err = bpf_link_get_info_by_fd(fd, &info, &len);
-	if (err)
-		return err;
-	out->has_tp_name = 1;
-	return 0;
-}
-
-/* --- User ring buffer (userringbuf.go) --- */
-
-int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 size)
-{
-	void *sample = user_ring_buffer__reserve(rb, size);
-
-	if (!sample)
-		return -errno;
-	memcpy(sample, data, size);
-	user_ring_buffer__submit(rb, sample);
-	return 0;
-}
-
-/* --- Feature probes (features.go) --- */
-
-int lbg_link_create_multi(int prog_fd, enum bpf_attach_type type, const char *target)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, opts);
-	unsigned long offset = 0;
-
-	if (type == BPF_TRACE_KPROBE_MULTI) {
-		opts.kprobe_multi.syms = &target;
-		opts.kprobe_multi.cnt = 1;
-	} else {
-		opts.uprobe_multi.path = target;
-		opts.uprobe_multi.offsets = &offset;
-		opts.uprobe_multi.cnt = 1;
-	}
-	return bpf_link_create(prog_fd, 0, type, &opts);
 }

@@ -1,6 +1,10 @@
 /* C glue between package libbpf and libbpf: declarations only, so that
  * cgo may include this header from a Go file that has //export functions.
- * Every definition lives in glue.c and carries the lbg_ prefix.
+ * Every definition carries the lbg_ prefix and lives in the glue file of
+ * its concern: glue.c (logging and objects), glue_program.c (test runs),
+ * glue_link.c (link info), glue_probe.c (feature probes); the consumers,
+ * BTF dumps and line info have their own headers (glue_events.h,
+ * glue_btf.h, glue_linfo.h).
  */
 #ifndef LIBBPF_GO_GLUE_H
 #define LIBBPF_GO_GLUE_H
@@ -22,23 +26,14 @@
 #endif
 #include <bpf/libbpf_version.h>
 
-/* #error cannot expand macros, so each older release has its own line. */
-#if LIBBPF_MAJOR_VERSION == 0
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 0.x; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 0
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.0; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 1
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.1; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 2
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.2; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 3
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.3; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 4
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.4; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 5
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.5; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
-#elif LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION == 6
-#error "libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf 1.6; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone of libbpf-go: eval \"$(make -s env)\")"
+/* One condition for every older release, and the same one-line fatal
+ * include as above, with the version found expanded into the file name
+ * (#error cannot expand macros).
+ */
+#define LBG_STR(...) #__VA_ARGS__
+#define LBG_XSTR(...) LBG_STR(__VA_ARGS__)
+#if LIBBPF_MAJOR_VERSION < 1 || (LIBBPF_MAJOR_VERSION == 1 && LIBBPF_MINOR_VERSION < 7)
+#include LBG_XSTR(libbpf-go needs libbpf >= 1.7.0 (the pinned release) but found libbpf v LIBBPF_MAJOR_VERSION.LIBBPF_MINOR_VERSION; run: go run github.com/libbpf-go/libbpf-go/cmd/libbpf-setup@latest (in a clone: eval $(make -s env)))
 #endif
 
 #include <stdlib.h>
@@ -163,15 +158,6 @@ struct lbg_link_info {
  * negative error code.
  */
 int lbg_link_get_info(int fd, struct lbg_link_info *out, char *name, __u32 name_size);
-
-/* --- User ring buffer (userringbuf.go) --- */
-
-/* lbg_user_ringbuf_write reserves size bytes in the user ring buffer rb,
- * copies data into them and submits them, in one call from Go. It returns
- * 0, or the negative errno of user_ring_buffer__reserve (ENOSPC when the
- * ring is full).
- */
-int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 size);
 
 /* --- Feature probes (features.go) --- */
 

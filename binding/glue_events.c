@@ -548,3 +548,16 @@ void lbg_perfbuf_free(struct lbg_perfbuf *p)
 	free(p->cpus);
 	free(p);
 }
+
+/* --- User ring buffer (userringbuf.go) --- */
+
+int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 size)
+{
+	void *sample = user_ring_buffer__reserve(rb, size);
+
+	if (!sample)
+		return -errno;
+	memcpy(sample, data, size);
+	user_ring_buffer__submit(rb, sample);
+	return 0;
+}

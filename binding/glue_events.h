@@ -159,4 +159,13 @@ int lbg_perfbuf_wait(struct lbg_perfbuf *p, int timeout_ms);
 /* lbg_perfbuf_free calls perf_buffer__free and releases the rest. */
 void lbg_perfbuf_free(struct lbg_perfbuf *p);
 
+/* --- User ring buffer (userringbuf.go) --- */
+
+/* lbg_user_ringbuf_write reserves size bytes in the user ring buffer rb,
+ * copies data into them and submits them, in one call from Go. It returns
+ * 0, or the negative errno of user_ring_buffer__reserve (ENOSPC when the
+ * ring is full).
+ */
+int lbg_user_ringbuf_write(struct user_ring_buffer *rb, const void *data, __u32 size);
+
 #endif

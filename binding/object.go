@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sync"
 	"unsafe"
 
@@ -296,25 +295,12 @@ func (o *Object) Load() error {
 				Program: p.name,
 				// The kernel NUL-terminates the log within size bytes,
 				// and calloc zeroed the buffer.
-				Log: C.GoStringN(buf, C.int(cStrnlen(buf, size))),
+				Log: goStringN(buf, size),
 				Err: p.loadErr(err),
 			}
 		}
 	}
 	return fmt.Errorf("bpf_object__load %q: %w", o.name, o.permErr(err))
-}
-
-// cStrnlen returns the length of the C string at s, looking at no more than
-// max bytes.
-func cStrnlen(s *C.char, max int) int {
-	// s points to max bytes of C memory owned by the caller.
-	b := unsafe.Slice((*byte)(unsafe.Pointer(s)), max)
-	for i, c := range b {
-		if c == 0 {
-			return i
-		}
-	}
-	return max
 }
 
 // Close releases the object with bpf_object__close: its maps and programs
@@ -457,43 +443,6 @@ func (o *Object) mapOf(m *C.struct_bpf_map) *Map {
 		if mp.m == m {
 			return mp
 		}
-	}
-	return nil
-}
-
-// checkFDKind checks that fd is open and is the kind of BPF object want
-// names ("bpf-map", "bpf-link", "bpf-prog"), from the anonymous inode
-// /proc/self/fd shows for it.
-func checkFDKind(fd int, want string) error {
-	if fd < 0 {
-		return fmt.Errorf("file descriptor %d: %w", fd, unix.EBADF)
-	}
-	if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
-		return fmt.Errorf("file descriptor %d: %w", fd, err)
-	}
-	target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
-	if err != nil {
-		return fmt.Errorf("file descriptor %d: %w", fd, err)
-	}
-	if target != "anon_inode:"+want {
-		return fmt.Errorf("file descriptor %d is %s, not %s: %w", fd, target, want, unix.EINVAL)
-	}
-	return nil
-}
-
-// checkPinPath checks, before libbpf is called, that path's parent folder
-// exists and is on a bpffs mount.
-func checkPinPath(path string) error {
-	if path == "" {
-		return fmt.Errorf("empty pin path: %w", unix.EINVAL)
-	}
-	dir := filepath.Dir(path)
-	var st unix.Statfs_t
-	if err := unix.Statfs(dir, &st); err != nil {
-		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
-	}
-	if uint32(st.Type) != bpffsMagic {
-		return &notBPFFSError{path: path, dir: dir}
 	}
 	return nil
 }

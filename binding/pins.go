@@ -131,3 +131,20 @@ func readPin(path string) (Pin, error) {
 	}
 	return Pin{Path: path, Kind: kind, ID: head.id}, nil
 }
+
+// checkPinPath checks, before libbpf is called, that path's parent folder
+// exists and is on a bpffs mount.
+func checkPinPath(path string) error {
+	if path == "" {
+		return fmt.Errorf("empty pin path: %w", unix.EINVAL)
+	}
+	dir := filepath.Dir(path)
+	var st unix.Statfs_t
+	if err := unix.Statfs(dir, &st); err != nil {
+		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
+	}
+	if uint32(st.Type) != bpffsMagic {
+		return &notBPFFSError{path: path, dir: dir}
+	}
+	return nil
+}

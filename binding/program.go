@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -354,13 +353,4 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 		out.ContextOut = opts.ContextOut[:min(int(res.ctx_size_out), len(opts.ContextOut))]
 	}
 	return out, nil
-}
-
-// bytesPtr returns a pointer to b's first byte, or nil for an empty b.
-func bytesPtr(b []byte) unsafe.Pointer {
-	if len(b) == 0 {
-		return nil
-	}
-	// b has at least one byte; the pointer is used only for one C call.
-	return unsafe.Pointer(&b[0])
 }

@@ -162,7 +162,7 @@ func (p *Program) Log() string {
 		}
 		// buf is the program's C log buffer of size bytes, alive until
 		// Object.Close (the read lock is held).
-		return C.GoStringN(buf, C.int(cStrnlen(buf, int(size))))
+		return goStringN(buf, int(size))
 	})
 }
 

@@ -193,7 +193,7 @@ func btfInfo(fd C.int) (BTFInfo, error) {
 	}
 	return BTFInfo{
 		ID:     uint32(info.id),
-		Name:   C.GoStringN(name, C.int(cStrnlen(name, maxBTFName))),
+		Name:   goStringN(name, maxBTFName),
 		Kernel: info.kernel_btf != 0,
 		Size:   uint32(info.btf_size),
 	}, nil

@@ -189,7 +189,7 @@ func TaskFDQuery(pid, fd int) (TaskFDInfo, error) {
 	return TaskFDInfo{
 		ProgramID:   uint32(progID),
 		Type:        FDType(fdType),
-		Name:        C.GoStringN(buf, C.int(cStrnlen(buf, maxTaskFDName))),
+		Name:        goStringN(buf, maxTaskFDName),
 		ProbeOffset: uint64(offset),
 		ProbeAddr:   uint64(addr),
 	}, nil

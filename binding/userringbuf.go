@@ -1,7 +1,7 @@
 package libbpf
 
 /*
-#include "glue.h"
+#include "glue_events.h"
 */
 import "C"
 
