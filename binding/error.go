@@ -16,10 +16,23 @@ import (
 )
 
 // ErrClosed is wrapped by the error of every method called on a closed or
-// nil Object, Program, Map or Link. Methods that return plain values (Name,
-// FD, PinPath, Type and so on) return the zero value instead: "" for
-// strings, 0 for types and sizes, -1 for file descriptors.
-var ErrClosed = errors.New("libbpf: use of closed handle")
+// nil Object, Program, Map, Link or event consumer. It also matches
+// [os.ErrClosed], as the errors of a closed file do. Methods that return
+// plain values (Name, FD, PinPath, Type and so on) return the zero value
+// instead: "" for strings, 0 for types and sizes, -1 for file descriptors.
+var ErrClosed error = &sentinel{msg: "libbpf: use of closed handle", alias: fs.ErrClosed}
+
+// sentinel is an error variable of the package that also matches alias,
+// the standard error of the same meaning.
+type sentinel struct {
+	msg   string
+	alias error
+}
+
+func (s *sentinel) Error() string { return s.msg }
+
+// Is makes the sentinel match its standard alias.
+func (s *sentinel) Is(target error) bool { return target == s.alias }
 
 // ErrNotFound is wrapped when a program, map or global variable of that
 // name does not exist in the object. Such errors also satisfy

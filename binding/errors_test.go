@@ -434,3 +434,21 @@ func TestSockmapNotLoadedSaysItOnce(t *testing.T) {
 	require.ErrorIs(t, err, syscall.EBADF)
 	assert.Equal(t, "bpf_program__attach_sockmap count_msg: map sock_map: object not loaded: bad file descriptor", err.Error())
 }
+
+func TestErrClosedMatchesOSErrClosed(t *testing.T) {
+	var nilProg *libbpf.Program
+	_, err := nilProg.Attach()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.ErrorIs(t, err, os.ErrClosed)
+	assert.NotErrorIs(t, err, os.ErrNotExist)
+	assert.NotErrorIs(t, libbpf.ErrNotFound, os.ErrClosed)
+
+	requireKernel(t)
+	obj := loadObject(t, "counter")
+	m := obj.Maps()[0]
+	require.NoError(t, obj.Close())
+	_, err = m.Info()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.ErrorIs(t, err, os.ErrClosed)
+}
