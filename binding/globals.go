@@ -112,20 +112,7 @@ func (g *global) checkSize(name string, value []byte) error {
 // private image of the initial values, not the kernel map. Read and write
 // such a map with Map.Lookup and Map.Update, or Map.Memory.
 func (o *Object) Global(name string, value []byte) error {
-	g, unlock, err := o.lockGlobal(name)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if err := g.checkSize(name, value); err != nil {
-		return err
-	}
-	mem, err := g.memory()
-	if err != nil {
-		return err
-	}
-	copy(value, mem)
-	return nil
+	return o.accessGlobal(name, value, false)
 }
 
 // SetGlobal sets the global variable name to value, which must be
@@ -140,6 +127,14 @@ func (o *Object) Global(name string, value []byte) error {
 // Writes after Load are not atomic with respect to BPF programs reading
 // the variable, nor with respect to other SetGlobal or Global calls.
 func (o *Object) SetGlobal(name string, value []byte) error {
+	return o.accessGlobal(name, value, true)
+}
+
+// accessGlobal copies the global variable name into value, or with write
+// value into the variable, under the object's read lock, once value has
+// the variable's size and, for a write, the variable's section can take
+// one.
+func (o *Object) accessGlobal(name string, value []byte, write bool) error {
 	g, unlock, err := o.lockGlobal(name)
 	if err != nil {
 		return err
@@ -148,17 +143,21 @@ func (o *Object) SetGlobal(name string, value []byte) error {
 	if err := g.checkSize(name, value); err != nil {
 		return err
 	}
-	if g.sec == ".kconfig" {
+	if write && g.sec == ".kconfig" {
 		return fmt.Errorf("global variable %q: section %s is set from the kernel configuration: %w", name, g.sec, unix.EPERM)
 	}
 	// g.m is valid under the read lock.
-	if o.loaded && C.bpf_map__map_flags(g.m)&C.BPF_F_RDONLY_PROG != 0 {
+	if write && o.loaded && C.bpf_map__map_flags(g.m)&C.BPF_F_RDONLY_PROG != 0 {
 		return fmt.Errorf("global variable %q: section %s is read-only once loaded: %w", name, g.sec, unix.EPERM)
 	}
 	mem, err := g.memory()
 	if err != nil {
 		return err
 	}
-	copy(mem, value)
+	if write {
+		copy(mem, value)
+	} else {
+		copy(value, mem)
+	}
 	return nil
 }
