@@ -487,3 +487,85 @@ func TestAttachUSDTConcurrent(t *testing.T) {
 		assert.NoError(t, link.Close())
 	}
 }
+
+func TestAttachUprobe(t *testing.T) {
+	requireKernel(t)
+	bin := uprobeTarget(t)
+	obj := loadObject(t, "attach")
+	counts := objMap(t, obj, "counts")
+
+	entry, err := program(t, obj, "count_uprobe").AttachUprobe(false, -1, bin, 0,
+		&libbpf.UprobeOptions{FuncName: "lbg_target", Cookie: 0x1234})
+	require.NoError(t, err)
+	defer entry.Close()
+	ret, err := program(t, obj, "count_uretprobe").AttachUprobe(true, -1, bin, 0,
+		&libbpf.UprobeOptions{FuncName: "lbg_target"})
+	require.NoError(t, err)
+	defer ret.Close()
+
+	const calls = 7
+	runTarget(t, bin, calls, -1)
+	assert.Equal(t, uint64(calls), counter(t, counts, slotUprobe))
+	assert.Equal(t, uint64(calls), counter(t, counts, slotUretprobe))
+	assert.Equal(t, uint64(0x1234), counter(t, counts, slotCookie))
+
+	require.NoError(t, entry.Close())
+	require.NoError(t, ret.Close())
+	runTarget(t, bin, calls, -1)
+	assert.Equal(t, uint64(calls), counter(t, counts, slotUprobe), "counted after Close")
+	assert.Equal(t, uint64(calls), counter(t, counts, slotUretprobe), "counted after Close")
+}
+
+// A pid limits the uprobe to one process running the binary.
+func TestAttachUprobePID(t *testing.T) {
+	requireKernel(t)
+	bin := uprobeTarget(t)
+	obj := loadObject(t, "attach")
+	counts := objMap(t, obj, "counts")
+
+	const calls = 5
+	probed, releaseProbed := startTarget(t, bin, calls, -1)
+	other, releaseOther := startTarget(t, bin, calls, -1)
+	link, err := program(t, obj, "count_uprobe").AttachUprobe(false, probed.Process.Pid, bin, 0,
+		&libbpf.UprobeOptions{FuncName: "lbg_target"})
+	if err != nil {
+		releaseProbed()
+		releaseOther()
+		_ = probed.Wait()
+		_ = other.Wait()
+		require.NoError(t, err)
+	}
+	defer link.Close()
+	releaseOther()
+	require.NoError(t, other.Wait())
+	releaseProbed()
+	require.NoError(t, probed.Wait())
+	assert.Equal(t, uint64(calls), counter(t, counts, slotUprobe))
+}
+
+func TestAttachUprobeErrors(t *testing.T) {
+	requireKernel(t)
+	obj := loadObject(t, "attach")
+	prog := program(t, obj, "count_uprobe")
+
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := prog.AttachUprobe(false, -1, missing, 0, &libbpf.UprobeOptions{FuncName: "main"})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = prog.AttachUprobe(false, -1, missing, 0x100, nil)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+
+	bin := uprobeTarget(t)
+	_, err = prog.AttachUprobe(false, -1, bin, 0, &libbpf.UprobeOptions{FuncName: "no_such_function"})
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	_, err = prog.AttachUprobe(false, -1, "", 0, nil)
+	assert.ErrorIs(t, err, syscall.EINVAL)
+	_, err = prog.AttachUprobe(false, -2, bin, 0, nil)
+	assert.ErrorIs(t, err, syscall.EINVAL)
+
+	var nilProg *libbpf.Program
+	_, err = nilProg.AttachUprobe(false, -1, bin, 0, nil)
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	require.NoError(t, obj.Close())
+	_, err = prog.AttachUprobe(false, -1, bin, 0, nil)
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
