@@ -81,15 +81,14 @@ func (p *Program) releaseTarget() {
 
 // AttachFreplace attaches the loaded SEC("freplace") program (an extension
 // program, BPF_PROG_TYPE_EXT) in place of the global function funcName of
-// the loaded program target (of an Object or opened without one), through
-// a BPF link, with
-// bpf_program__attach_freplace (kernel 5.10; 5.6 for the load-time target
-// alone). The function's signature must match the one the program was
-// loaded for (SetAttachTarget), which lets one extension replace the same
-// function in several programs. target nil and funcName "" attach to the
-// load-time target. While the link is open, every call of the function in
-// target runs the extension instead. The returned Link must be closed by
-// the caller; it keeps target's program alive in the kernel.
+// the loaded program target (of an Object or opened without one), through a
+// BPF link, with bpf_program__attach_freplace (kernel 5.10; 5.6 for the
+// load-time target alone). The function's signature must match the one the
+// program was loaded for (SetAttachTarget), which lets one extension replace
+// the same function in several programs. target nil and funcName "" attach
+// to the load-time target. While the link is open, every call of the
+// function in target runs the extension instead. The returned Link must be
+// closed by the caller; it keeps target's program alive in the kernel.
 func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error) {
 	const fn = "bpf_program__attach_freplace"
 	if (target == nil) != (funcName == "") {

@@ -46,12 +46,11 @@ type XDPInfo struct {
 	FeatureFlags uint64
 }
 
-// AttachXDP attaches the loaded XDP program to the network device with
-// index ifindex through a BPF link, with bpf_program__attach_xdp (kernel
-// 5.9). The link detaches the program when closed; unlike XDPAttach it
-// cannot replace a program already attached to the device, and the kernel
-// refuses it. The returned
-// Link must be closed by the caller.
+// AttachXDP attaches the loaded XDP program to the network device with index
+// ifindex through a BPF link, with bpf_program__attach_xdp (kernel 5.9). The
+// link detaches the program when closed; unlike XDPAttach it cannot replace
+// a program already attached to the device, and the kernel refuses it. The
+// returned Link must be closed by the caller.
 func (p *Program) AttachXDP(ifindex int) (*Link, error) {
 	return p.attach("bpf_program__attach_xdp", func() (*C.struct_bpf_link, error) {
 		if err := checkIfindex(ifindex); err != nil {

@@ -12,8 +12,7 @@ import (
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
-// runLinked runs its program on a
-// packet of n bytes, returning the verdict.
+// runLinked runs its program on a packet of n bytes, returning the verdict.
 func runLinked(t *testing.T, obj *libbpf.Object, n int) uint32 {
 	t.Helper()
 	res, err := program(t, obj, "xdp_linked").TestRun(&libbpf.TestRunOptions{Data: make([]byte, n)})

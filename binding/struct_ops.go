@@ -18,11 +18,10 @@ import (
 // unregisters it; the caller must close it.
 //
 // A map from SEC(".struct_ops.link") gets a BPF link (kernel 6.4), which
-// owns its own descriptor, outlives m's Object and supports
-// Link.UpdateMap. A map from SEC(".struct_ops") gets a Link that uses the
-// map's descriptor, so it has none of its own (FD returns -1; Pin, Detach,
-// UpdateProgram and Info fail with EOPNOTSUPP): close that Link before m's
-// Object. Closed
+// owns its own descriptor, outlives m's Object and supports Link.UpdateMap.
+// A map from SEC(".struct_ops") gets a Link that uses the map's descriptor,
+// so it has none of its own (FD returns -1; Pin, Detach, UpdateProgram and
+// Info fail with EOPNOTSUPP): close that Link before m's Object. Closed
 // after it, the Link cannot unregister the map any more: Close then frees
 // it, leaves the registration in place and returns an error wrapping
 // ErrClosed.
