@@ -126,7 +126,7 @@ func buildObject(btf []byte) image {
 // testObjects returns the BPF objects that `make bpf` builds into
 // binding/testdata, by name.
 func testObjects(t testing.TB) map[string][]byte {
-	paths, err := filepath.Glob("../../testdata/*.bpf.o")
+	paths, err := filepath.Glob("../../binding/testdata/*.bpf.o")
 	require.NoError(t, err)
 	objs := map[string][]byte{}
 	for _, p := range paths {

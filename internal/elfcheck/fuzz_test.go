@@ -14,7 +14,7 @@ import (
 // panics or hangs. The seeds are a small object built here and, when
 // `make bpf` built them, binding/testdata/*.bpf.o; neither root nor
 // libbpf is needed. Run it with `make fuzz` (FUZZTIME each target) or
-// `go test -fuzz FuzzOpen ./binding/internal/elfcheck`.
+// `go test -fuzz FuzzOpen ./internal/elfcheck`.
 func FuzzOpen(f *testing.F) {
 	f.Add([]byte(buildObject(btfOf(btfInt(), btfRef(btfKindTypedef, 1), btfStruct(btfKindStruct, 2)))))
 	f.Add([]byte(buildObject(nil)))
