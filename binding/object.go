@@ -28,9 +28,6 @@ const (
 	maxKernelLogSize = math.MaxUint32 >> 2
 )
 
-// bpffsMagic is BPF_FS_MAGIC, the f_type statfs reports for bpffs.
-const bpffsMagic = 0xcafe4a11
-
 // ObjectOptions are the options of OpenFile and OpenMem; they fill libbpf's
 // struct bpf_object_open_opts. The zero value keeps libbpf's defaults.
 type ObjectOptions struct {
@@ -492,7 +489,7 @@ func checkPinPath(path string) error {
 	if err := unix.Statfs(dir, &st); err != nil {
 		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
 	}
-	if uint32(st.Type) != bpffsMagic {
+	if uint32(st.Type) != unix.BPF_FS_MAGIC {
 		return &notBPFFSError{path: path, dir: dir}
 	}
 	return nil
