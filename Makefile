@@ -1,4 +1,6 @@
-# libbpf-go build entry points. `make help` lists the targets.
+# libbpf-go build entry points. `make help` lists the targets, from the
+# `## ` comment on each target's line: every target has one (.ci/test-build
+# checks it).
 #
 # libbpf's own knobs pass straight through to libbpf/src/Makefile:
 #   BUILD_STATIC_ONLY  build only libbpf.a (default here: y; set it empty for libbpf.so too)
@@ -19,8 +21,18 @@ PREFIX ?= /usr
 PKG_CONFIG ?= pkg-config
 override OBJDIR := $(abspath $(OBJDIR))
 override DESTDIR := $(abspath $(DESTDIR))
+MACHINE := $(shell uname -m)
 # libbpf installs into $(DESTDIR)$(PREFIX)/lib64 on x86_64 and lib elsewhere.
-LIBSUBDIR := $(if $(filter x86_64 ppc64 ppc64le s390x aarch64 riscv64,$(shell uname -m)),lib64,lib)
+LIBSUBDIR := $(if $(filter x86_64 ppc64 ppc64le s390x aarch64 riscv64,$(MACHINE)),lib64,lib)
+# The __TARGET_ARCH_ name of this machine that libbpf's bpf_tracing.h
+# knows (x86, arm64, arm, s390, powerpc, mips, sparc, riscv, loongarch,
+# arc); another machine name is passed as it is.
+BPF_TARGET_ARCH ?= $(or $(if $(filter x86_64 i386 i486 i586 i686,$(MACHINE)),x86), \
+	$(if $(filter aarch64 arm64,$(MACHINE)),arm64),$(if $(filter arm%,$(MACHINE)),arm), \
+	$(if $(filter s390%,$(MACHINE)),s390),$(if $(filter ppc%,$(MACHINE)),powerpc), \
+	$(if $(filter mips%,$(MACHINE)),mips),$(if $(filter sparc%,$(MACHINE)),sparc), \
+	$(if $(filter riscv%,$(MACHINE)),riscv),$(if $(filter loongarch%,$(MACHINE)),loongarch), \
+	$(if $(filter arc%,$(MACHINE)),arc),$(MACHINE))
 STAGE_LIB := $(DESTDIR)$(PREFIX)/$(LIBSUBDIR)
 STAGE_INC := $(DESTDIR)$(PREFIX)/include
 STAGE_PC := $(STAGE_LIB)/pkgconfig
@@ -52,43 +64,31 @@ SKEL_OBJS := $(TOP)/cmd/syscount/syscount_bpf.o
 BPF_OBJS := $(BPF_SRCS:.bpf.c=.bpf.o) $(SKEL_OBJS)
 # libbpf's usdt.bpf.h includes <linux/errno.h>, whose <asm/errno.h> lives
 # in Debian's multiarch include folder, which clang -target bpf skips.
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86 \
+BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(strip $(BPF_TARGET_ARCH)) \
 	-I$(BUILD)/include -I$(STAGE_INC) \
-	$(addprefix -idirafter ,$(wildcard /usr/include/$(shell uname -m)-linux-gnu))
+	$(addprefix -idirafter ,$(wildcard /usr/include/$(MACHINE)-linux-gnu))
 
 .PHONY: help deps sync check-sync libbpf libbpf-shared bpf vmlinux env test \
-	test-go test-build test-published test-slow demo clean
+	test-go test-build test-published test-slow demo clean staticcheck
 
-help:
-	@echo "make demo          build and run the example agent (persist, status, stop)"
-	@echo "make test          the whole test suite (build, sync and kernel tests)"
-	@echo "make libbpf        sync and build the vendored libbpf (static) into DESTDIR"
-	@echo "make libbpf-shared the same, with libbpf.so"
-	@echo "make env           export lines for building another Go module against it"
-	@echo "make bpf           compile the BPF C programs of binding/testdata and cmd/"
-	@echo "make test-slow     the tests plus a sync from Debian's linux-source-6.1"
-	@echo "make test-published the published module with libbpf-setup, as a user gets it"
-	@echo "make static        build build/bin/syscount fully static (glibc, libbpf, libelf, zlib)"
-	@echo "make test-kernels  the kernel tests in Debian 6.1, 6.12 and newest kernels under QEMU"
-	@echo "make fuzz          fuzz OpenMem/Load for FUZZTIME (60s); make soak: the long leak test"
-	@echo "make bench         the binding beside C libbpf and cilium/ebpf; writes bench/results.json"
-	@echo "make clean         remove build/"
+help: ## list the targets and what each does
+	@awk '/^[a-z][a-z0-9-]*:.*## / { split($$0, t, ":"); sub(/.*## /, ""); printf "make %-15s %s\n", t[1], $$0 }' $(TOP)/Makefile
 
 # Build dependencies: checked each time, installed when missing (as root on
 # Debian or Ubuntu), otherwise the exact install command is printed.
-deps:
+deps: ## check the build tools; install what is missing (as root on Debian or Ubuntu)
 	@$(TOP)/.ci/deps
 
 $(TOP)/libbpf/src/Makefile: | deps
 	$(TOP)/sync.sh
 
-sync:
+sync: ## sync libbpf into libbpf/ and include/ from the pinned release (sync.sh)
 	$(TOP)/sync.sh
 
-check-sync:
+check-sync: ## check that libbpf/ is the tree the pin names (sync.sh --check)
 	$(TOP)/sync.sh --check
 
-libbpf: $(LIBBPF_A)
+libbpf: $(LIBBPF_A) ## sync and build the vendored libbpf (static) into DESTDIR
 
 # How libbpf is built and staged, with libbpf's own Makefile and knobs.
 # cmd/libbpf-setup runs the same recipe through the libbpf-install target
@@ -108,13 +108,13 @@ $(LIBBPF_A): $(TOP)/libbpf/src/Makefile $(wildcard $(TOP)/libbpf/src/*.[ch]) | d
 
 # For libbpf-setup, which checks the tools itself and never installs any.
 .PHONY: libbpf-install
-libbpf-install:
+libbpf-install: ## build and stage libbpf from LIBBPF_SRC (what libbpf-setup runs)
 	$(build_libbpf)
 
-libbpf-shared:
+libbpf-shared: ## libbpf, with libbpf.so too
 	$(MAKE) BUILD_STATIC_ONLY= libbpf
 
-vmlinux: $(VMLINUX_H)
+vmlinux: $(VMLINUX_H) ## build/include/vmlinux.h from the running kernel's BTF (bpftool)
 
 $(VMLINUX_H): | deps
 	mkdir -p $(dir $@)
@@ -125,7 +125,7 @@ $(VMLINUX_H): | deps
 # kernels of test-kernels can run it too.
 UPROBE_TARGET := $(TOP)/binding/testdata/uprobe/target
 
-bpf: $(BPF_OBJS) $(UPROBE_TARGET)
+bpf: $(BPF_OBJS) $(UPROBE_TARGET) ## compile the BPF C programs of binding/testdata and cmd/
 
 $(UPROBE_TARGET): $(UPROBE_TARGET).c
 	$(CC) -O1 -static -o $@ $<
@@ -139,7 +139,7 @@ $(UPROBE_TARGET): $(UPROBE_TARGET).c
 # Only export lines reach stdout, so that `eval "$(make -s env)"` works on a
 # fresh tree too: building libbpf first reports on stderr. With STATIC=1 a
 # comment line comes first, saying how to keep the settings to one build.
-env:
+env: ## export lines for building another Go module against it (STATIC=1: static agents)
 	@$(MAKE) --no-print-directory libbpf >&2
 	@$(if $(STATIC),echo '$(STATIC_ENV_NOTE)')
 	@echo 'export $(GO_ENV)'
@@ -148,26 +148,26 @@ env:
 # the C glue under valgrind, a short fuzzing run, and the kernel tests again
 # in the fastest guest kernel (Debian's 6.1), where kprobes, fentry and the
 # BPF LSM work.
-test: test-build test-go
+test: test-build test-go staticcheck ## the whole suite: build, Go and lint tests, then published, leakcheck, fuzz, test-kernels
 	$(MAKE) --no-print-directory test-published
 	$(MAKE) --no-print-directory leakcheck
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20s
 	$(MAKE) --no-print-directory test-kernels KERNELS=6.1
 
 # The slow extra: sync and build libbpf 1.1 from Debian's linux-source-6.1.
-test-slow: | deps
+test-slow: | deps ## test-build plus a sync and build of libbpf 1.1 from Debian's linux-source-6.1
 	$(TOP)/.ci/test-build --slow
 
-test-build: | deps
+test-build: | deps ## the tests of sync.sh, the Makefile's knobs and `make help` (.ci/test-build)
 	$(TOP)/.ci/test-build
 
 # The published module, as a user gets it: go get, libbpf-setup, go vet,
 # go build, run, -undo (.ci/test-published; needs root).
-test-published: $(LIBBPF_A) | deps
+test-published: $(LIBBPF_A) | deps ## the published module with libbpf-setup, as a user gets it (root)
 	$(TOP)/.ci/test-published
 
-test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
-	@unformatted=$$(gofmt -l binding cmd); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
+test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET) ## gofmt, go vet, go test on this kernel, then -race and cgocheck2 on binding/
+	@unformatted=$$(gofmt -l binding cmd internal); [[ -z $$unformatted ]] || { echo "gofmt needed: $$unformatted"; exit 1; }
 	$(GO_ENV) $(GO) vet ./...
 	@# The tests skipped for a missing kernel feature are listed in
 	@# HOST_PROBE_SKIPS; test-kernels checks that each passes in a guest.
@@ -177,11 +177,27 @@ test-go: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
 	$(GO_ENV) $(GO) test $(GOTESTFLAGS) -race -count=1 ./binding/
 	$(GO_ENV) GOEXPERIMENT=cgocheck2 $(GO) test $(GOTESTFLAGS) -count=1 ./binding/
 
-demo: $(LIBBPF_A) $(BPF_OBJS)
+# staticcheck at a pinned version, which `go run` fetches through the module
+# proxy (and caches) on first use. Without it, the target says so and skips,
+# unless CI=true, where a lint that cannot run fails.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(LIBBPF_A) ## staticcheck STATICCHECK_VERSION over the module (go run fetches it)
+	@if ! out=$$($(STATICCHECK) -version 2>&1); then \
+		echo "staticcheck $(STATICCHECK_VERSION) cannot be fetched: $$(tail -n1 <<<"$$out")" >&2; \
+		[[ $${CI:-} != true ]] || { echo "CI=true forbids skipping staticcheck" >&2; exit 1; }; \
+		echo "staticcheck skipped" >&2; \
+	else \
+		echo "$$out over ./..."; \
+		cd $(TOP) && $(GO_ENV) $(STATICCHECK) ./...; \
+	fi
+
+demo: $(LIBBPF_A) $(BPF_OBJS) ## build and run the example agent (persist, status, stop)
 	$(GO_ENV) $(GO) build -o $(BUILD)/bin/syscount ./cmd/syscount
 	$(TOP)/cmd/syscount/demo.sh $(BUILD)/bin/syscount
 
-clean:
+clean: ## remove build/, the BPF objects and the uprobe target
 	rm -rf $(BUILD) $(BPF_OBJS) $(UPROBE_TARGET)
 
 # --- bench: the binding against C libbpf and cilium/ebpf (bench/) ---
@@ -194,7 +210,7 @@ BENCH_BIN := $(BUILD)/bench
 BENCH_RUNS ?= 15
 
 .PHONY: bench
-bench: $(BENCH_DIR)/bench.bpf.o $(BENCH_BIN)/cdriver static-bench
+bench: $(BENCH_DIR)/bench.bpf.o $(BENCH_BIN)/cdriver static-bench ## the binding beside C libbpf and cilium/ebpf; writes bench/results.json (root)
 	cd $(BENCH_DIR) && $(GO_ENV) $(GO) build -o $(BENCH_BIN)/gobench ./cmd/gobench
 	cd $(BENCH_DIR) && $(GO) build -o $(BENCH_BIN)/report ./cmd/report
 	$(BENCH_BIN)/report -runs=$(BENCH_RUNS) -obj=$(BENCH_DIR)/bench.bpf.o \
@@ -234,7 +250,7 @@ STATIC_ENV_NOTE := \# For one build only: (eval "$$(make -s -C $(TOP) env STATIC
 STATIC_BENCH_RUNS ?= 10
 
 .PHONY: static static-bench
-static: $(LIBBPF_A) $(BPF_OBJS) $(STATIC_PKG_CONFIG)
+static: $(LIBBPF_A) $(BPF_OBJS) $(STATIC_PKG_CONFIG) ## build build/bin/syscount fully static (glibc, libbpf, libelf, zlib)
 	@mkdir -p $(dir $(abspath $(STATIC_BIN)))
 	cd $(TOP) && $(STATIC_GO_ENV) $(GO) build -o $(abspath $(STATIC_BIN)) ./cmd/syscount
 	@file $(STATIC_BIN) | grep -q 'statically linked' || { echo "$(STATIC_BIN) is not statically linked" >&2; exit 1; }
@@ -253,7 +269,7 @@ endif
 
 # Size, start-to-attached time and memory of the static syscount beside its
 # cilium/ebpf twin (bench/syscount-cilium, CGO_ENABLED=0); needs root.
-static-bench: static $(TOP)/bench/syscount-cilium/syscount.bpf.o
+static-bench: static $(TOP)/bench/syscount-cilium/syscount.bpf.o ## size, start time and memory of the static syscount beside its cilium/ebpf twin (root)
 	cd $(TOP)/bench && GOFLAGS= CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false \
 		"-ldflags=-s -buildid=" -o $(BUILD)/bin/syscount-cilium ./syscount-cilium
 	$(TOP)/bench/syscount-cilium/measure.sh $(STATIC_BENCH_RUNS) $(abspath $(STATIC_BIN)) \
@@ -284,14 +300,15 @@ KERNELS ?= 6.1 6.12 newest
 HOST_PROBE_SKIPS := $(BUILD)/host-probe-skips.txt
 
 .PHONY: test-kernels
-test-kernels: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET)
+test-kernels: $(LIBBPF_A) $(BPF_OBJS) $(UPROBE_TARGET) ## the kernel tests in Debian's 6.1, 6.12 and newest kernels under QEMU (KERNELS=...)
 	@$(TOP)/.ci/deps kernels
 	$(GO_ENV) GO="$(GO)" KERNEL_HOST_SKIPS=$(HOST_PROBE_SKIPS) $(TOP)/.ci/kernels/run $(KERNELS)
 
 # --- reliability: fuzzing, soak and C glue leak check (binding/) ---
 # `make fuzz` runs FuzzOpenMem for FUZZTIME (default 60s; as root it also
-# loads what opens); a crasher lands in binding/testdata/fuzz/FuzzOpenMem,
-# which plain `go test` then replays. `make soak` runs TestSoak for
+# loads what opens), then FuzzOpen of internal/elfcheck (the Go checks
+# alone, no libbpf, no root) for FUZZTIME; a crasher lands in the
+# package's testdata/fuzz/TARGET, which plain `go test` then replays. `make soak` runs TestSoak for
 # SOAK_CYCLES cycles (default 5000) and then `make leakcheck`, which builds
 # binding/glue.c into a C-only driver (binding/testdata/leakcheck) linked
 # with libbpf.a and runs it under valgrind --leak-check=full (needs root).
@@ -302,16 +319,18 @@ LEAKCHECK_DIR := $(TOP)/binding/testdata/leakcheck
 LEAKCHECK_BIN := $(BUILD)/leakcheck/glue_leak
 
 .PHONY: fuzz soak leakcheck
-fuzz: $(LIBBPF_A) $(BPF_OBJS)
+fuzz: $(LIBBPF_A) $(BPF_OBJS) ## fuzz FuzzOpenMem (binding) and FuzzOpen (internal/elfcheck) for FUZZTIME each
 	cd $(TOP) && $(GO_ENV) $(GO) test -run '^$$' -fuzz '^FuzzOpenMem$$' \
 		-fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./binding/
+	cd $(TOP) && $(GO) test -run '^$$' -fuzz '^FuzzOpen$$' \
+		-fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/elfcheck/
 
-soak: $(LIBBPF_A) $(BPF_OBJS)
+soak: $(LIBBPF_A) $(BPF_OBJS) ## the long leak test, TestSoak for SOAK_CYCLES cycles, then leakcheck
 	cd $(TOP) && $(GO_ENV) LIBBPF_GO_SOAK_CYCLES=$(SOAK_CYCLES) $(GO) test -count=1 \
 		-run '^TestSoak$$' -v -timeout 60m ./binding/
 	$(MAKE) --no-print-directory leakcheck
 
-leakcheck: $(LEAKCHECK_BIN) $(BPF_OBJS)
+leakcheck: $(LEAKCHECK_BIN) $(BPF_OBJS) ## the C glue, linked with libbpf.a, under valgrind (root)
 	$(VALGRIND) --leak-check=full --error-exitcode=1 $(LEAKCHECK_BIN) \
 		$(TOP)/binding/testdata/events.bpf.o $(TOP)/binding/testdata/bad.bpf.o
 

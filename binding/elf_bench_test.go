@@ -6,9 +6,9 @@ import (
 )
 
 // BenchmarkOpenPhase splits the open phase of OpenFile (no load) on the
-// benchmark object, bench/bench.bpf.o: the Go part (reading the file and
-// checkELF, checkBTF included) beside the whole OpenFile + Close, whose
-// rest is libbpf's bpf_object__open_file and bpf_object__close.
+// benchmark object, bench/bench.bpf.o: the Go part (reading the file, and
+// checkELF, which is internal/elfcheck) beside the whole OpenFile + Close,
+// whose rest is libbpf's bpf_object__open_file and bpf_object__close.
 func BenchmarkOpenPhase(b *testing.B) {
 	const path = "../bench/bench.bpf.o"
 	if _, err := os.Stat(path); err != nil {

@@ -194,14 +194,6 @@ func dropCapabilities(list string) error {
 	return nil
 }
 
-// Capability numbers, from linux/capability.h.
-const (
-	capNetAdmin = 12
-	capSysAdmin = 21
-	capPerfmon  = 38
-	capBPF      = 39
-)
-
 // runPermChild runs a permission scenario on object with the capabilities
 // drop removed and returns what the child reports.
 func runPermChild(t *testing.T, scenario, object, kind string, drop ...int) permResult {
@@ -247,7 +239,7 @@ func assertMemlockHintAnnotated(t *testing.T, logs []string) {
 // hint in the log says it is not the cause.
 func TestLoadWithoutPerfmonNamesIt(t *testing.T) {
 	requireKernel(t)
-	res := runPermChild(t, scenarioPermLoad, "counter", "", capPerfmon, capSysAdmin)
+	res := runPermChild(t, scenarioPermLoad, "counter", "", unix.CAP_PERFMON, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the load fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
 	assert.True(t, res.ErrPermission, "errors.Is(err, os.ErrPermission): %s", res.Error)
@@ -265,7 +257,7 @@ func TestLoadWithoutBPFNamesEverythingTheObjectNeeds(t *testing.T) {
 	if data, err := os.ReadFile("/proc/sys/kernel/unprivileged_bpf_disabled"); err == nil && string(data) == "0\n" {
 		t.Skip("kernel.unprivileged_bpf_disabled is 0: libbpf's trial socket filter loads without CAP_BPF")
 	}
-	res := runPermChild(t, scenarioPermLoad, "counter", "", capBPF, capPerfmon, capSysAdmin)
+	res := runPermChild(t, scenarioPermLoad, "counter", "", unix.CAP_BPF, unix.CAP_PERFMON, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the load fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
 	assert.Contains(t, res.Error, "operation not permitted: missing CAP_BPF and CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
@@ -277,7 +269,7 @@ func TestLoadWithoutBPFNamesEverythingTheObjectNeeds(t *testing.T) {
 // sockmap: the error names the map and CAP_NET_ADMIN.
 func TestMapCreateWithoutNetAdminNamesIt(t *testing.T) {
 	requireKernel(t)
-	res := runPermChild(t, scenarioPermLoad, "sockmap", "", capNetAdmin, capSysAdmin)
+	res := runPermChild(t, scenarioPermLoad, "sockmap", "", unix.CAP_NET_ADMIN, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the load fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
 	assert.Regexp(t, `bpf_object__prepare: map sock_(map|hash): `, res.Error)
@@ -288,7 +280,7 @@ func TestMapCreateWithoutNetAdminNamesIt(t *testing.T) {
 // kernel refuses the perf event, and the error names CAP_PERFMON.
 func TestAttachWithoutPerfmonNamesIt(t *testing.T) {
 	requireKernel(t)
-	res := runPermChild(t, scenarioPermAttach, "counter", "tracepoint", capPerfmon, capSysAdmin)
+	res := runPermChild(t, scenarioPermAttach, "counter", "tracepoint", unix.CAP_PERFMON, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the attach fails")
 	assert.True(t, res.ErrPermission, "errors.Is(err, os.ErrPermission): %s", res.Error)
 	assert.Contains(t, res.Error, "bpf_program__attach_tracepoint count_tp")
@@ -301,7 +293,7 @@ func TestOpenMapIDWithoutSysAdminNamesIt(t *testing.T) {
 	requireKernel(t)
 	id := objMap(t, loadMaps(t, 8), "hash_map").ID()
 	require.NotZero(t, id)
-	res := runPermChildEnv(t, scenarioPermOpenID, []string{childMapID + "=" + strconv.FormatUint(uint64(id), 10)}, capSysAdmin)
+	res := runPermChildEnv(t, scenarioPermOpenID, []string{childMapID + "=" + strconv.FormatUint(uint64(id), 10)}, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "opening by ID fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
 	assert.Contains(t, res.Error, fmt.Sprintf("bpf_map_get_fd_by_id %d: operation not permitted: missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN)", id))

@@ -14,6 +14,8 @@ import (
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
+// A map opened from its pin is the object's kernel map: the subtests run
+// in order on that one map, each from the state the previous one left.
 func TestOpenMapPinned(t *testing.T) {
 	requireKernel(t)
 	dir := bpffsDir(t)
@@ -27,84 +29,97 @@ func TestOpenMapPinned(t *testing.T) {
 	require.NoError(t, err)
 	defer func() { assert.NoError(t, m.Close()) }()
 
-	assert.Equal(t, "hash_map", m.Name())
-	assert.Equal(t, libbpf.MapTypeHash, m.Type())
-	assert.Equal(t, 4, m.KeySize())
-	assert.Equal(t, 8, m.ValueSize())
-	assert.Equal(t, 8, m.ValueBufferSize())
-	assert.Equal(t, uint32(8), m.MaxEntries())
-	assert.GreaterOrEqual(t, m.FD(), 0)
-	assert.NotEqual(t, objHash.FD(), m.FD())
-	require.NotZero(t, objHash.ID())
-	assert.Equal(t, objHash.ID(), m.ID())
+	t.Run("describes the kernel map", func(t *testing.T) {
+		assert.Equal(t, "hash_map", m.Name())
+		assert.Equal(t, libbpf.MapTypeHash, m.Type())
+		assert.Equal(t, 4, m.KeySize())
+		assert.Equal(t, 8, m.ValueSize())
+		assert.Equal(t, 8, m.ValueBufferSize())
+		assert.Equal(t, uint32(8), m.MaxEntries())
+		assert.GreaterOrEqual(t, m.FD(), 0)
+		assert.NotEqual(t, objHash.FD(), m.FD())
+		require.NotZero(t, objHash.ID())
+		assert.Equal(t, objHash.ID(), m.ID())
 
-	info, err := m.Info()
-	require.NoError(t, err)
-	assert.Equal(t, libbpf.MapInfo{
-		Type: libbpf.MapTypeHash, ID: objHash.ID(), Name: "hash_map",
-		KeySize: 4, ValueSize: 8, MaxEntries: 8, BTFID: info.BTFID,
-	}, info)
-	assert.NotZero(t, info.BTFID)
+		info, err := m.Info()
+		require.NoError(t, err)
+		assert.Equal(t, libbpf.MapInfo{
+			Type: libbpf.MapTypeHash, ID: objHash.ID(), Name: "hash_map",
+			KeySize: 4, ValueSize: 8, MaxEntries: 8, BTFID: info.BTFID,
+		}, info)
+		assert.NotZero(t, info.BTFID)
+	})
 
-	// Data operations reach the same kernel map.
 	value := make([]byte, 8)
-	require.NoError(t, m.Lookup(u32(1), value))
-	assert.Equal(t, u64(100), value)
-	require.NoError(t, m.Update(u32(2), u64(200), libbpf.UpdateNoExist))
-	require.NoError(t, objHash.Lookup(u32(2), value))
-	assert.Equal(t, u64(200), value)
-	next := make([]byte, 4)
-	require.NoError(t, m.NextKey(nil, next))
-	assert.ErrorIs(t, m.Update(u32(1), u64(1), libbpf.UpdateNoExist), syscall.EEXIST)
-	assert.ErrorIs(t, m.Lookup(u32(1), make([]byte, 4)), libbpf.ErrInvalidSize)
+	t.Run("data operations reach the same kernel map", func(t *testing.T) {
+		require.NoError(t, m.Lookup(u32(1), value))
+		assert.Equal(t, u64(100), value)
+		require.NoError(t, m.Update(u32(2), u64(200), libbpf.UpdateNoExist))
+		require.NoError(t, objHash.Lookup(u32(2), value))
+		assert.Equal(t, u64(200), value)
+		next := make([]byte, 4)
+		require.NoError(t, m.NextKey(nil, next))
+		assert.ErrorIs(t, m.Update(u32(1), u64(1), libbpf.UpdateNoExist), syscall.EEXIST)
+		assert.ErrorIs(t, m.Lookup(u32(1), make([]byte, 4)), libbpf.ErrInvalidSize)
+	})
 
-	it := m.Iterate()
-	keys := map[uint32]bool{}
-	for k := range it.All() {
-		keys[binary.NativeEndian.Uint32(k)] = true
-	}
-	require.NoError(t, it.Err())
-	assert.Equal(t, map[uint32]bool{1: true, 2: true}, keys)
+	t.Run("iterate", func(t *testing.T) {
+		it := m.Iterate()
+		keys := map[uint32]bool{}
+		for k := range it.All() {
+			keys[binary.NativeEndian.Uint32(k)] = true
+		}
+		require.NoError(t, it.Err())
+		assert.Equal(t, map[uint32]bool{1: true, 2: true}, keys)
+	})
 
-	require.NoError(t, m.LookupAndDelete(u32(2), value))
-	assert.Equal(t, u64(200), value)
-	require.NoError(t, m.Delete(u32(1)))
-	assert.ErrorIs(t, m.Delete(u32(1)), os.ErrNotExist)
+	t.Run("delete and batch update", func(t *testing.T) {
+		require.NoError(t, m.LookupAndDelete(u32(2), value))
+		assert.Equal(t, u64(200), value)
+		require.NoError(t, m.Delete(u32(1)))
+		assert.ErrorIs(t, m.Delete(u32(1)), os.ErrNotExist)
 
-	written, err := m.UpdateBatch(append(u32(5), u32(6)...), append(u64(5), u64(6)...), libbpf.UpdateAny)
-	require.NoError(t, err)
-	assert.Equal(t, 2, written)
+		written, err := m.UpdateBatch(append(u32(5), u32(6)...), append(u64(5), u64(6)...), libbpf.UpdateAny)
+		require.NoError(t, err)
+		assert.Equal(t, 2, written)
+	})
 
 	// libbpf setters need a struct bpf_map; the pins are the Map's own
 	// (TestOpenMapPinnedKnowsItsPin).
-	assert.ErrorIs(t, m.SetMaxEntries(4), syscall.EOPNOTSUPP)
-	assert.ErrorIs(t, m.SetValueSize(4), syscall.EOPNOTSUPP)
-	assert.ErrorIs(t, m.SetPinPath(path), syscall.EOPNOTSUPP)
-	assert.ErrorIs(t, m.ReuseFD(objHash.FD()), syscall.EOPNOTSUPP)
-	assert.Equal(t, path, m.PinPath())
-	assert.True(t, m.IsPinned())
+	t.Run("libbpf setters are refused", func(t *testing.T) {
+		assert.ErrorIs(t, m.SetMaxEntries(4), syscall.EOPNOTSUPP)
+		assert.ErrorIs(t, m.SetValueSize(4), syscall.EOPNOTSUPP)
+		assert.ErrorIs(t, m.SetPinPath(path), syscall.EOPNOTSUPP)
+		assert.ErrorIs(t, m.ReuseFD(objHash.FD()), syscall.EOPNOTSUPP)
+		assert.Equal(t, path, m.PinPath())
+		assert.True(t, m.IsPinned())
+	})
 
-	// Freezing through the standalone map freezes the kernel map.
-	require.NoError(t, m.Freeze())
-	assert.ErrorIs(t, objHash.Update(u32(7), u64(7), libbpf.UpdateAny), syscall.EPERM)
+	t.Run("Freeze freezes the kernel map", func(t *testing.T) {
+		require.NoError(t, m.Freeze())
+		assert.ErrorIs(t, objHash.Update(u32(7), u64(7), libbpf.UpdateAny), syscall.EPERM)
+	})
 
-	// The map outlives its object while the Map holds it.
-	require.NoError(t, obj.Close())
-	require.NoError(t, m.Lookup(u32(5), value))
-	assert.Equal(t, u64(5), value)
+	t.Run("outlives its object", func(t *testing.T) {
+		require.NoError(t, obj.Close())
+		require.NoError(t, m.Lookup(u32(5), value))
+		assert.Equal(t, u64(5), value)
+	})
 
-	require.NoError(t, m.Close())
-	require.NoError(t, m.Close(), "second Close")
-	assert.Equal(t, -1, m.FD())
-	assert.Zero(t, m.ID())
-	assert.Equal(t, "", m.Name())
-	assert.ErrorIs(t, m.Lookup(u32(5), value), libbpf.ErrClosed)
-	assert.ErrorIs(t, m.Update(u32(5), value, libbpf.UpdateAny), libbpf.ErrClosed)
-	assert.ErrorIs(t, m.Delete(u32(5)), libbpf.ErrClosed)
-	assert.ErrorIs(t, m.NextKey(nil, next), libbpf.ErrClosed)
-	assert.ErrorIs(t, m.Freeze(), libbpf.ErrClosed)
-	_, err = m.Info()
-	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	t.Run("Close", func(t *testing.T) {
+		require.NoError(t, m.Close())
+		require.NoError(t, m.Close(), "second Close")
+		assert.Equal(t, -1, m.FD())
+		assert.Zero(t, m.ID())
+		assert.Equal(t, "", m.Name())
+		assert.ErrorIs(t, m.Lookup(u32(5), value), libbpf.ErrClosed)
+		assert.ErrorIs(t, m.Update(u32(5), value, libbpf.UpdateAny), libbpf.ErrClosed)
+		assert.ErrorIs(t, m.Delete(u32(5)), libbpf.ErrClosed)
+		assert.ErrorIs(t, m.NextKey(nil, make([]byte, 4)), libbpf.ErrClosed)
+		assert.ErrorIs(t, m.Freeze(), libbpf.ErrClosed)
+		_, err := m.Info()
+		assert.ErrorIs(t, err, libbpf.ErrClosed)
+	})
 }
 
 func TestOpenMapPinnedBadPaths(t *testing.T) {

@@ -27,9 +27,6 @@ const (
 	maxKernelLogSize = math.MaxUint32 >> 2
 )
 
-// bpffsMagic is BPF_FS_MAGIC, the f_type statfs reports for bpffs.
-const bpffsMagic = 0xcafe4a11
-
 // ObjectOptions are the options of OpenFile and OpenMem; they fill libbpf's
 // struct bpf_object_open_opts. The zero value keeps libbpf's defaults.
 type ObjectOptions struct {

@@ -138,7 +138,7 @@ func checkPinDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("pin folder %q: %w", dir, err)
 	}
-	if uint32(st.Type) != bpffsMagic {
+	if uint32(st.Type) != unix.BPF_FS_MAGIC {
 		return fmt.Errorf("pin folder %q is not on a bpffs mount: %w", dir, ErrNotBPFFS)
 	}
 	if fi, err := os.Stat(dir); err != nil {

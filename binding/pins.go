@@ -74,7 +74,7 @@ func ListPins(dir string) ([]Pin, error) {
 	if err := unix.Statfs(dir, &st); err != nil {
 		return nil, fmt.Errorf("list pins in %s: %w", dir, err)
 	}
-	if uint32(st.Type) != bpffsMagic {
+	if uint32(st.Type) != unix.BPF_FS_MAGIC {
 		return nil, fmt.Errorf("list pins in %s: %w", dir, ErrNotBPFFS)
 	}
 	entries, err := os.ReadDir(dir)
@@ -143,7 +143,7 @@ func checkPinPath(path string) error {
 	if err := unix.Statfs(dir, &st); err != nil {
 		return fmt.Errorf("pin path %q: folder %s: %w", path, dir, err)
 	}
-	if uint32(st.Type) != bpffsMagic {
+	if uint32(st.Type) != unix.BPF_FS_MAGIC {
 		return &notBPFFSError{path: path, dir: dir}
 	}
 	return nil

@@ -49,6 +49,7 @@ func generate(o *options) error {
 		return fmt.Errorf("-package %q is not a Go identifier", o.pkg)
 	}
 	if _, err := os.Stat(o.source); err != nil {
+		//lint:ignore ST1005 C, the language, is a proper noun
 		return fmt.Errorf("C file: %w", err)
 	}
 	arches := []string(o.targets)

@@ -1,25 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 
 	"golang.org/x/sys/unix"
-)
 
-// Capabilities syscount checks for, from linux/capability.h.
-const (
-	capSysAdmin = 21
-	capPerfmon  = 38
-	capBPF      = 39
+	"github.com/libbpf-go/libbpf-go/internal/elfcheck"
 )
 
 // capNames names the capabilities of checkPrivileges' messages.
-var capNames = map[int]string{capBPF: "CAP_BPF", capPerfmon: "CAP_PERFMON"}
+var capNames = map[int]string{unix.CAP_BPF: "CAP_BPF", unix.CAP_PERFMON: "CAP_PERFMON"}
 
 // effectiveCaps returns the effective capability set of the calling thread.
 func effectiveCaps() (uint64, error) {
@@ -41,12 +34,12 @@ func checkPrivileges(attach bool) error {
 	if err != nil {
 		return err
 	}
-	wanted := []int{capBPF}
+	wanted := []int{unix.CAP_BPF}
 	if attach {
-		wanted = append(wanted, capPerfmon)
+		wanted = append(wanted, unix.CAP_PERFMON)
 	}
 	for _, c := range wanted {
-		if caps&(1<<c) != 0 || caps&(1<<capSysAdmin) != 0 {
+		if caps&(1<<c) != 0 || caps&(1<<unix.CAP_SYS_ADMIN) != 0 {
 			continue
 		}
 		if os.Geteuid() != 0 {
@@ -76,20 +69,27 @@ func checkKernelBTF(obj []byte, btfPath string) error {
 	return err
 }
 
-// btfExtMagic starts the .BTF.ext section, in the object's byte order.
+// btfExtMagic starts the .BTF.ext section (struct btf_ext_header of
+// libbpf's btf.h), in the object's byte order.
 const btfExtMagic = 0xeb9f
 
+// errBadELF says that a BPF object is not a well-formed BPF ELF object.
+var errBadELF = errors.New("BPF object: not a valid BPF ELF object")
+
 // hasCORE reports whether the BPF ELF object obj carries CO-RE relocations:
-// its .BTF.ext header (struct btf_ext_header of libbpf's btf.h) gives their
-// length at offset 28 when the header is at least 32 bytes long. The ELF64
-// section headers are read by hand, as debug/elf would double the part of
-// syscount's size that is Go code for this one look-up.
+// its .BTF.ext header gives their length at offset 28 when the header is
+// at least 32 bytes long. obj is checked and read by the binding's
+// elfcheck, as OpenMem checks it.
 func hasCORE(obj []byte) (bool, error) {
-	ext, err := elfSection(obj, ".BTF.ext")
-	if ext == nil || err != nil {
-		return false, err
+	f, err := elfcheck.Open(obj)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", errBadELF, err)
 	}
-	order := byteOrder(obj)
+	ext, ok := f.Section(".BTF.ext")
+	if !ok {
+		return false, nil
+	}
+	order := elfcheck.ByteOrder
 	if len(ext) < 8 || order.Uint16(ext) != btfExtMagic {
 		return false, errors.New("BPF object: .BTF.ext has no valid header")
 	}
@@ -97,59 +97,4 @@ func hasCORE(obj []byte) (bool, error) {
 		return false, nil
 	}
 	return order.Uint32(ext[28:]) > 0, nil
-}
-
-// errBadELF says that a BPF object is not a well-formed ELF64 file.
-var errBadELF = errors.New("BPF object: not a valid ELF64 file")
-
-// byteOrder returns the byte order that the ELF identification of obj
-// names; obj is at least an ELF header long.
-func byteOrder(obj []byte) binary.ByteOrder {
-	if obj[5] == 2 { // EI_DATA is ELFDATA2MSB
-		return binary.BigEndian
-	}
-	return binary.LittleEndian
-}
-
-// elfSection returns the contents of the section called name in the ELF64
-// file obj, or nil when there is none.
-func elfSection(obj []byte, name string) ([]byte, error) {
-	const ehdrSize, shdrSize = 64, 64
-	if len(obj) < ehdrSize || string(obj[:4]) != "\x7fELF" || obj[4] != 2 { // ELFCLASS64
-		return nil, errBadELF
-	}
-	order := byteOrder(obj)
-	// slice returns obj[off:off+size], or nil when that is out of range.
-	slice := func(off, size uint64) []byte {
-		if off > uint64(len(obj)) || size > uint64(len(obj))-off {
-			return nil
-		}
-		return obj[off : off+size]
-	}
-	shoff := order.Uint64(obj[0x28:])
-	shnum := uint64(order.Uint16(obj[0x3c:]))
-	headers := slice(shoff, shnum*shdrSize)
-	strndx := uint64(order.Uint16(obj[0x3e:]))
-	if headers == nil || strndx >= shnum || order.Uint16(obj[0x3a:]) != shdrSize {
-		return nil, errBadELF
-	}
-	// section returns the contents and name offset of section i.
-	section := func(i uint64) ([]byte, uint32) {
-		h := headers[i*shdrSize:]
-		return slice(order.Uint64(h[0x18:]), order.Uint64(h[0x20:])), order.Uint32(h)
-	}
-	names, _ := section(strndx)
-	for i := range shnum {
-		data, off := section(i)
-		if uint64(off) >= uint64(len(names)) {
-			return nil, errBadELF
-		}
-		if n, _, _ := bytes.Cut(names[off:], []byte{0}); string(n) == name {
-			if data == nil {
-				return nil, errBadELF
-			}
-			return data, nil
-		}
-	}
-	return nil, nil
 }

@@ -25,6 +25,8 @@ func TestHasCORE(t *testing.T) {
 		_, err := hasCORE(bad)
 		assert.ErrorIs(t, err, errBadELF, "%d bytes", len(bad))
 	}
+	_, err = hasCORE([]byte("not an ELF file"))
+	assert.EqualError(t, err, "BPF object: not a valid BPF ELF object: 15 bytes is shorter than an ELF header (64 bytes)")
 }
 
 // TestCheckKernelBTF checks the kernel BTF check against a missing and a

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,10 +34,12 @@ func TestSyscount(t *testing.T) {
 			{"run", "-interval", "0s"},
 			{"status", "-top", "-1", "a"},
 		} {
-			res := runSyscount(t, bin, args...)
-			assert.Equal(t, exitUsage, res.code, "syscount %q", args)
-			assert.Contains(t, res.stderr, "usage: syscount", "syscount %q", args)
-			assert.Empty(t, res.stdout, "syscount %q", args)
+			t.Run(fmt.Sprintf("%q", args), func(t *testing.T) {
+				res := runSyscount(t, bin, args...)
+				assert.Equal(t, exitUsage, res.code)
+				assert.Contains(t, res.stderr, "usage: syscount")
+				assert.Empty(t, res.stdout)
+			})
 		}
 	})
 

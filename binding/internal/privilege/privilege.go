@@ -18,14 +18,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Capability numbers, from linux/capability.h.
-const (
-	CapNetAdmin = 12
-	CapSysAdmin = 21
-	CapPerfmon  = 38 // kernel 5.8
-	CapBPF      = 39 // kernel 5.8
-)
-
 // Need is a set of capabilities an operation needs. CAP_SYS_ADMIN stands in
 // for each of them, as in the kernel (bpf_capable, perfmon_capable,
 // bpf_net_capable).
@@ -58,7 +50,7 @@ type State struct {
 	// than the initial one, where its capabilities do not count for
 	// bpf(2) (which checks them in the initial namespace).
 	InitUserNS bool
-	// LastCap is /proc/sys/kernel/cap_last_cap: below CapBPF, the kernel
+	// LastCap is /proc/sys/kernel/cap_last_cap: below CAP_BPF, the kernel
 	// predates CAP_BPF and CAP_PERFMON (5.8) and wants CAP_SYS_ADMIN. 0
 	// when unknown.
 	LastCap int
@@ -114,23 +106,23 @@ func (s State) has(c int) bool { return s.Effective&(1<<c) != 0 }
 
 // capNames are the names of the capabilities Explain mentions.
 var capNames = map[int]string{
-	CapNetAdmin: "CAP_NET_ADMIN",
-	CapSysAdmin: "CAP_SYS_ADMIN",
-	CapPerfmon:  "CAP_PERFMON",
-	CapBPF:      "CAP_BPF",
+	unix.CAP_NET_ADMIN: "CAP_NET_ADMIN",
+	unix.CAP_SYS_ADMIN: "CAP_SYS_ADMIN",
+	unix.CAP_PERFMON:   "CAP_PERFMON",
+	unix.CAP_BPF:       "CAP_BPF",
 }
 
 // required lists the capabilities need asks for on this kernel, in the
 // order bpf(2) checks them.
 func (s State) required(need Need) []int {
-	if s.LastCap != 0 && s.LastCap < CapBPF {
+	if s.LastCap != 0 && s.LastCap < unix.CAP_BPF {
 		// Before 5.8 CAP_SYS_ADMIN was what CAP_BPF and CAP_PERFMON are.
 		var caps []int
 		if need&(BPF|Perfmon|SysAdmin) != 0 {
-			caps = append(caps, CapSysAdmin)
+			caps = append(caps, unix.CAP_SYS_ADMIN)
 		}
 		if need&NetAdmin != 0 {
-			caps = append(caps, CapNetAdmin)
+			caps = append(caps, unix.CAP_NET_ADMIN)
 		}
 		return caps
 	}
@@ -138,7 +130,7 @@ func (s State) required(need Need) []int {
 	for _, c := range []struct {
 		n   Need
 		cap int
-	}{{BPF, CapBPF}, {Perfmon, CapPerfmon}, {NetAdmin, CapNetAdmin}, {SysAdmin, CapSysAdmin}} {
+	}{{BPF, unix.CAP_BPF}, {Perfmon, unix.CAP_PERFMON}, {NetAdmin, unix.CAP_NET_ADMIN}, {SysAdmin, unix.CAP_SYS_ADMIN}} {
 		if need&c.n != 0 {
 			caps = append(caps, c.cap)
 		}
@@ -149,7 +141,7 @@ func (s State) required(need Need) []int {
 // Missing returns the capabilities need asks for that s lacks, counting
 // CAP_SYS_ADMIN as each of them.
 func (s State) Missing(need Need) []int {
-	if s.has(CapSysAdmin) {
+	if s.has(unix.CAP_SYS_ADMIN) {
 		return nil
 	}
 	var missing []int
@@ -188,7 +180,7 @@ func Explain(need Need, s State) string {
 		return ""
 	}
 	needs := names(required)
-	if !slices.Contains(required, CapSysAdmin) {
+	if !slices.Contains(required, unix.CAP_SYS_ADMIN) {
 		needs += ", or CAP_SYS_ADMIN"
 	}
 	var parts []string

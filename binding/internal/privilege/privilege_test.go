@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // caps returns an effective set holding cs.
@@ -26,10 +27,10 @@ func modern(effective uint64, euid int) State {
 }
 
 func TestMissingCountsSysAdminAsEveryBPFCapability(t *testing.T) {
-	assert.Empty(t, modern(caps(CapSysAdmin), 0).Missing(BPF|Perfmon|NetAdmin))
-	assert.Equal(t, []int{CapPerfmon}, modern(caps(CapBPF, CapNetAdmin), 0).Missing(BPF|Perfmon))
-	assert.Equal(t, []int{CapBPF, CapPerfmon, CapNetAdmin}, modern(0, 1000).Missing(BPF|Perfmon|NetAdmin))
-	assert.Empty(t, modern(caps(CapBPF), 0).Missing(BPF), "a socket filter needs CAP_BPF alone")
+	assert.Empty(t, modern(caps(unix.CAP_SYS_ADMIN), 0).Missing(BPF|Perfmon|NetAdmin))
+	assert.Equal(t, []int{unix.CAP_PERFMON}, modern(caps(unix.CAP_BPF, unix.CAP_NET_ADMIN), 0).Missing(BPF|Perfmon))
+	assert.Equal(t, []int{unix.CAP_BPF, unix.CAP_PERFMON, unix.CAP_NET_ADMIN}, modern(0, 1000).Missing(BPF|Perfmon|NetAdmin))
+	assert.Empty(t, modern(caps(unix.CAP_BPF), 0).Missing(BPF), "a socket filter needs CAP_BPF alone")
 }
 
 func TestExplainUnprivilegedUserNamesCapabilitiesAndSetcap(t *testing.T) {
@@ -39,7 +40,7 @@ func TestExplainUnprivilegedUserNamesCapabilitiesAndSetcap(t *testing.T) {
 }
 
 func TestExplainRootWithoutPerfmonNamesOnlyWhatIsMissing(t *testing.T) {
-	got := Explain(BPF|Perfmon, modern(caps(CapBPF, CapNetAdmin), 0))
+	got := Explain(BPF|Perfmon, modern(caps(unix.CAP_BPF, unix.CAP_NET_ADMIN), 0))
 	assert.Contains(t, got, "missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
 	assert.Contains(t, got, "the process is root but its capability set lacks it,")
 	assert.NotContains(t, got, "missing CAP_BPF")
@@ -47,7 +48,7 @@ func TestExplainRootWithoutPerfmonNamesOnlyWhatIsMissing(t *testing.T) {
 }
 
 func TestExplainNetworkProgramAsksForNetAdmin(t *testing.T) {
-	got := Explain(BPF|NetAdmin, modern(caps(CapBPF, CapPerfmon), 0))
+	got := Explain(BPF|NetAdmin, modern(caps(unix.CAP_BPF, unix.CAP_PERFMON), 0))
 	assert.Contains(t, got, "missing CAP_NET_ADMIN (needs CAP_BPF and CAP_NET_ADMIN, or CAP_SYS_ADMIN)")
 }
 
@@ -59,17 +60,17 @@ func TestExplainKernelBefore58AsksForSysAdmin(t *testing.T) {
 
 func TestExplainOpenByIDAsksForSysAdmin(t *testing.T) {
 	assert.Equal(t, "missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN): run as root or grant it (setcap cap_sys_admin+ep on the binary)",
-		Explain(SysAdmin, modern(caps(CapBPF, CapPerfmon), 1000)))
+		Explain(SysAdmin, modern(caps(unix.CAP_BPF, unix.CAP_PERFMON), 1000)))
 }
 
 func TestExplainUserNamespace(t *testing.T) {
-	s := modern(caps(CapSysAdmin, CapBPF, CapPerfmon), 0)
+	s := modern(caps(unix.CAP_SYS_ADMIN, unix.CAP_BPF, unix.CAP_PERFMON), 0)
 	s.InitUserNS = false
 	assert.Contains(t, Explain(BPF|Perfmon, s), "user namespace, whose capabilities do not count for bpf(2)")
 }
 
 func TestExplainLockdown(t *testing.T) {
-	s := modern(caps(CapBPF, CapPerfmon), 0)
+	s := modern(caps(unix.CAP_BPF, unix.CAP_PERFMON), 0)
 	s.Lockdown = "confidentiality"
 	assert.Equal(t, "not for want of a capability: the process has CAP_BPF and CAP_PERFMON; "+
 		"kernel lockdown is in confidentiality mode, which refuses kprobes, perf events and BPF reads of kernel memory",
@@ -85,8 +86,8 @@ func TestExplainLockdown(t *testing.T) {
 
 func TestExplainWithEverythingSaysTheCauseIsElsewhere(t *testing.T) {
 	assert.Equal(t, "not for want of a capability: the process has CAP_BPF and CAP_PERFMON; the kernel is not locked down",
-		Explain(BPF|Perfmon, modern(caps(CapBPF, CapPerfmon), 0)))
-	s := modern(caps(CapBPF), 0)
+		Explain(BPF|Perfmon, modern(caps(unix.CAP_BPF, unix.CAP_PERFMON), 0)))
+	s := modern(caps(unix.CAP_BPF), 0)
 	s.Lockdown = ""
 	assert.Equal(t, "not for want of a capability: the process has CAP_BPF", Explain(BPF, s), "unknown lockdown is not mentioned")
 }

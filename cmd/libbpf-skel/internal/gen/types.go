@@ -145,6 +145,7 @@ func (g *typeGen) ref(id uint32, ctx string) (goType, error) {
 		case 8:
 			return goType{expr: "float64", size: 8, align: 8}, nil
 		}
+		//lint:ignore ST1005 Go is a proper noun
 		return goType{}, fmt.Errorf("Go has no %d-byte floating-point type (%s)", t.Size, g.describe(id))
 	case KindArray:
 		elem, err := g.ref(t.ArrayElem, ctx)
@@ -208,6 +209,7 @@ func intType(t *Type) (goType, error) {
 	case 16:
 		return goType{expr: "[2]uint64", size: 16, align: 8}, nil
 	}
+	//lint:ignore ST1005 Go is a proper noun
 	return goType{}, fmt.Errorf("Go has no %d-byte integer type (%s)", t.Size, t.Name)
 }
 
