@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -323,7 +324,7 @@ int prog(void *ctx)
 }
 char LICENSE[] SEC("license") = "GPL";
 `), 0o644))
-	cmd := exec.Command("clang", "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_x86", "-I"+dir, "-I"+include, "-c", prog, "-o", filepath.Join(dir, "prog.o"))
+	cmd := exec.Command("clang", "-g", "-O2", "-target", "bpf", "-D__TARGET_ARCH_"+targetArch[runtime.GOARCH].arch, "-I"+dir, "-I"+include, "-c", prog, "-o", filepath.Join(dir, "prog.o"))
 	cout, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(cout))
 }
