@@ -203,9 +203,12 @@ func TestTokenLoadsInAUserNamespace(t *testing.T) {
 	defer unix.Close(mnt)
 	require.NoError(t, unix.Sendmsg(parentSock, []byte{0}, unix.UnixRights(mnt), nil, 0))
 
+	// All of the output first: Wait closes the pipe once the child has
+	// exited, which may be before the reader has drained it.
+	output := <-out
 	require.NoError(t, cmd.Wait())
 	var res tokenChildResult
-	require.NoError(t, json.Unmarshal(<-out, &res))
+	require.NoError(t, json.Unmarshal(output, &res), "child's output: %q", output)
 	assert.Contains(t, res.WithoutToken, "operation not permitted", "no CAP_BPF in the initial namespace")
 	assert.Empty(t, res.NewToken)
 	assert.True(t, res.TokenFD)
