@@ -111,13 +111,13 @@ func sockMapFD(fn, name string, m *Map) (C.int, error) {
 	if !m.lock() {
 		return -1, fmt.Errorf("%s %s: %w", fn, name, m.closed("map"))
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if m.mapType != MapTypeSockMap && m.mapType != MapTypeSockHash {
 		return -1, fmt.Errorf("%s %s: map %s is a %s map, not a sockmap or sockhash: %w",
 			fn, name, m.name, m.mapType, unix.EINVAL)
 	}
-	fd := m.cFD()
-	if !m.obj.loaded || fd < 0 {
+	fd, ok := m.loadedFD()
+	if !ok {
 		return -1, fmt.Errorf("%s %s: map %s: object not loaded: %w", fn, name, m.name, unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)

@@ -222,7 +222,7 @@ func open(opts *ObjectOptions, what string,
 		o.progs = append(o.progs, &Program{obj: o, prog: p, name: C.GoString(C.bpf_program__name(p))})
 	}
 	for m := C.bpf_object__next_map(obj, nil); m != nil; m = C.bpf_object__next_map(obj, m) {
-		mp := &Map{obj: o, m: m}
+		mp := newObjectMap(o, m)
 		if err := mp.refresh(); err != nil {
 			o.Close()
 			return nil, fmt.Errorf("%s: map %s: %w", what, mp.name, err)
@@ -262,7 +262,7 @@ func (o *Object) Load() error {
 	// them failed); cache them for the element operations.
 	defer func() {
 		for _, mp := range o.maps {
-			mp.elemFD = C.bpf_map__fd(mp.m)
+			mp.markLoaded(C.bpf_map__fd(mp.m))
 		}
 		// libbpf used the attach targets' descriptors for the loads.
 		for _, p := range o.progs {
@@ -321,6 +321,9 @@ func (o *Object) Close() error {
 		return nil
 	}
 	o.res.release()
+	for _, mp := range o.maps {
+		mp.markClosed()
+	}
 	for _, p := range o.progs {
 		p.releaseTarget()
 		// libbpf uses a program's log buffer only during Load.

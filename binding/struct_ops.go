@@ -31,7 +31,7 @@ func (m *Map) AttachStructOps() (*Link, error) {
 	if err := m.checkStructOps(fn); err != nil {
 		return nil, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	// m.m is valid under the read lock; libbpf keeps no reference to it.
 	l, err := C.bpf_map__attach_struct_ops(m.m)
 	if l == nil {
@@ -60,7 +60,7 @@ func (l *Link) UpdateMap(m *Map) error {
 	if err := m.checkStructOps(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	// libbpf takes any link for a struct_ops link and reads past the end
 	// of others.
 	if !l.structOps {
@@ -80,20 +80,20 @@ func (l *Link) UpdateMap(m *Map) error {
 
 // checkStructOps takes the read lock of m's Object for fn and checks that
 // m is a loaded struct_ops map of an Object. Unless it returns an error,
-// the caller must call m.obj.mu.RUnlock.
+// the caller must call m.mu.RUnlock.
 func (m *Map) checkStructOps(fn string) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
 	switch {
 	case m.m == nil:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return m.noObject(fn)
 	case m.mapType != MapTypeStructOps:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return fmt.Errorf("map %s: %s: a %s map is not a struct_ops map: %w", m.name, fn, m.mapType, unix.EINVAL)
 	case C.bpf_map__fd(m.m) < 0:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return m.notLoaded(fn)
 	}
 	return nil

@@ -253,5 +253,5 @@ func OpenMapIDReadOnly(id uint32) (*Map, error) {
 	if fd < 0 {
 		return nil, fmt.Errorf("%s %d BPF_F_RDONLY: %w", fn, id, errnoErr(fd))
 	}
-	return newStandaloneMap(fd, fmt.Sprintf("%s %d", fn, id))
+	return newOwnedMap(fd, fmt.Sprintf("%s %d", fn, id))
 }
