@@ -82,7 +82,7 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 	if !ok {
 		return fmt.Errorf("%s: %w", fn, closedError("program"))
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	pt := p.progType
 	if p.prog != nil {
 		pt = ProgramType(C.bpf_program__type(p.prog))

@@ -331,7 +331,7 @@ func (l *Link) UpdateProgram(p *Program) error {
 	if !ok {
 		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	var ret C.int
 	if l.byID != nil || p.prog == nil {
 		// bpf_link__update_program's own call, for the handles without a

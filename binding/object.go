@@ -219,7 +219,7 @@ func open(opts *ObjectOptions, what string,
 	// obj is valid; bpf_object__name returns a string owned by it.
 	o.name = C.GoString(C.bpf_object__name(obj))
 	for p := C.bpf_object__next_program(obj, nil); p != nil; p = C.bpf_object__next_program(obj, p) {
-		o.progs = append(o.progs, &Program{obj: o, prog: p, name: C.GoString(C.bpf_program__name(p))})
+		o.progs = append(o.progs, newObjectProgram(o, p))
 	}
 	for m := C.bpf_object__next_map(obj, nil); m != nil; m = C.bpf_object__next_map(obj, m) {
 		mp := newObjectMap(o, m)
@@ -266,6 +266,7 @@ func (o *Object) Load() error {
 		}
 		// libbpf used the attach targets' descriptors for the loads.
 		for _, p := range o.progs {
+			p.markLoaded(C.bpf_program__fd(p.prog))
 			p.releaseTarget()
 		}
 	}()
@@ -325,6 +326,7 @@ func (o *Object) Close() error {
 		mp.markClosed()
 	}
 	for _, p := range o.progs {
+		p.markClosed()
 		p.releaseTarget()
 		// libbpf uses a program's log buffer only during Load.
 		p.releaseLog()
