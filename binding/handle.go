@@ -13,30 +13,37 @@ import "sync"
 // made and never tested on the paths that only need its descriptor:
 //
 //   - borrowed: it belongs to an Object (Object.Maps, Object.Programs) or
-//     wraps a libbpf struct (struct bpf_link). Its descriptor is libbpf's,
-//     its lock is its Object's (Object.mu), and Object.Load and
-//     Object.Close move it from open to loaded to closed;
+//     wraps a libbpf struct (struct bpf_link). Its descriptor is libbpf's;
+//     a Map's or Program's lock is its Object's (Object.mu), and
+//     Object.Load and Object.Close move it from open to loaded to closed;
 //   - owned: opened without an object (OpenMapPinned, OpenMapID,
 //     OpenProgramPinned, OpenProgramID, OpenLinkID). It owns its
 //     descriptor and a lock of its own, starts loaded, and its own Close
 //     closes it.
 //
-// Both kinds share an fdHandle: the lock that guards the handle (a pointer
-// to the Object's lock or to the handle's own), its state and its
-// descriptor. The operations that need only the descriptor (a map's
-// element and batch calls, Info, Freeze, Memory; a program's TestRun and
-// Info; pinning by path with bpf_obj_pin) take the lock through the
-// fdHandle and use its descriptor, whatever the kind. What only a borrowed
-// handle has, the libbpf struct and the libbpf setters and getters on it,
-// is reached through that struct's field, nil for an owned handle; what
-// only an owned handle has (its lock, its pin state, the resources it
-// releases at Close) sits in one struct, nil for a borrowed handle
-// (ownedMap, ownedProgram). Each type branches on its kind only in a few
-// places: Close, Pin and Unpin (libbpf keeps a borrowed map's pin state),
-// and the libbpf calls, which refuse an owned handle with EOPNOTSUPP.
+// Maps and Programs share an fdHandle: the lock that guards the handle (a
+// pointer to the Object's lock or to the handle's own), its state and its
+// descriptor, cached so that no call asks libbpf for it. The operations
+// that need only the descriptor (a map's element and batch calls, Info,
+// Freeze, Memory; a program's TestRun, Info and the attachments by
+// descriptor) take the lock through the fdHandle and use its descriptor,
+// whatever the kind. What only a borrowed handle has, the libbpf struct
+// and the libbpf setters and getters on it, is reached through that
+// struct's field (Map.m, Program.prog), nil for an owned handle, and the
+// libbpf calls refuse an owned handle with EOPNOTSUPP in one place
+// (Map.lockLibbpf and writeLibbpf, Program.lock and writeLibbpf). What
+// only an owned handle has (its lock, a map's pin state and capacity, the
+// resources Close releases) sits in one struct, nil for a borrowed handle
+// (ownedMap, ownedProgram), which Close, Pin, Unpin, PinPath, IsPinned
+// and MaxEntries test.
+//
+// A Link has a lock of its own whatever its kind, since it outlives its
+// Object; its kind is a linkKind value (bpfLink, usdtLink, structOpsLink,
+// structOpsMapLink, ownedLink) whose methods hold what differs: the own
+// descriptor or why there is none, detach, pin, unpin, disconnect, close.
 //
 // The lock order is unchanged: a method holds the lock of at most one
-// Object (or owned handle) at a time, and a Link's own lock before that.
+// Object (or owned handle) at a time, after its Link's lock if any.
 
 // handleState is where a Map or Program is in its life.
 type handleState uint8
