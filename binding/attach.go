@@ -106,7 +106,7 @@ func (p *Program) attachLink(attach func() (*C.struct_bpf_link, error)) (*Link, 
 		return nil, err
 	}
 	o.usdtLinks++
-	return &Link{l: l, usdt: o}, nil
+	return newUSDTLink(l, o), nil
 }
 
 // Attach attaches the loaded program where its section name says, with

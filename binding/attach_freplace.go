@@ -130,7 +130,7 @@ func (p *Program) dupFD(fn, name string) (C.int, error) {
 	if !ok {
 		return -1, fmt.Errorf("%s %s: %w", fn, name, closedError("target program"))
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if fd < 0 {
 		return -1, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, name, p.name, unix.EBADF)
 	}

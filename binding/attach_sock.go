@@ -82,7 +82,7 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 	if !ok {
 		return fmt.Errorf("%s: %w", fn, closedError("program"))
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	pt := p.progType
 	if p.prog != nil {
 		pt = ProgramType(C.bpf_program__type(p.prog))
@@ -111,13 +111,13 @@ func sockMapFD(fn, name string, m *Map) (C.int, error) {
 	if !m.lock() {
 		return -1, fmt.Errorf("%s %s: %w", fn, name, m.closed("map"))
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if m.mapType != MapTypeSockMap && m.mapType != MapTypeSockHash {
 		return -1, fmt.Errorf("%s %s: map %s is a %s map, not a sockmap or sockhash: %w",
 			fn, name, m.name, m.mapType, unix.EINVAL)
 	}
-	fd := m.cFD()
-	if !m.obj.loaded || fd < 0 {
+	fd, ok := m.loadedFD()
+	if !ok {
 		return -1, fmt.Errorf("%s %s: map %s: object not loaded: %w", fn, name, m.name, unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)

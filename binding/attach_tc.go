@@ -176,7 +176,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 	if !ok {
 		return nil, p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	chook, err := hook.cHook(false)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)

@@ -77,7 +77,7 @@ func XDPAttach(ifindex int, prog *Program, flags XDPFlags) error {
 	if !ok {
 		return prog.closed(fn)
 	}
-	defer prog.obj.mu.RUnlock()
+	defer prog.mu.RUnlock()
 	if fd < 0 {
 		return prog.notLoadedLocked(fn, unix.EBADF)
 	}

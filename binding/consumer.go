@@ -181,12 +181,12 @@ func useMap(m *Map, fn string, want MapType, call func(fd C.int) error) error {
 	if !m.lock() {
 		return m.closed(fn)
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if m.mapType != want {
 		return fmt.Errorf("map %s: %s: map type is %s, want %s: %w", m.name, fn, m.mapType, want, unix.EINVAL)
 	}
-	fd := m.cFD()
-	if !m.obj.loaded || fd < 0 {
+	fd, ok := m.loadedFD()
+	if !ok {
 		return m.notLoaded(fn)
 	}
 	return call(fd)

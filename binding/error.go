@@ -303,7 +303,7 @@ func (p *Program) notLoaded(fn string) error {
 	if !ok {
 		return nil
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if p.prog == nil || fd >= 0 {
 		return nil
 	}

@@ -24,29 +24,43 @@ import (
 //
 // A Link is safe for concurrent use.
 type Link struct {
-	// mu guards l: Close, Disconnect, Pin and Unpin take it for writing,
-	// the other methods for reading.
+	// mu guards kind: Close, Disconnect, Pin and Unpin take it for
+	// writing, the other methods for reading.
 	mu sync.RWMutex
-	// l is the libbpf link; nil once closed.
-	l *C.struct_bpf_link
-	// usdt is the object whose USDT manager made the link, for USDT links
-	// (Program.AttachUSDT), whose Close goes through it; nil for others.
-	usdt *Object
-	// mapOwner is, for a link of a SEC(".struct_ops") map, which uses the
-	// map's descriptor, the map's Object (see Map.AttachStructOps); nil
-	// otherwise.
-	mapOwner *Object
-	// structOps marks a link made by Map.AttachStructOps, the only kind
-	// bpf_link__update_map accepts.
-	structOps bool
-	// byID is the state of a link opened by OpenLinkID, which has no
-	// struct bpf_link (l is nil); nil for others.
-	byID *idLink
+	// kind is what the Link is, decided when it is made: one of the
+	// linkKind types below. nil once closed.
+	kind linkKind
+}
+
+// linkKind holds what differs between the kinds of Link (see "Ownership
+// of handles" in handle.go): a libbpf link (bpfLink), a USDT link
+// (usdtLink), the links of struct_ops maps (structOpsLink,
+// structOpsMapLink), and a link opened by ID, which owns its descriptor
+// (ownedLink). Its methods run under the Link's lock, for writing where
+// they change the link's state (pin, unpin, disconnect, close).
+type linkKind interface {
+	// ownFD returns the link's own descriptor or, for fn, the error of a
+	// link that has none.
+	ownFD(fn string) (C.int, error)
+	// libbpfLink returns the libbpf link, nil for an owned link.
+	libbpfLink() *C.struct_bpf_link
+	// detach detaches the link, as bpf_link__detach does.
+	detach() C.int
+	// pin pins the link at path, which the caller has checked.
+	pin(path string) error
+	// unpin removes the link's pin.
+	unpin() error
+	// pinPath returns where the link is pinned, "" when it is not.
+	pinPath() string
+	// disconnect makes close leave the attachment in place.
+	disconnect()
+	// close detaches, unless disconnected, and frees the link.
+	close() error
 }
 
 // newLink wraps a link libbpf returned.
 func newLink(l *C.struct_bpf_link) *Link {
-	return &Link{l: l}
+	return &Link{kind: &bpfLink{l: l}}
 }
 
 // lock takes the read lock and reports whether the link is still open;
@@ -63,6 +77,11 @@ func (l *Link) lock() bool {
 	return true
 }
 
+// open reports whether the link is open; the caller holds l.mu.
+func (l *Link) open() bool {
+	return l.kind != nil
+}
+
 // noFD returns the error of fn, which needs the link's file descriptor, on
 // a link that has none of its own, or nil for other links:
 //   - libbpf makes a USDT link from one uprobe per probe site and leaves
@@ -71,14 +90,103 @@ func (l *Link) lock() bool {
 //     descriptor, which Object.Close closes and the process may reuse.
 //
 // Passing either to the kernel would act on whatever that descriptor is.
+// The caller holds l.mu.
 func (l *Link) noFD(fn string) error {
-	switch {
-	case l.usdt != nil:
-		return fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
-	case l.mapOwner != nil:
-		return fmt.Errorf("%s: the link of a SEC(\".struct_ops\") map has the map's descriptor, not a link's: %w", fn, unix.EOPNOTSUPP)
+	_, err := l.kind.ownFD(fn)
+	return err
+}
+
+// cFD returns the link's descriptor (bpf_link__fd for libbpf's links); the
+// caller holds l.mu and has checked noFD.
+func (l *Link) cFD() C.int {
+	fd, _ := l.kind.ownFD("")
+	return fd
+}
+
+// bpfLink is a link libbpf made or opened (struct bpf_link), with its
+// own descriptor.
+type bpfLink struct {
+	l *C.struct_bpf_link
+}
+
+func (b *bpfLink) ownFD(string) (C.int, error)    { return C.bpf_link__fd(b.l), nil }
+func (b *bpfLink) libbpfLink() *C.struct_bpf_link { return b.l }
+func (b *bpfLink) detach() C.int                  { return C.bpf_link__detach(b.l) }
+func (b *bpfLink) disconnect()                    { C.bpf_link__disconnect(b.l) }
+
+// pin pins the link with bpf_link__pin, which records the pin path.
+func (b *bpfLink) pin(path string) error {
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory; libbpf copies it as the link's pin path.
+	if ret := C.bpf_link__pin(b.l, cPath); ret < 0 {
+		// An attachment through a perf event and the PERF_EVENT_IOC_SET_BPF
+		// ioctl has the perf event's descriptor, which bpffs refuses.
+		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", C.bpf_link__fd(b.l))); err == nil && kind != "anon_inode:bpf-link" {
+			return fmt.Errorf("bpf_link__pin %q: the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
+				path, strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))
+		}
+		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
 	}
 	return nil
+}
+
+// unpin removes the pin with bpf_link__unpin.
+func (b *bpfLink) unpin() error {
+	// As Map.Unpin and Program.Unpin, never unlink a file outside bpffs,
+	// which is what the pin path names once its bpffs is unmounted.
+	// b.l is valid under the lock; GoString copies and maps NULL to "".
+	if path := C.GoString(C.bpf_link__pin_path(b.l)); path != "" {
+		if err := checkPinPath(path); err != nil {
+			return fmt.Errorf("bpf_link__unpin: %w", err)
+		}
+	}
+	if ret := C.bpf_link__unpin(b.l); ret < 0 {
+		return fmt.Errorf("bpf_link__unpin: %w", errnoErr(ret))
+	}
+	return nil
+}
+
+// pinPath returns bpf_link__pin_path.
+func (b *bpfLink) pinPath() string {
+	// b.l is valid under the read lock; GoString copies and maps NULL to "".
+	return C.GoString(C.bpf_link__pin_path(b.l))
+}
+
+// close detaches and frees the link with bpf_link__destroy.
+func (b *bpfLink) close() error {
+	return destroyErr(C.bpf_link__destroy(b.l))
+}
+
+// destroyErr returns the error of bpf_link__destroy's result, which frees
+// the link even when detaching fails.
+func destroyErr(ret C.int) error {
+	if ret < 0 {
+		return fmt.Errorf("bpf_link__destroy: %w", errnoErr(ret))
+	}
+	return nil
+}
+
+// usdtLink is a USDT link (Program.AttachUSDT): a set of uprobes with no
+// descriptor of its own, closed through the USDT manager of obj, the
+// Object whose program it attached.
+type usdtLink struct {
+	bpfLink
+	obj *Object
+}
+
+// newUSDTLink wraps l, a USDT link of a program of o.
+func newUSDTLink(l *C.struct_bpf_link, o *Object) *Link {
+	return &Link{kind: &usdtLink{bpfLink: bpfLink{l: l}, obj: o}}
+}
+
+func (u *usdtLink) ownFD(fn string) (C.int, error) {
+	return -1, fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
+}
+
+// close destroys the link through the object's USDT manager.
+func (u *usdtLink) close() error {
+	return destroyErr(u.obj.destroyUSDTLink(u.l))
 }
 
 // OpenLink opens the link pinned at path in bpffs with bpf_link__open
@@ -137,11 +245,7 @@ func (l *Link) Disconnect() {
 	if !l.open() {
 		return
 	}
-	if l.byID != nil {
-		l.byID.disconnected = true
-		return
-	}
-	C.bpf_link__disconnect(l.l)
+	l.kind.disconnect()
 }
 
 // Close detaches the program, unless Disconnect was called, and frees the
@@ -158,30 +262,9 @@ func (l *Link) Close() error {
 	if !l.open() {
 		return nil
 	}
-	if l.byID != nil {
-		return l.byID.close()
-	}
-	if l.mapOwner != nil {
-		return l.closeStructOps()
-	}
-	return l.destroy()
-}
-
-// destroy detaches and frees the link with bpf_link__destroy, through the
-// USDT manager for USDT links. The caller holds l.mu.
-func (l *Link) destroy() error {
-	var ret C.int
-	if l.usdt != nil {
-		ret = l.usdt.destroyUSDTLink(l.l)
-	} else {
-		ret = C.bpf_link__destroy(l.l)
-	}
-	// bpf_link__destroy frees the link even when detaching fails.
-	l.l = nil
-	if ret < 0 {
-		return fmt.Errorf("bpf_link__destroy: %w", errnoErr(ret))
-	}
-	return nil
+	err := l.kind.close()
+	l.kind = nil
+	return err
 }
 
 // Detach detaches the program from its hook with bpf_link__detach
@@ -197,13 +280,7 @@ func (l *Link) Detach() error {
 	if err := l.noFD("bpf_link__detach"); err != nil {
 		return err
 	}
-	var ret C.int
-	if l.byID != nil {
-		ret = l.byID.detach()
-	} else {
-		ret = C.bpf_link__detach(l.l)
-	}
-	if ret < 0 {
+	if ret := l.kind.detach(); ret < 0 {
 		return fmt.Errorf("bpf_link__detach: %w", errnoErr(ret))
 	}
 	return nil
@@ -234,22 +311,7 @@ func (l *Link) Pin(path string) error {
 	if err := checkPinPath(path); err != nil {
 		return fmt.Errorf("bpf_link__pin: %w", err)
 	}
-	if l.byID != nil {
-		return l.byID.pin(path)
-	}
-	cPath := C.CString(path)
-	defer freeCString(cPath)
-	// cPath is C memory; libbpf copies it as the link's pin path.
-	if ret := C.bpf_link__pin(l.l, cPath); ret < 0 {
-		// An attachment through a perf event and the PERF_EVENT_IOC_SET_BPF
-		// ioctl has the perf event's descriptor, which bpffs refuses.
-		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", l.cFD())); err == nil && kind != "anon_inode:bpf-link" {
-			return fmt.Errorf("bpf_link__pin %q: the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
-				path, strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))
-		}
-		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
-	}
-	return nil
+	return l.kind.pin(path)
 }
 
 // Unpin removes the link's pin (at PinPath) with bpf_link__unpin. The link
@@ -266,21 +328,7 @@ func (l *Link) Unpin() error {
 	if !l.open() {
 		return closedError("bpf_link__unpin")
 	}
-	if l.byID != nil {
-		return l.byID.unpin()
-	}
-	// As Map.Unpin and Program.Unpin, never unlink a file outside bpffs,
-	// which is what the pin path names once its bpffs is unmounted.
-	// l.l is valid under the lock; GoString copies and maps NULL to "".
-	if path := C.GoString(C.bpf_link__pin_path(l.l)); path != "" {
-		if err := checkPinPath(path); err != nil {
-			return fmt.Errorf("bpf_link__unpin: %w", err)
-		}
-	}
-	if ret := C.bpf_link__unpin(l.l); ret < 0 {
-		return fmt.Errorf("bpf_link__unpin: %w", errnoErr(ret))
-	}
-	return nil
+	return l.kind.unpin()
 }
 
 // PinPath returns where the link is pinned (bpf_link__pin_path), or "" when
@@ -290,11 +338,7 @@ func (l *Link) PinPath() string {
 		return ""
 	}
 	defer l.mu.RUnlock()
-	if l.byID != nil {
-		return l.byID.pinPath
-	}
-	// l.l is valid under the read lock; GoString copies and maps NULL to "".
-	return C.GoString(C.bpf_link__pin_path(l.l))
+	return l.kind.pinPath()
 }
 
 // FD returns the link's file descriptor (bpf_link__fd), or -1 once closed
@@ -306,10 +350,7 @@ func (l *Link) FD() int {
 		return -1
 	}
 	defer l.mu.RUnlock()
-	if l.noFD("") != nil {
-		return -1
-	}
-	if fd := l.cFD(); fd >= 0 {
+	if fd, err := l.kind.ownFD(""); err == nil && fd >= 0 {
 		return int(fd)
 	}
 	return -1
@@ -331,9 +372,12 @@ func (l *Link) UpdateProgram(p *Program) error {
 	if !ok {
 		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	var ret C.int
-	if l.byID != nil || p.prog == nil {
+	if bl := l.kind.libbpfLink(); bl != nil && p.prog != nil {
+		// Both handles are valid under their read locks.
+		ret = C.bpf_link__update_program(bl, p.prog)
+	} else {
 		// bpf_link__update_program's own call, for the handles without a
 		// libbpf struct: a link opened by ID, a program opened without an
 		// object.
@@ -341,9 +385,6 @@ func (l *Link) UpdateProgram(p *Program) error {
 			return fmt.Errorf("bpf_link__update_program %s: program not loaded: %w", p.name, unix.EINVAL)
 		}
 		ret = C.bpf_link_update(l.cFD(), progFD, nil)
-	} else {
-		// Both handles are valid under their read locks.
-		ret = C.bpf_link__update_program(l.l, p.prog)
 	}
 	if ret < 0 {
 		return fmt.Errorf("bpf_link__update_program %s: %w", p.name, errnoErr(ret))

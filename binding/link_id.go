@@ -11,16 +11,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// idLink is the state of a Link opened by OpenLinkID. libbpf opens links
-// only from a pin (bpf_link__open), so such a Link holds the descriptor
-// itself and makes the calls libbpf would make on it (the descriptor
-// based bpf_link_* functions, bpf_obj_pin, unlink): libbpf's own link from
-// a pin is the same thing, a descriptor whose detach is closing it.
-type idLink struct {
-	// fd is owned by the Link; -1 once closed.
+// ownedLink is a Link opened by OpenLinkID, which owns its descriptor.
+// libbpf opens links only from a pin (bpf_link__open), so such a Link
+// holds the descriptor itself and makes the calls libbpf would make on it
+// (the descriptor based bpf_link_* functions, bpf_obj_pin, unlink):
+// libbpf's own link from a pin is the same thing, a descriptor whose
+// detach is closing it.
+type ownedLink struct {
 	fd C.int
-	// pinPath is where Pin pinned the link, "" when not pinned.
-	pinPath string
+	// pinned is where Pin pinned the link, "" when not pinned.
+	pinned string
 	// disconnected makes close leave fd open, as bpf_link__disconnect
 	// does for libbpf's links.
 	disconnected bool
@@ -39,29 +39,17 @@ func OpenLinkID(id uint32) (*Link, error) {
 	if fd < 0 {
 		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
-	return &Link{byID: &idLink{fd: fd}}, nil
+	return &Link{kind: &ownedLink{fd: fd}}, nil
 }
 
-// open reports whether the link is open; the caller holds l.mu.
-func (l *Link) open() bool {
-	if l.byID != nil {
-		return l.byID.fd >= 0
-	}
-	return l.l != nil
-}
-
-// cFD returns the link's descriptor (bpf_link__fd for libbpf's links); the
-// caller holds l.mu and has checked noFD.
-func (l *Link) cFD() C.int {
-	if l.byID != nil {
-		return l.byID.fd
-	}
-	return C.bpf_link__fd(l.l)
-}
+func (b *ownedLink) ownFD(string) (C.int, error)    { return b.fd, nil }
+func (b *ownedLink) libbpfLink() *C.struct_bpf_link { return nil }
+func (b *ownedLink) pinPath() string                { return b.pinned }
+func (b *ownedLink) disconnect()                    { b.disconnected = true }
 
 // close implements Close for a link opened by ID. The caller holds l.mu
 // for writing.
-func (b *idLink) close() error {
+func (b *ownedLink) close() error {
 	if !b.disconnected {
 		unix.Close(int(b.fd))
 	}
@@ -70,39 +58,36 @@ func (b *idLink) close() error {
 }
 
 // detach implements Detach for a link opened by ID with bpf_link_detach.
-func (b *idLink) detach() C.int {
+func (b *ownedLink) detach() C.int {
 	return C.bpf_link_detach(b.fd)
 }
 
 // pin implements Pin for a link opened by ID with bpf_obj_pin, as
 // bpf_link__pin does. The caller holds l.mu for writing and has checked
 // path.
-func (b *idLink) pin(path string) error {
-	if b.pinPath != "" {
-		return fmt.Errorf("bpf_link__pin %q: already pinned at %q: %w", path, b.pinPath, unix.EBUSY)
+func (b *ownedLink) pin(path string) error {
+	if b.pinned != "" {
+		return fmt.Errorf("bpf_link__pin %q: already pinned at %q: %w", path, b.pinned, unix.EBUSY)
 	}
-	cPath := C.CString(path)
-	defer freeCString(cPath)
-	// cPath is C memory, read only during the call.
-	if ret := C.bpf_obj_pin(b.fd, cPath); ret < 0 {
-		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
+	if err := objPin(b.fd, path); err != nil {
+		return fmt.Errorf("bpf_link__pin %q: %w", path, err)
 	}
-	b.pinPath = path
+	b.pinned = path
 	return nil
 }
 
 // unpin implements Unpin for a link opened by ID, as bpf_link__unpin does:
 // it removes the pin made by pin. The caller holds l.mu for writing.
-func (b *idLink) unpin() error {
-	if b.pinPath == "" {
+func (b *ownedLink) unpin() error {
+	if b.pinned == "" {
 		return fmt.Errorf("bpf_link__unpin: link not pinned: %w", unix.EINVAL)
 	}
-	if err := checkPinPath(b.pinPath); err != nil {
+	if err := checkPinPath(b.pinned); err != nil {
 		return fmt.Errorf("bpf_link__unpin: %w", err)
 	}
-	if err := unix.Unlink(b.pinPath); err != nil {
-		return fmt.Errorf("bpf_link__unpin %q: %w", b.pinPath, err)
+	if err := unix.Unlink(b.pinned); err != nil {
+		return fmt.Errorf("bpf_link__unpin %q: %w", b.pinned, err)
 	}
-	b.pinPath = ""
+	b.pinned = ""
 	return nil
 }

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -46,29 +47,30 @@ const (
 // call libbpf's function would make, from Go without entering C, and do
 // not allocate when they succeed.
 type Map struct {
+	mapCore
+	// obj and m are the Object and the libbpf map of a map of an Object;
+	// both nil for a map opened without an object.
 	obj *Object
-	// m is the libbpf map, or nil for a map opened without an object
-	// (OpenMapPinned, OpenMapID), whose obj is a private owner that only
-	// provides the lock.
-	m *C.struct_bpf_map
-	// fd is the descriptor of a map opened without an object, owned by the
-	// Map; -1 once closed. Unused for maps of an Object.
-	fd C.int
-	// maxEntries is the capacity of a map opened without an object.
-	maxEntries uint32
-	// pinPath and pinned are the pin state of a map opened without an
-	// object, which libbpf's struct bpf_map keeps for the others.
-	pinPath string
-	pinned  bool
-	// elemFD is the map's descriptor as cFD returns it: fd, or for a map
-	// of an object libbpf's (bpf_map__fd), cached by refresh and by Load
-	// so that the element operations need no cgo call. rawElem says
-	// whether they may use a raw system call (map_syscall.go). Read under
-	// the object's read lock.
-	elemFD  C.int
+	m   *C.struct_bpf_map
+	// own is the state of a map opened without an object, which owns its
+	// descriptor (OpenMapPinned, OpenMapID); nil for a map of an Object.
+	own *ownedMap
+}
+
+// mapCore is what every Map has, whatever its kind (see "Ownership of
+// handles" in handle.go): the lock, state and descriptor, and what the
+// element operations check, cached so that they need no cgo call.
+type mapCore struct {
+	fdHandle
+	// res holds the memory mappings and descriptors the binding made for
+	// the map: its Object's, or the owned map's own.
+	res *mapResources
+	// rawElem says whether the element operations may use a raw system
+	// call (map_syscall.go).
 	rawElem bool
 	// Cached from libbpf by refresh at open and after ReuseFD, which may
-	// change them; read under the object's read lock.
+	// change them, or from the kernel for an owned map; read under the
+	// read lock.
 	name         string
 	mapType      MapType
 	keySize      int
@@ -76,74 +78,97 @@ type Map struct {
 	valueBufSize int
 }
 
-// refresh reads the map's name, type and sizes from libbpf. The caller
-// holds the object's write lock, or is the only user of the map.
+// ownedMap is what only a map opened without an object has: the lock its
+// fdHandle points to, the resources Map.Close releases, and what libbpf's
+// struct bpf_map keeps for a map of an Object: its capacity and pin state.
+type ownedMap struct {
+	mu         sync.RWMutex
+	res        mapResources
+	maxEntries uint32
+	pinPath    string
+	pinned     bool
+}
+
+// newObjectMap returns the Map of m, a map of o, with its cached fields
+// still to be filled by refresh.
+func newObjectMap(o *Object, m *C.struct_bpf_map) *Map {
+	mp := &Map{obj: o, m: m}
+	mp.mu, mp.res, mp.fd = &o.mu, &o.res, -1
+	return mp
+}
+
+// refresh reads the map's name, type, sizes and descriptor from libbpf.
+// The caller holds the object's write lock, or is the only user of the
+// map.
 func (m *Map) refresh() error {
 	// m.m is valid while the object is open; GoString copies.
 	m.name = C.GoString(C.bpf_map__name(m.m))
 	m.mapType = MapType(C.bpf_map__type(m.m))
 	m.keySize = int(C.bpf_map__key_size(m.m))
 	m.valueSize = int(C.bpf_map__value_size(m.m))
-	m.elemFD = C.bpf_map__fd(m.m)
+	m.fd = C.bpf_map__fd(m.m)
 	return m.derive()
 }
 
 // derive computes valueBufSize from the type and value size, and whether
 // the element operations may use a raw system call.
-func (m *Map) derive() error {
-	m.rawElem = m.mapType.rawElemSafe()
-	m.valueBufSize = m.valueSize
-	if m.mapType.perCPU() {
+func (c *mapCore) derive() error {
+	c.rawElem = c.mapType.rawElemSafe()
+	c.valueBufSize = c.valueSize
+	if c.mapType.perCPU() {
 		n, err := NumPossibleCPUs()
 		if err != nil {
 			return err
 		}
-		m.valueBufSize = (m.valueSize + 7) / 8 * 8 * n
+		c.valueBufSize = (c.valueSize + 7) / 8 * 8 * n
 	}
 	return nil
 }
 
-// lock takes the object's read lock and reports whether the map is still
-// open; when it returns true the caller must call m.obj.mu.RUnlock.
+// lock takes the map's read lock and reports whether the map is still
+// open; when it returns true the caller must call m.mu.RUnlock.
 func (m *Map) lock() bool {
-	if m == nil || m.obj == nil {
-		return false
-	}
-	m.obj.mu.RLock()
-	if !m.open() {
-		m.obj.mu.RUnlock()
-		return false
-	}
-	return true
+	return m != nil && m.rlock()
 }
 
-// open reports whether the map is usable: its object is open, or, for a
-// map opened without an object, its descriptor is. The caller holds the
-// object's lock.
-func (m *Map) open() bool {
-	if m.m == nil {
-		return m.fd >= 0
-	}
-	return m.obj.obj != nil
-}
-
-// cFD returns the map's descriptor: libbpf's for maps of an object (-1
-// before Load), the Map's own otherwise. The caller holds the object's
-// lock.
-func (m *Map) cFD() C.int {
-	return m.elemFD
-}
-
-// begin takes the object's read lock for fn, an operation on the map's
-// elements, and checks that the map can take it: open and loaded. Unless
-// it returns an error, the caller must call m.obj.mu.RUnlock.
+// begin takes the read lock for fn, an operation on the map's elements,
+// and checks that the map can take it: open and loaded. Unless it returns
+// an error, the caller must call m.mu.RUnlock.
 func (m *Map) begin(fn string) error {
 	if !m.lock() {
 		return m.closed(fn)
 	}
-	if !m.obj.loaded {
-		m.obj.mu.RUnlock()
+	if !m.loaded() {
+		m.mu.RUnlock()
 		return m.notLoaded(fn)
+	}
+	return nil
+}
+
+// lockLibbpf takes the read lock for fn, a libbpf function on the map's
+// struct bpf_map, and checks that the map is open and has one. Unless it
+// returns an error, the caller must call m.mu.RUnlock.
+func (m *Map) lockLibbpf(fn string) error {
+	if !m.lock() {
+		return m.closed(fn)
+	}
+	if m.m == nil {
+		m.mu.RUnlock()
+		return m.noObject(fn)
+	}
+	return nil
+}
+
+// writeLibbpf is lockLibbpf with the write lock, for the libbpf functions
+// that change the map's state. Unless it returns an error, the caller
+// must call m.mu.Unlock.
+func (m *Map) writeLibbpf(fn string) error {
+	if m == nil || !m.wlock() {
+		return m.closed(fn)
+	}
+	if m.m == nil {
+		m.mu.Unlock()
+		return m.noObject(fn)
 	}
 	return nil
 }
@@ -156,7 +181,7 @@ func (m *Map) noObject(fn string) error {
 
 // closed returns the error for calling fn on a closed map.
 func (m *Map) closed(fn string) error {
-	if m == nil || m.obj == nil {
+	if m == nil || m.mu == nil {
 		return closedError(fn)
 	}
 	return closedError(fmt.Sprintf("map %s: %s", m.name, fn))
@@ -169,7 +194,7 @@ func (m *Map) Name() string {
 	if !m.lock() {
 		return ""
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	return m.name
 }
 
@@ -178,7 +203,7 @@ func (m *Map) Type() MapType {
 	if !m.lock() {
 		return MapTypeUnspec
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	return m.mapType
 }
 
@@ -188,7 +213,7 @@ func (m *Map) KeySize() int {
 	if !m.lock() {
 		return 0
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	return m.keySize
 }
 
@@ -199,7 +224,7 @@ func (m *Map) ValueSize() int {
 	if !m.lock() {
 		return 0
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	return m.valueSize
 }
 
@@ -211,7 +236,7 @@ func (m *Map) ValueBufferSize() int {
 	if !m.lock() {
 		return 0
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	return m.valueBufSize
 }
 
@@ -221,9 +246,9 @@ func (m *Map) MaxEntries() uint32 {
 	if !m.lock() {
 		return 0
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return m.maxEntries
+	defer m.mu.RUnlock()
+	if m.own != nil {
+		return m.own.maxEntries
 	}
 	return uint32(C.bpf_map__max_entries(m.m))
 }
@@ -236,13 +261,10 @@ func (m *Map) MaxEntries() uint32 {
 // allocate, fails Load with an error naming the map. For perf event arrays
 // 0 means one entry per possible CPU.
 func (m *Map) SetMaxEntries(n uint32) error {
-	if !m.lock() {
-		return m.closed("bpf_map__set_max_entries")
+	if err := m.lockLibbpf("bpf_map__set_max_entries"); err != nil {
+		return err
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return m.noObject("bpf_map__set_max_entries")
-	}
+	defer m.mu.RUnlock()
 	if ret := C.bpf_map__set_max_entries(m.m, C.__u32(n)); ret < 0 {
 		return fmt.Errorf("map %s: bpf_map__set_max_entries %d: %w", m.name, n, errnoErr(ret))
 	}
@@ -257,8 +279,8 @@ func (m *Map) FD() int {
 	if !m.lock() {
 		return -1
 	}
-	defer m.obj.mu.RUnlock()
-	if fd := m.cFD(); fd >= 0 {
+	defer m.mu.RUnlock()
+	if fd := m.fd; fd >= 0 {
 		return int(fd)
 	}
 	return -1
@@ -271,19 +293,15 @@ func (m *Map) FD() int {
 // be on a bpffs mount (else ErrNotBPFFS). A failed Pin leaves the map's pin
 // path as it was, although libbpf would keep the new one.
 func (m *Map) Pin(path string) error {
-	if m == nil || m.obj == nil {
-		return closedError("bpf_map__pin")
-	}
-	// Pin changes the map's pin path and pinned state inside libbpf.
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
+	// Pin changes the map's pin path and pinned state.
+	if m == nil || !m.wlock() {
 		return m.closed("bpf_map__pin")
 	}
-	if m.m == nil {
-		return m.pinStandalone(path)
+	defer m.mu.Unlock()
+	if m.own != nil {
+		return m.own.pin(&m.mapCore, path)
 	}
-	if !m.obj.loaded {
+	if !m.loaded() {
 		return m.notLoaded("bpf_map__pin")
 	}
 	// m.m is valid under the lock; NULL means no pin path is set.
@@ -303,17 +321,13 @@ func (m *Map) Pin(path string) error {
 // uses the map's pin path. The path is checked as for Pin, so that Unpin
 // never unlinks files outside bpffs.
 func (m *Map) Unpin(path string) error {
-	if m == nil || m.obj == nil {
-		return closedError("bpf_map__unpin")
-	}
-	// Unpin changes the map's pinned state inside libbpf.
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
+	// Unpin changes the map's pinned state.
+	if m == nil || !m.wlock() {
 		return m.closed("bpf_map__unpin")
 	}
-	if m.m == nil {
-		return m.unpinStandalone(path)
+	defer m.mu.Unlock()
+	if m.own != nil {
+		return m.own.unpin(&m.mapCore, path)
 	}
 	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_map__unpin(m.m, cPath)
@@ -347,13 +361,10 @@ func (m *Map) pinOp(fn, path string, call func(*C.char) C.int) error {
 // missing folders). The path is checked by Load, not here, since its
 // folder may not exist yet.
 func (m *Map) SetPinPath(path string) error {
-	if !m.lock() {
-		return m.closed("bpf_map__set_pin_path")
+	if err := m.lockLibbpf("bpf_map__set_pin_path"); err != nil {
+		return err
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return m.noObject("bpf_map__set_pin_path")
-	}
+	defer m.mu.RUnlock()
 	cPath := cString(path)
 	defer freeCString(cPath)
 	// libbpf copies cPath (C memory or NULL to clear).
@@ -370,9 +381,9 @@ func (m *Map) PinPath() string {
 	if !m.lock() {
 		return ""
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return m.pinPath
+	defer m.mu.RUnlock()
+	if m.own != nil {
+		return m.own.pinPath
 	}
 	// m.m is valid under the read lock; GoString copies and maps NULL to "".
 	return C.GoString(C.bpf_map__pin_path(m.m))
@@ -385,9 +396,9 @@ func (m *Map) IsPinned() bool {
 	if !m.lock() {
 		return false
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return m.pinned
+	defer m.mu.RUnlock()
+	if m.own != nil {
+		return m.own.pinned
 	}
 	return bool(C.bpf_map__is_pinned(m.m))
 }
@@ -399,17 +410,10 @@ func (m *Map) IsPinned() bool {
 // wraps EINVAL, or EBADF for a closed descriptor. It must be called before Object.Load and waits for other users of
 // the object.
 func (m *Map) ReuseFD(fd int) error {
-	if m == nil || m.obj == nil {
-		return closedError("bpf_map__reuse_fd")
+	if err := m.writeLibbpf("bpf_map__reuse_fd"); err != nil {
+		return err
 	}
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
-		return m.closed("bpf_map__reuse_fd")
-	}
-	if m.m == nil {
-		return m.noObject("bpf_map__reuse_fd")
-	}
+	defer m.mu.Unlock()
 	// libbpf would take any descriptor its fdinfo fallback can read, so
 	// make sure fd is a BPF map first.
 	if err := checkFDKind(fd, "bpf-map"); err != nil {
@@ -464,7 +468,7 @@ func (m *Map) Lookup(key, value []byte) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -486,7 +490,7 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -508,7 +512,7 @@ func (m *Map) Delete(key []byte) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}
@@ -528,7 +532,7 @@ func (m *Map) NextKey(key, next []byte) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if key != nil {
 		if err := m.checkKey(key, "key"); err != nil {
 			return err
@@ -554,7 +558,7 @@ func (m *Map) LookupAndDelete(key, value []byte) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
 		return err
 	}

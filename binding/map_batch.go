@@ -65,7 +65,7 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 	if err := m.begin(fn); err != nil {
 		return 0, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if cursor == nil {
 		return 0, fmt.Errorf("map %s: %s: nil cursor: %w", m.name, fn, unix.EINVAL)
 	}
@@ -88,10 +88,10 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 	// keys, values and the token are Go memory without Go pointers and
 	// count lives on this stack; libbpf uses them only during the call.
 	if del {
-		ret = C.bpf_map_lookup_and_delete_batch(m.cFD(), in, out,
+		ret = C.bpf_map_lookup_and_delete_batch(m.fd, in, out,
 			bytesPtr(keys), bytesPtr(values), &count, nil)
 	} else {
-		ret = C.bpf_map_lookup_batch(m.cFD(), in, out,
+		ret = C.bpf_map_lookup_batch(m.fd, in, out,
 			bytesPtr(keys), bytesPtr(values), &count, nil)
 	}
 	copy(cursor.token[:half], cursor.token[half:])
@@ -113,7 +113,7 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 	if err := m.begin(fn); err != nil {
 		return 0, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if flags&^UpdateLock != 0 {
 		return 0, fmt.Errorf("map %s: %s: flags %#x: batch updates take only UpdateAny or UpdateLock: %w",
 			m.name, fn, uint64(flags), unix.EINVAL)
@@ -126,7 +126,7 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 	count := C.__u32(n)
 	// keys and values are Go memory without Go pointers; opts and count
 	// live on this stack; all are used only during the call.
-	ret := C.bpf_map_update_batch(m.cFD(), bytesPtr(keys), bytesPtr(values), &count, &opts)
+	ret := C.bpf_map_update_batch(m.fd, bytesPtr(keys), bytesPtr(values), &count, &opts)
 	if ret < 0 {
 		return int(count), m.opError(fn, ret)
 	}
@@ -142,7 +142,7 @@ func (m *Map) DeleteBatch(keys []byte) (int, error) {
 	if err := m.begin(fn); err != nil {
 		return 0, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	n, err := m.batchCount(fn, keys, nil, false)
 	if err != nil {
 		return 0, err
@@ -150,7 +150,7 @@ func (m *Map) DeleteBatch(keys []byte) (int, error) {
 	count := C.__u32(n)
 	// keys is Go memory without Go pointers and count lives on this stack;
 	// both are used only during the call.
-	ret := C.bpf_map_delete_batch(m.cFD(), bytesPtr(keys), &count, nil)
+	ret := C.bpf_map_delete_batch(m.fd, bytesPtr(keys), &count, nil)
 	if ret < 0 {
 		return int(count), m.opError(fn, ret)
 	}

@@ -12,26 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Freeze makes the map read-only for user space with bpf_map_freeze
-// (BPF_MAP_FREEZE, kernel 5.2): later Update, Delete and batch writes
-// through any file descriptor fail with an error wrapping EPERM, while BPF
-// programs can still write to it (unless the map was created with
-// BPF_F_RDONLY_PROG). Freezing cannot be undone: freezing again fails with
-// EPERM or, on older kernels such as 6.1, EBUSY; the kernel also refuses
-// to freeze with EBUSY while the map is memory-mapped for writing. The
-// object must be loaded.
-func (m *Map) Freeze() error {
-	const fn = "bpf_map_freeze"
-	if err := m.begin(fn); err != nil {
-		return err
-	}
-	defer m.obj.mu.RUnlock()
-	if ret := C.bpf_map_freeze(m.cFD()); ret < 0 {
-		return m.opError(fn, ret)
-	}
-	return nil
-}
-
 // SetValueSize sets the size of the map's values in bytes with
 // bpf_map__set_value_size, before Object.Load (afterwards libbpf refuses
 // with EBUSY). For an internal map of global variables (.data, .bss, ...),
@@ -44,19 +24,12 @@ func (m *Map) Freeze() error {
 // waits for other users of the object.
 func (m *Map) SetValueSize(n uint32) error {
 	const fn = "bpf_map__set_value_size"
-	if m == nil || m.obj == nil {
-		return closedError(fn)
-	}
 	// The cached sizes and, for internal maps, libbpf's memory-mapped
 	// copy of the globals change.
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
-		return m.closed(fn)
+	if err := m.writeLibbpf(fn); err != nil {
+		return err
 	}
-	if m.m == nil {
-		return m.noObject(fn)
-	}
+	defer m.mu.Unlock()
 	if ret := C.bpf_map__set_value_size(m.m, C.__u32(n)); ret < 0 {
 		return fmt.Errorf("map %s: %s %d: %w", m.name, fn, n, errnoErr(ret))
 	}
@@ -69,17 +42,10 @@ func (m *Map) SetValueSize(n uint32) error {
 // type and sizes when refresh is set. libbpf answers EBUSY once the map
 // exists.
 func (m *Map) setBeforeLoad(fn string, arg any, refresh bool, call func() C.int) error {
-	if m == nil || m.obj == nil {
-		return closedError(fn)
+	if err := m.writeLibbpf(fn); err != nil {
+		return err
 	}
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
-		return m.closed(fn)
-	}
-	if m.m == nil {
-		return m.noObject(fn)
-	}
+	defer m.mu.Unlock()
 	// m.m is valid under the write lock.
 	if ret := call(); ret < 0 {
 		return fmt.Errorf("map %s: %s %v: %w", m.name, fn, arg, errnoErr(ret))
@@ -94,13 +60,10 @@ func (m *Map) setBeforeLoad(fn string, arg any, refresh bool, call func() C.int)
 // closed map or one opened without an object.
 func mapGetter[T any](m *Map, get func() T) T {
 	var zero T
-	if !m.lock() {
+	if m.lockLibbpf("") != nil {
 		return zero
 	}
-	defer m.obj.mu.RUnlock()
-	if m.m == nil {
-		return zero
-	}
+	defer m.mu.RUnlock()
 	// m.m is valid under the read lock.
 	return get()
 }
@@ -133,17 +96,10 @@ func (m *Map) Autocreate() bool {
 // SetInitialValue waits for other users of the object.
 func (m *Map) SetInitialValue(data []byte) error {
 	const fn = "bpf_map__set_initial_value"
-	if m == nil || m.obj == nil {
-		return closedError(fn)
+	if err := m.writeLibbpf(fn); err != nil {
+		return err
 	}
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
-		return m.closed(fn)
-	}
-	if m.m == nil {
-		return m.noObject(fn)
-	}
+	defer m.mu.Unlock()
 	if m.mapType != MapTypeArena && len(data) != m.valueSize {
 		return fmt.Errorf("map %s: %s: data is %d bytes, want %d: %w", m.name, fn, len(data), m.valueSize, ErrInvalidSize)
 	}
@@ -272,8 +228,8 @@ func (m *Map) SetExclusiveProgram(p *Program) error {
 	if !m.lock() {
 		return m.closed(fn)
 	}
-	m.obj.mu.RUnlock()
-	if p == nil || p.obj != m.obj {
+	m.mu.RUnlock()
+	if p == nil || m.obj == nil || p.obj != m.obj {
 		name := "<nil>"
 		if p != nil {
 			name = p.name

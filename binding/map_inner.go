@@ -35,9 +35,9 @@ func (m *Map) dupFD(fn string) (int, error) {
 	if !m.lock() {
 		return -1, m.closed(fn + ": inner map")
 	}
-	defer m.obj.mu.RUnlock()
-	fd := m.cFD()
-	if !m.obj.loaded || fd < 0 {
+	defer m.mu.RUnlock()
+	fd, ok := m.loadedFD()
+	if !ok {
 		return -1, m.notLoaded(fn + ": inner map")
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
@@ -69,7 +69,7 @@ func (m *Map) dupFD(fn string) (int, error) {
 // error wraps EOPNOTSUPP).
 func (m *Map) SetInnerMap(inner *Map) error {
 	const fn = "bpf_map__set_inner_map_fd"
-	if m == nil || m.obj == nil {
+	if m == nil || m.mu == nil {
 		return closedError(fn)
 	}
 	// Duplicate inner's descriptor before taking m's lock: inner may
@@ -89,21 +89,17 @@ func (m *Map) SetInnerMap(inner *Map) error {
 // until the object is closed.
 func (m *Map) setInnerMapFD(fn string, fd int) error {
 	// libbpf's map state and the object's resources change.
-	m.obj.mu.Lock()
-	defer m.obj.mu.Unlock()
-	if !m.open() {
-		return m.closed(fn)
+	if err := m.writeLibbpf(fn); err != nil {
+		return err
 	}
-	if m.m == nil {
-		return m.noObject(fn)
-	}
-	if m.obj.loaded {
+	defer m.mu.Unlock()
+	if m.loaded() {
 		return fmt.Errorf("map %s: %s: object already loaded: %w", m.name, fn, unix.EBUSY)
 	}
 	if err := m.checkMapInMap(fn); err != nil {
 		return err
 	}
-	res := &m.obj.res
+	res := m.res
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	if _, ok := res.innerFDs[m]; ok {
@@ -139,7 +135,7 @@ func (m *Map) SetInner(key []byte, inner *Map) error {
 		return m.closed(fn)
 	}
 	err := m.checkMapInMap(fn)
-	m.obj.mu.RUnlock()
+	m.mu.RUnlock()
 	if err != nil {
 		return err
 	}
@@ -164,7 +160,7 @@ func (m *Map) InnerID(key []byte) (uint32, error) {
 		return 0, m.closed(fn)
 	}
 	err := m.checkMapInMap(fn)
-	m.obj.mu.RUnlock()
+	m.mu.RUnlock()
 	if err != nil {
 		return 0, err
 	}

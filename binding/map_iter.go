@@ -86,7 +86,7 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		return m.closed("map iteration")
 	}
 	keySize, valueSize := m.keySize, m.valueBufSize
-	m.obj.mu.RUnlock()
+	m.mu.RUnlock()
 
 	cur := make([]byte, keySize)
 	next := make([]byte, keySize)

@@ -56,15 +56,15 @@ func (m *Map) Memory() ([]byte, error) {
 	if err := m.begin(fn); err != nil {
 		return nil, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if m.mapType != MapTypeArray {
 		return nil, fmt.Errorf("map %s: %s: map type %s cannot be memory-mapped, only BPF_F_MMAPABLE arrays: %w", m.name, fn, m.mapType, unix.EINVAL)
 	}
-	fd := m.cFD()
+	fd := m.fd
 	if fd < 0 {
 		return nil, fmt.Errorf("map %s: %s: map was not created: %w", m.name, fn, unix.EBADF)
 	}
-	return m.obj.res.mmap(m, fd, fn)
+	return m.res.mmap(m, fd, fn)
 }
 
 // mmap returns m's mapping, mapping fd the first time: the values of a

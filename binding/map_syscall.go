@@ -42,12 +42,12 @@ type elemAttr struct {
 // The call is syscall.Syscall, which tells the Go scheduler that the
 // thread is in the kernel, so that it hands the thread's P to another
 // thread if the call blocks. The raw form (syscall.RawSyscall, when
-// m.rawElem) skips that bookkeeping and is kept only for the benchmark
+// c.rawElem) skips that bookkeeping and is kept only for the benchmark
 // that compares them: see rawElemCalls.
-func (m *Map) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
-	attr := elemAttr{mapFD: uint32(m.cFD()), key: bytesPtr(key), value: bytesPtr(value), flags: flags}
+func (c *mapCore) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
+	attr := elemAttr{mapFD: uint32(c.fd), key: bytesPtr(key), value: bytesPtr(value), flags: flags}
 	var errno syscall.Errno
-	if m.rawElem {
+	if c.rawElem {
 		_, _, errno = syscall.RawSyscall(unix.SYS_BPF, cmd, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
 	} else {
 		_, _, errno = syscall.Syscall(unix.SYS_BPF, cmd, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))

@@ -45,7 +45,7 @@ func NewTypedMap[K, V any](m *Map) (*TypedMap[K, V], error) {
 		return nil, m.closed("typed map")
 	}
 	keySize, valueSize, mapType, name := m.keySize, m.valueSize, m.mapType, m.name
-	m.obj.mu.RUnlock()
+	m.mu.RUnlock()
 	if mapType.perCPU() {
 		return nil, fmt.Errorf("map %s: typed map: %s values are one slot per possible CPU, not one V (use NewPerCPUTypedMap): %w", name, mapType, unix.EINVAL)
 	}

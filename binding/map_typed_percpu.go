@@ -40,7 +40,7 @@ func NewPerCPUTypedMap[K, V any](m *Map) (*PerCPUTypedMap[K, V], error) {
 		return nil, m.closed("per-CPU typed map")
 	}
 	keySize, valueSize, bufSize, mapType, name := m.keySize, m.valueSize, m.valueBufSize, m.mapType, m.name
-	m.obj.mu.RUnlock()
+	m.mu.RUnlock()
 	if !mapType.perCPU() {
 		return nil, fmt.Errorf("map %s: per-CPU typed map: %s is not a per-CPU map type (use NewTypedMap): %w", name, mapType, unix.EINVAL)
 	}

@@ -216,10 +216,10 @@ func open(opts *ObjectOptions, what string,
 	// obj is valid; bpf_object__name returns a string owned by it.
 	o.name = C.GoString(C.bpf_object__name(obj))
 	for p := C.bpf_object__next_program(obj, nil); p != nil; p = C.bpf_object__next_program(obj, p) {
-		o.progs = append(o.progs, &Program{obj: o, prog: p, name: C.GoString(C.bpf_program__name(p))})
+		o.progs = append(o.progs, newObjectProgram(o, p))
 	}
 	for m := C.bpf_object__next_map(obj, nil); m != nil; m = C.bpf_object__next_map(obj, m) {
-		mp := &Map{obj: o, m: m}
+		mp := newObjectMap(o, m)
 		if err := mp.refresh(); err != nil {
 			o.Close()
 			return nil, fmt.Errorf("%s: map %s: %w", what, mp.name, err)
@@ -259,10 +259,11 @@ func (o *Object) Load() error {
 	// them failed); cache them for the element operations.
 	defer func() {
 		for _, mp := range o.maps {
-			mp.elemFD = C.bpf_map__fd(mp.m)
+			mp.markLoaded(C.bpf_map__fd(mp.m))
 		}
 		// libbpf used the attach targets' descriptors for the loads.
 		for _, p := range o.progs {
+			p.markLoaded(C.bpf_program__fd(p.prog))
 			p.releaseTarget()
 		}
 	}()
@@ -318,7 +319,11 @@ func (o *Object) Close() error {
 		return nil
 	}
 	o.res.release()
+	for _, mp := range o.maps {
+		mp.markClosed()
+	}
 	for _, p := range o.progs {
+		p.markClosed()
 		p.releaseTarget()
 		// libbpf uses a program's log buffer only during Load.
 		p.releaseLog()

@@ -37,11 +37,11 @@ func (m *Map) InitialValue() ([]byte, error) {
 	if !m.lock() {
 		return nil, m.closed(fn)
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	if m.m == nil {
 		return nil, m.noObject(fn)
 	}
-	if m.obj.loaded {
+	if m.loaded() {
 		return nil, fmt.Errorf("map %s: %s: object loaded, the image may be read-only (use Map.Memory or Map.Lookup): %w", m.name, fn, unix.EBUSY)
 	}
 	var size C.size_t

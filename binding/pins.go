@@ -148,3 +148,39 @@ func checkPinPath(path string) error {
 	}
 	return nil
 }
+
+// objGetPinned opens the BPF object pinned at path with bpf_obj_get and
+// checks that it is of kind ("bpf-map", "bpf-prog"); a pin of another kind
+// gives an error wrapping EINVAL. The caller owns the descriptor.
+func objGetPinned(path, kind string) (C.int, error) {
+	const fn = "bpf_obj_get"
+	if err := checkPinPath(path); err != nil {
+		return -1, fmt.Errorf("%s: %w", fn, err)
+	}
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	fd := C.bpf_obj_get(cPath)
+	if fd < 0 {
+		return -1, fmt.Errorf("%s %q: %w", fn, path, pinnedErr(errnoErr(fd)))
+	}
+	if err := checkFDKind(int(fd), kind); err != nil {
+		unix.Close(int(fd))
+		return -1, fmt.Errorf("%s %q: %w", fn, path, err)
+	}
+	return fd, nil
+}
+
+// objPin pins fd, the descriptor of an owned handle, at path with
+// bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4), which is what libbpf's
+// bpf_map__pin, bpf_program__pin and bpf_link__pin call. It does not check
+// path. The caller keeps fd open during the call.
+func objPin(fd C.int, path string) error {
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	if ret := C.bpf_obj_pin(fd, cPath); ret < 0 {
+		return errnoErr(ret)
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import "C"
 import (
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -25,13 +26,22 @@ import (
 // SetAttachTarget and AttachFreplace as the program or target; the other
 // libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
 type Program struct {
+	// fdHandle is what every Program has, whatever its kind (see
+	// "Ownership of handles" in handle.go): the lock, state and
+	// descriptor, which the calls on the descriptor alone (TestRun, Info,
+	// pinning an owned program) use.
+	fdHandle
+	// obj and prog are the Object and libbpf program of a program of an
+	// Object; both nil for a program opened without an object.
 	obj  *Object
 	prog *C.struct_bpf_program
+	// own is the state of a program opened without an object, which owns
+	// its descriptor (OpenProgramPinned, OpenProgramID); nil for a
+	// program of an Object.
+	own  *ownedProgram
 	name string
-	// fd and progType belong to a program opened without an object (prog
-	// is nil, obj a private owner that provides the lock): its descriptor,
-	// owned by the Program and -1 once closed, and its type.
-	fd       C.int
+	// progType is the type of a program opened without an object, as the
+	// kernel reports it; libbpf keeps the others' (progTypeLocked).
 	progType ProgramType
 	// targetFD is the duplicate of the descriptor given to
 	// SetAttachTarget, which libbpf uses at Load; 0 for none. Closed by
@@ -44,19 +54,25 @@ type Program struct {
 	logSize int
 }
 
+// ownedProgram is what only a program opened without an object has: the
+// lock its fdHandle points to.
+type ownedProgram struct {
+	mu sync.RWMutex
+}
+
+// newObjectProgram returns the Program of prog, a program of o.
+func newObjectProgram(o *Object, prog *C.struct_bpf_program) *Program {
+	p := &Program{obj: o, prog: prog, name: C.GoString(C.bpf_program__name(prog))}
+	p.mu, p.fd = &o.mu, -1
+	return p
+}
+
 // lock takes the object's read lock and reports whether the program is a
 // program of an open object; when it returns true the caller must call
-// p.obj.mu.RUnlock. It is false for a program opened without an object.
+// p.mu.RUnlock (p.obj.mu is the same lock). It is false for a program
+// opened without an object, which has no struct bpf_program.
 func (p *Program) lock() bool {
-	if p == nil || p.obj == nil {
-		return false
-	}
-	p.obj.mu.RLock()
-	if p.obj.obj == nil {
-		p.obj.mu.RUnlock()
-		return false
-	}
-	return true
+	return p != nil && p.prog != nil && p.rlock()
 }
 
 // lockLoaded is lock for the methods that need the program loaded: it is
@@ -66,46 +82,37 @@ func (p *Program) lockLoaded() bool {
 	if !p.lock() {
 		return false
 	}
-	// p.prog is valid under the read lock.
-	if p.obj.loaded && C.bpf_program__fd(p.prog) >= 0 {
+	if _, ok := p.loadedFD(); ok {
 		return true
 	}
-	p.obj.mu.RUnlock()
+	p.mu.RUnlock()
 	return false
 }
 
-// lockFD takes the object's read lock and returns the program's
-// descriptor, for the methods that need only that: libbpf's
+// lockFD takes the read lock and returns the program's descriptor, for
+// the methods that need only that, whatever the program's kind: libbpf's
 // (bpf_program__fd, -1 before Load) or the one of a program opened
 // without an object. Unless ok is false, the caller must call
-// p.obj.mu.RUnlock.
+// p.mu.RUnlock.
 func (p *Program) lockFD() (fd C.int, ok bool) {
-	if p == nil || p.obj == nil {
+	if p == nil || !p.rlock() {
 		return -1, false
 	}
-	p.obj.mu.RLock()
-	switch {
-	case p.prog == nil && p.fd >= 0:
-		return p.fd, true
-	case p.prog != nil && p.obj.obj != nil:
-		return C.bpf_program__fd(p.prog), true
-	}
-	p.obj.mu.RUnlock()
-	return -1, false
+	return p.fd, true
 }
 
 // closed returns the error for calling fn on a closed program, or on a
 // program opened without an object when fn needs its struct bpf_program.
 func (p *Program) closed(fn string) error {
-	if p == nil || p.obj == nil {
+	if p == nil || p.mu == nil {
 		return closedError(fn)
 	}
 	if err := p.notLoaded(fn); err != nil {
 		return err
 	}
-	if fd, ok := p.lockFD(); ok {
-		p.obj.mu.RUnlock()
-		if fd >= 0 && p.prog == nil {
+	if _, ok := p.lockFD(); ok {
+		p.mu.RUnlock()
+		if p.own != nil {
 			return fmt.Errorf("%s %s: program opened without an object: %w", fn, p.name, unix.EOPNOTSUPP)
 		}
 	}
@@ -119,7 +126,7 @@ func (p *Program) Name() string {
 	if _, ok := p.lockFD(); !ok {
 		return ""
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	return p.name
 }
 
@@ -130,7 +137,7 @@ func (p *Program) SectionName() string {
 	if !p.lock() {
 		return ""
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	// p.prog is valid while the read lock is held; GoString copies.
 	return C.GoString(C.bpf_program__section_name(p.prog))
 }
@@ -141,11 +148,8 @@ func (p *Program) Type() ProgramType {
 	if _, ok := p.lockFD(); !ok {
 		return ProgramTypeUnspec
 	}
-	defer p.obj.mu.RUnlock()
-	if p.prog == nil {
-		return p.progType
-	}
-	return ProgramType(C.bpf_program__type(p.prog))
+	defer p.mu.RUnlock()
+	return p.progTypeLocked()
 }
 
 // SetType sets the program type with bpf_program__set_type. It must be
@@ -154,7 +158,7 @@ func (p *Program) SetType(t ProgramType) error {
 	if !p.lock() {
 		return p.closed("bpf_program__set_type")
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if ret := C.bpf_program__set_type(p.prog, C.enum_bpf_prog_type(t)); ret < 0 {
 		return fmt.Errorf("bpf_program__set_type %s %s: %w", p.name, t, errnoErr(ret))
 	}
@@ -167,7 +171,7 @@ func (p *Program) ExpectedAttachType() AttachType {
 	if !p.lock() {
 		return 0
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	return AttachType(C.bpf_program__expected_attach_type(p.prog))
 }
 
@@ -178,7 +182,7 @@ func (p *Program) SetExpectedAttachType(t AttachType) error {
 	if !p.lock() {
 		return p.closed("bpf_program__set_expected_attach_type")
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if ret := C.bpf_program__set_expected_attach_type(p.prog, C.enum_bpf_attach_type(t)); ret < 0 {
 		return fmt.Errorf("bpf_program__set_expected_attach_type %s %s: %w", p.name, t, errnoErr(ret))
 	}
@@ -191,7 +195,7 @@ func (p *Program) Autoload() bool {
 	if !p.lock() {
 		return false
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	return bool(C.bpf_program__autoload(p.prog))
 }
 
@@ -203,8 +207,8 @@ func (p *Program) SetAutoload(autoload bool) error {
 	if !p.lock() {
 		return p.closed("bpf_program__set_autoload")
 	}
-	defer p.obj.mu.RUnlock()
-	if p.obj.loaded {
+	defer p.mu.RUnlock()
+	if p.loaded() {
 		return fmt.Errorf("bpf_program__set_autoload %s: object already loaded: %w", p.name, unix.EBUSY)
 	}
 	if ret := C.bpf_program__set_autoload(p.prog, C.bool(autoload)); ret < 0 {
@@ -222,7 +226,7 @@ func (p *Program) FD() int {
 	if !ok {
 		return -1
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if fd < 0 {
 		return -1
 	}
@@ -250,13 +254,13 @@ func (p *Program) Unpin(path string) error {
 
 // pinOp checks path and calls fn with it under the object's read lock.
 func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
-	if p != nil && p.obj != nil && p.prog == nil {
-		return p.pinStandalone(fn, path)
+	if p != nil && p.own != nil {
+		return p.pinOwned(fn, path)
 	}
 	if !p.lock() {
 		return p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if err := checkPinPath(path); err != nil {
 		return fmt.Errorf("%s %s: %w", fn, p.name, err)
 	}
@@ -316,7 +320,7 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 	if !ok {
 		return nil, p.closed("bpf_prog_test_run_opts")
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if opts == nil {
 		opts = &TestRunOptions{}
 	}

@@ -49,14 +49,10 @@ const (
 // lock (libbpf's getters and Load read the same fields). libbpf answers
 // EBUSY once the object is loaded.
 func (p *Program) setBeforeLoad(fn string, arg any, call func() C.int) error {
-	if p == nil || p.obj == nil {
-		return closedError(fn)
+	if err := p.writeLibbpf(fn); err != nil {
+		return err
 	}
-	p.obj.mu.Lock()
-	defer p.obj.mu.Unlock()
-	if p.prog == nil || p.obj.obj == nil {
-		return p.closedLocked(fn)
-	}
+	defer p.mu.Unlock()
 	// p.prog is valid under the write lock.
 	if ret := call(); ret < 0 {
 		return fmt.Errorf("program %s: %s %v: %w", p.name, fn, arg, errnoErr(ret))
@@ -64,9 +60,28 @@ func (p *Program) setBeforeLoad(fn string, arg any, call func() C.int) error {
 	return nil
 }
 
-// closedLocked is closed for a caller that holds the object's lock.
+// writeLibbpf takes the write lock for fn, a libbpf function that
+// changes the program's struct bpf_program, and checks that the program
+// is open and has one. Unless it returns an error, the caller must call
+// p.mu.Unlock.
+func (p *Program) writeLibbpf(fn string) error {
+	if p == nil || p.mu == nil {
+		return closedError(fn)
+	}
+	if !p.wlock() {
+		return closedError(fn + " " + p.name)
+	}
+	if p.prog == nil {
+		p.mu.Unlock()
+		return p.closedLocked(fn)
+	}
+	return nil
+}
+
+// closedLocked is closed for an open program: it refuses fn, a libbpf
+// function, for a program opened without an object.
 func (p *Program) closedLocked(fn string) error {
-	if p.prog == nil && p.fd >= 0 {
+	if p.own != nil {
 		return fmt.Errorf("%s %s: program opened without an object: %w", fn, p.name, unix.EOPNOTSUPP)
 	}
 	return closedError(fn + " " + p.name)
@@ -79,10 +94,7 @@ func programGetter[T any](p *Program, get func() T) T {
 	if !p.lock() {
 		return zero
 	}
-	defer p.obj.mu.RUnlock()
-	if p.prog == nil {
-		return zero
-	}
+	defer p.mu.RUnlock()
 	// p.prog is valid under the read lock.
 	return get()
 }
@@ -325,11 +337,8 @@ func (p *Program) btfInfo(fn string, read func(*C.struct_btf) error) error {
 	if !p.lock() {
 		return p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
-	if p.prog == nil {
-		return p.closedLocked(fn)
-	}
-	if C.bpf_program__fd(p.prog) < 0 {
+	defer p.mu.RUnlock()
+	if p.fd < 0 {
 		return fmt.Errorf("program %s: %s: program not loaded: %w", p.name, fn, unix.EBADF)
 	}
 	return read(C.bpf_object__btf(p.obj.obj))
@@ -367,16 +376,13 @@ func btfTypeName(btf *C.struct_btf, id C.__u32) string {
 // nothing. Unload waits for other users of the object.
 func (p *Program) Unload() error {
 	const fn = "bpf_program__unload"
-	if p == nil || p.obj == nil {
-		return closedError(fn)
+	if err := p.writeLibbpf(fn); err != nil {
+		return err
 	}
-	p.obj.mu.Lock()
-	defer p.obj.mu.Unlock()
-	if p.prog == nil || p.obj.obj == nil {
-		return p.closedLocked(fn)
-	}
+	defer p.mu.Unlock()
 	// p.prog is valid under the write lock; nothing else uses its
 	// descriptor meanwhile.
 	C.bpf_program__unload(p.prog)
+	p.fd = -1
 	return nil
 }

@@ -34,12 +34,12 @@ func (p *Program) progLinfo(fn string) (C.struct_lbg_linfo, *C.struct_btf, func(
 		return l, nil, nil, p.closed(fn)
 	}
 	if fd < 0 {
-		p.obj.mu.RUnlock()
+		p.mu.RUnlock()
 		return l, nil, nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}
 	// l is Go memory that C fills with C pointers only.
 	if ret := C.lbg_prog_linfo(fd, &l); ret < 0 {
-		p.obj.mu.RUnlock()
+		p.mu.RUnlock()
 		return l, nil, nil, fmt.Errorf("%s %s: %w", fn, p.name, errnoErr(ret))
 	}
 	var btf *C.struct_btf
@@ -48,7 +48,7 @@ func (p *Program) progLinfo(fn string) (C.struct_lbg_linfo, *C.struct_btf, func(
 	}
 	return l, btf, func() {
 		C.lbg_linfo_free(&l)
-		p.obj.mu.RUnlock()
+		p.mu.RUnlock()
 	}, nil
 }
 

@@ -109,18 +109,19 @@ func programMapIDs(fd C.int, n C.__u32) ([]uint32, error) {
 	return out, nil
 }
 
-// newStandaloneProgram wraps fd, a program descriptor the caller hands
-// over, in a Program without an object; it closes fd when it fails.
-func newStandaloneProgram(fd C.int, what string) (*Program, error) {
+// newOwnedProgram wraps fd, a program descriptor the caller hands over,
+// in a Program without an object, which owns it; it closes fd when it
+// fails.
+func newOwnedProgram(fd C.int, what string) (*Program, error) {
 	info, err := programInfo(fd)
 	if err != nil {
 		unix.Close(int(fd))
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	own := &ownedProgram{}
 	return &Program{
-		// The private owner provides the lock.
-		obj:      &Object{loaded: true, name: info.Name},
-		fd:       fd,
+		fdHandle: fdHandle{mu: &own.mu, state: handleLoaded, fd: fd},
+		own:      own,
 		name:     info.Name,
 		progType: info.Type,
 	}, nil
@@ -140,19 +141,19 @@ func OpenProgramPinned(path string) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newStandaloneProgram(fd, fmt.Sprintf("bpf_obj_get %q", path))
+	return newOwnedProgram(fd, fmt.Sprintf("bpf_obj_get %q", path))
 }
 
-// pinStandalone is Program.Pin and Program.Unpin (fn says which) for a
+// pinOwned is Program.Pin and Program.Unpin (fn says which) for a
 // program opened without an object: bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4)
 // of its descriptor at path, or unlink(2) of path, which is what
 // bpf_program__pin and bpf_program__unpin do, after the same check of path.
-func (p *Program) pinStandalone(fn, path string) error {
+func (p *Program) pinOwned(fn, path string) error {
 	fd, ok := p.lockFD()
 	if !ok {
 		return closedError(fn + " " + p.name)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	call := "bpf_obj_pin"
 	if fn == "bpf_program__unpin" {
 		call = "unlink"
@@ -166,12 +167,9 @@ func (p *Program) pinStandalone(fn, path string) error {
 		}
 		return nil
 	}
-	cPath := C.CString(path)
-	defer freeCString(cPath)
-	// cPath is C memory, read only during the call; fd stays open under
-	// the read lock.
-	if ret := C.bpf_obj_pin(fd, cPath); ret < 0 {
-		return fmt.Errorf("%s %s %q: %w", call, p.name, path, errnoErr(ret))
+	// fd stays open under the read lock.
+	if err := objPin(fd, path); err != nil {
+		return fmt.Errorf("%s %s %q: %w", call, p.name, path, err)
 	}
 	return nil
 }
@@ -187,7 +185,7 @@ func OpenProgramID(id uint32) (*Program, error) {
 	if fd < 0 {
 		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
 	}
-	return newStandaloneProgram(fd, fmt.Sprintf("%s %d", fn, id))
+	return newOwnedProgram(fd, fmt.Sprintf("%s %d", fn, id))
 }
 
 // Close closes a program opened by OpenProgramPinned or OpenProgramID;
@@ -196,14 +194,14 @@ func OpenProgramID(id uint32) (*Program, error) {
 // another descriptor) holds it. For a program of an Object, Close does
 // nothing: Object.Close releases it. Close is idempotent and returns nil.
 func (p *Program) Close() error {
-	if p == nil || p.obj == nil || p.prog != nil {
+	if p == nil || p.own == nil {
 		return nil
 	}
-	p.obj.mu.Lock()
-	defer p.obj.mu.Unlock()
-	if p.fd >= 0 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != handleClosed {
 		unix.Close(int(p.fd))
-		p.fd = -1
+		p.markClosed()
 	}
 	return nil
 }
@@ -216,7 +214,7 @@ func (p *Program) Info() (ProgramInfo, error) {
 	if !ok {
 		return ProgramInfo{}, p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if fd < 0 {
 		return ProgramInfo{}, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}

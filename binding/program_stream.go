@@ -48,7 +48,7 @@ func (p *Program) ReadStream(s Stream, buf []byte) (int, error) {
 	if !ok {
 		return 0, p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if fd < 0 {
 		return 0, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}

@@ -30,18 +30,16 @@ func (m *Map) AttachStructOps() (*Link, error) {
 	if err := m.checkStructOps(fn); err != nil {
 		return nil, err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	// m.m is valid under the read lock; libbpf keeps no reference to it.
 	l, err := C.bpf_map__attach_struct_ops(m.m)
 	if l == nil {
 		return nil, fmt.Errorf("map %s: %s: %w", m.name, fn, ptrErr(err))
 	}
-	link := newLink(l)
-	link.structOps = true
 	if C.bpf_map__map_flags(m.m)&C.BPF_F_LINK == 0 {
-		link.mapOwner = m.obj
+		return &Link{kind: &structOpsMapLink{bpfLink: bpfLink{l: l}, owner: m.obj}}, nil
 	}
-	return link, nil
+	return &Link{kind: &structOpsLink{bpfLink: bpfLink{l: l}}}, nil
 }
 
 // UpdateMap makes the struct_ops link l, from Map.AttachStructOps on a
@@ -59,19 +57,20 @@ func (l *Link) UpdateMap(m *Map) error {
 	if err := m.checkStructOps(fn); err != nil {
 		return err
 	}
-	defer m.obj.mu.RUnlock()
+	defer m.mu.RUnlock()
 	// libbpf takes any link for a struct_ops link and reads past the end
 	// of others.
-	if !l.structOps {
-		return fmt.Errorf("%s %s: not a link made by Map.AttachStructOps: %w", fn, m.name, unix.EINVAL)
-	}
-	if l.mapOwner != nil {
+	switch l.kind.(type) {
+	case *structOpsLink:
+	case *structOpsMapLink:
 		return fmt.Errorf("%s %s: the link was made without the kernel's link (SEC(\".struct_ops\")): %w",
 			fn, m.name, unix.EINVAL)
+	default:
+		return fmt.Errorf("%s %s: not a link made by Map.AttachStructOps: %w", fn, m.name, unix.EINVAL)
 	}
 	// Both handles are valid under their read locks; libbpf keeps only the
 	// map's descriptor number, as a marker.
-	if ret := C.bpf_link__update_map(l.l, m.m); ret < 0 {
+	if ret := C.bpf_link__update_map(l.kind.libbpfLink(), m.m); ret < 0 {
 		return fmt.Errorf("%s %s: %w", fn, m.name, errnoErr(ret))
 	}
 	return nil
@@ -79,38 +78,53 @@ func (l *Link) UpdateMap(m *Map) error {
 
 // checkStructOps takes the read lock of m's Object for fn and checks that
 // m is a loaded struct_ops map of an Object. Unless it returns an error,
-// the caller must call m.obj.mu.RUnlock.
+// the caller must call m.mu.RUnlock.
 func (m *Map) checkStructOps(fn string) error {
 	if err := m.begin(fn); err != nil {
 		return err
 	}
 	switch {
 	case m.m == nil:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return m.noObject(fn)
 	case m.mapType != MapTypeStructOps:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return fmt.Errorf("map %s: %s: a %s map is not a struct_ops map: %w", m.name, fn, m.mapType, unix.EINVAL)
 	case C.bpf_map__fd(m.m) < 0:
-		m.obj.mu.RUnlock()
+		m.mu.RUnlock()
 		return m.notLoaded(fn)
 	}
 	return nil
 }
 
-// closeStructOps closes l, a Link of a SEC(".struct_ops") map that uses
-// the map's descriptor, under the read lock of the map's Object. Once the
+// structOpsLink is the link of a SEC(".struct_ops.link") map, a kernel
+// BPF link (kernel 6.4), the only kind bpf_link__update_map takes.
+type structOpsLink struct {
+	bpfLink
+}
+
+// structOpsMapLink is the link of a SEC(".struct_ops") map, which uses the
+// map's descriptor and has none of its own; owner is the map's Object.
+type structOpsMapLink struct {
+	bpfLink
+	owner *Object
+}
+
+func (s *structOpsMapLink) ownFD(fn string) (C.int, error) {
+	return -1, fmt.Errorf("%s: the link of a SEC(\".struct_ops\") map has the map's descriptor, not a link's: %w", fn, unix.EOPNOTSUPP)
+}
+
+// close closes the link under the read lock of the map's Object. Once the
 // Object is closed the descriptor is gone, and may be another file's: the
-// link is then freed without detaching. The caller holds l.mu.
-func (l *Link) closeStructOps() error {
-	l.mapOwner.mu.RLock()
-	defer l.mapOwner.mu.RUnlock()
-	if l.mapOwner.obj != nil {
-		return l.destroy()
+// link is then freed without detaching. The caller holds the Link's lock.
+func (s *structOpsMapLink) close() error {
+	s.owner.mu.RLock()
+	defer s.owner.mu.RUnlock()
+	if s.owner.obj != nil {
+		return s.bpfLink.close()
 	}
 	// Disconnected, bpf_link__destroy only frees the link.
-	C.bpf_link__disconnect(l.l)
-	C.bpf_link__destroy(l.l)
-	l.l = nil
+	C.bpf_link__disconnect(s.l)
+	C.bpf_link__destroy(s.l)
 	return fmt.Errorf("bpf_link__destroy: struct_ops map's object closed first, the map stays registered: %w", ErrClosed)
 }

@@ -147,7 +147,7 @@ func Links() ([]LinkInfo, error) {
 		func(id C.__u32, o *C.struct_bpf_get_fd_by_id_opts) C.int { return C.bpf_link_get_fd_by_id_opts(id, o) },
 		func(fd C.int) error {
 			// A Link that does not own fd: eachID closes it.
-			l := &Link{byID: &idLink{fd: fd, disconnected: true}}
+			l := &Link{kind: &ownedLink{fd: fd, disconnected: true}}
 			info, err := l.Info()
 			out = append(out, info)
 			return err
@@ -253,5 +253,5 @@ func OpenMapIDReadOnly(id uint32) (*Map, error) {
 	if fd < 0 {
 		return nil, fmt.Errorf("%s %d BPF_F_RDONLY: %w", fn, id, errnoErr(fd))
 	}
-	return newStandaloneMap(fd, fmt.Sprintf("%s %d", fn, id))
+	return newOwnedMap(fd, fmt.Sprintf("%s %d", fn, id))
 }

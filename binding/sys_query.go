@@ -250,7 +250,7 @@ func (p *Program) BindMap(m *Map) error {
 	if !ok {
 		return p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if fd < 0 {
 		return fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
 	}
