@@ -68,7 +68,7 @@ func (p *Program) attach(fn string, call func() (*C.struct_bpf_link, error)) (*L
 	if !p.lockLoaded() {
 		return nil, p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	link, err := p.attachLink(call)
 	if err == nil {
 		return link, nil

@@ -52,7 +52,7 @@ func (p *Program) setAttachTarget(fn string, targetFD C.int, funcName string) er
 	if !p.lock() {
 		return p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if p.obj.loaded {
 		return fmt.Errorf("%s %s: object already loaded: %w", fn, p.name, unix.EBUSY)
 	}

@@ -20,7 +20,7 @@ func (p *Program) Autoattach() bool {
 	if !p.lock() {
 		return false
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	return bool(C.bpf_program__autoattach(p.prog))
 }
 
@@ -32,7 +32,7 @@ func (p *Program) SetAutoattach(autoattach bool) error {
 	if !p.lock() {
 		return p.closed("bpf_program__set_autoattach")
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	C.bpf_program__set_autoattach(p.prog, C.bool(autoattach))
 	return nil
 }

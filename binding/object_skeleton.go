@@ -68,7 +68,7 @@ func (p *Program) AttachSkeleton() (*Link, error) {
 	if !p.lock() {
 		return nil, p.closed(fn)
 	}
-	defer p.obj.mu.RUnlock()
+	defer p.mu.RUnlock()
 	if !p.obj.loaded {
 		return nil, fmt.Errorf("%s %s: program %s: object not loaded: %w", fn, p.obj.name, p.name, unix.EINVAL)
 	}
