@@ -464,7 +464,7 @@ func (m *Map) elemError(fn string, err error) error {
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {
-	const fn = "bpf_map__lookup_elem"
+	const fn = "bpf(BPF_MAP_LOOKUP_ELEM)"
 	if err := m.begin(fn); err != nil {
 		return err
 	}
@@ -486,7 +486,7 @@ func (m *Map) Lookup(key, value []byte) error {
 // create and update (UpdateAny, UpdateNoExist, UpdateExist) and may add
 // UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
 func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
-	const fn = "bpf_map__update_elem"
+	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
 	if err := m.begin(fn); err != nil {
 		return err
 	}
@@ -508,7 +508,7 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 // key must be KeySize bytes. A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (m *Map) Delete(key []byte) error {
-	const fn = "bpf_map__delete_elem"
+	const fn = "bpf(BPF_MAP_DELETE_ELEM)"
 	if err := m.begin(fn); err != nil {
 		return err
 	}
@@ -528,7 +528,7 @@ func (m *Map) Delete(key []byte) error {
 // last key the error wraps ENOENT (and so os.ErrNotExist). To walk a map,
 // start with nil and pass each result back in as key.
 func (m *Map) NextKey(key, next []byte) error {
-	const fn = "bpf_map__get_next_key"
+	const fn = "bpf(BPF_MAP_GET_NEXT_KEY)"
 	if err := m.begin(fn); err != nil {
 		return err
 	}
@@ -554,7 +554,7 @@ func (m *Map) NextKey(key, next []byte) error {
 // (0 for queues and stacks) and value ValueBufferSize bytes. A missing key
 // gives an error wrapping ENOENT.
 func (m *Map) LookupAndDelete(key, value []byte) error {
-	const fn = "bpf_map__lookup_and_delete_elem"
+	const fn = "bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM)"
 	if err := m.begin(fn); err != nil {
 		return err
 	}

@@ -130,7 +130,7 @@ func (m *Map) setInnerMapFD(fn string, fd int) error {
 // or Map is closed, until the entry is deleted or replaced (Map.Delete,
 // another SetInner) or m is freed.
 func (m *Map) SetInner(key []byte, inner *Map) error {
-	const fn = "bpf_map__update_elem"
+	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
 	if !m.lock() {
 		return m.closed(fn)
 	}
@@ -155,7 +155,7 @@ func (m *Map) SetInner(key []byte, inner *Map) error {
 // or use OpenInner. key must be KeySize bytes; an empty slot gives an
 // error wrapping ENOENT.
 func (m *Map) InnerID(key []byte) (uint32, error) {
-	const fn = "bpf_map__lookup_elem"
+	const fn = "bpf(BPF_MAP_LOOKUP_ELEM)"
 	if !m.lock() {
 		return 0, m.closed(fn)
 	}

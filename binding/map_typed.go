@@ -102,7 +102,7 @@ func bytesOf[T any](p *T) []byte {
 func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
 	if t == nil {
 		var zero V
-		return zero, closedError("typed map: bpf_map__lookup_elem")
+		return zero, closedError("typed map: bpf(BPF_MAP_LOOKUP_ELEM)")
 	}
 	var v V
 	if err := t.m.Lookup(bytesOf(&k), bytesOf(&v)); err != nil {
@@ -116,7 +116,7 @@ func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
 // are as for Map.Update.
 func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
 	if t == nil {
-		return closedError("typed map: bpf_map__update_elem")
+		return closedError("typed map: bpf(BPF_MAP_UPDATE_ELEM)")
 	}
 	return t.m.Update(bytesOf(&k), bytesOf(&v), flags)
 }
@@ -126,7 +126,7 @@ func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
 // array maps cannot delete and fail with EINVAL.
 func (t *TypedMap[K, V]) Delete(k K) error {
 	if t == nil {
-		return closedError("typed map: bpf_map__delete_elem")
+		return closedError("typed map: bpf(BPF_MAP_DELETE_ELEM)")
 	}
 	return t.m.Delete(bytesOf(&k))
 }

@@ -84,7 +84,7 @@ func (t *PerCPUTypedMap[K, V]) buf() *perCPUBuf {
 // A missing key gives an error wrapping ENOENT (and so os.ErrNotExist).
 func (t *PerCPUTypedMap[K, V]) Lookup(k K) ([]V, error) {
 	if t == nil {
-		return nil, closedError("per-CPU typed map: bpf_map__lookup_elem")
+		return nil, closedError("per-CPU typed map: bpf(BPF_MAP_LOOKUP_ELEM)")
 	}
 	b := t.buf()
 	defer t.bufs.Put(b)
@@ -107,7 +107,7 @@ func (t *PerCPUTypedMap[K, V]) decode(buf []byte) []V {
 // (bpf_map__update_elem); flags are as for Map.Update. values must hold
 // CPUs values, else the error wraps ErrInvalidSize.
 func (t *PerCPUTypedMap[K, V]) Update(k K, values []V, flags MapUpdateFlags) error {
-	const fn = "bpf_map__update_elem"
+	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
 	if t == nil {
 		return closedError("per-CPU typed map: " + fn)
 	}
