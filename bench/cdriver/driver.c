@@ -24,6 +24,9 @@
 #define EVENT_ROUNDS 3
 #define OPEN_LOADS 10
 #define EVENT_SIZE 64
+#define OPEN_PHASES 200
+#define SIZED_LOADS 10
+#define KV_1M 1000000
 
 // The value the map holds for key k after `pass` rounds of updates.
 static __u64 value_of(__u64 k, __u64 pass)
@@ -402,6 +405,27 @@ static void open_load_workload(const char *path)
 	emit("open_load", "ms/op", t / OPEN_LOADS / 1e6, OPEN_LOADS, check);
 }
 
+// populate fills the hash map fd with keys 0..n-1 holding value_of(k, 0),
+// with one bpf_map_update_batch call (not timed).
+static void populate(int fd, const char *name, __u64 n)
+{
+	__u64 *keys = malloc(n * sizeof(*keys)), *vals = malloc(n * sizeof(*vals)), k;
+	__u32 count = n;
+	int err;
+
+	if (!keys || !vals)
+		die("populate %s: out of memory", name);
+	for (k = 0; k < n; k++) {
+		keys[k] = k;
+		vals[k] = value_of(k, 0);
+	}
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (err || count != n)
+		die("populate %s: bpf_map_update_batch: %s (%u of %llu)", name, strerror(-err), count, n);
+	free(keys);
+	free(vals);
+}
+
 // iterate_curve fills map name with n entries, then walks it once with
 // next key + lookup (iterate_N, ns/key) and once with batch lookups
 // (batch_N, ns/entry).
@@ -418,11 +442,7 @@ static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, con
 	if (!m)
 		die("map %s not found", name);
 	fd = bpf_map__fd(m);
-	for (k = 0; k < n; k++) {
-		v = value_of(k, 0);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
-			die("populate %s key %llu: %s", name, k, strerror(errno));
-	}
+	populate(fd, name, n);
 	t0 = now_ns();
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v == value_of(next, 0))
@@ -462,25 +482,99 @@ static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, con
 	emit(workload, "ns/entry", t / n, n, check);
 }
 
+// open_phase_workload: bpf_object__open_file + bpf_object__close of path,
+// no load; the open phase (parse and checks) of open_load.
+static void open_phase_workload(const char *path)
+{
+	char check[160];
+	double t = 0, t0;
+	struct bpf_object *obj;
+	int i;
+
+	for (i = 0; i <= OPEN_PHASES; i++) {
+		t0 = now_ns();
+		obj = bpf_object__open_file(path, NULL);
+		if (!obj)
+			die("open_phase: bpf_object__open_file %s: %s", path, strerror(errno));
+		bpf_object__close(obj);
+		if (i > 0)
+			t += now_ns() - t0;
+	}
+	snprintf(check, sizeof(check), "%d objects opened and closed", OPEN_PHASES);
+	emit("open_phase", "us/op", t / OPEN_PHASES / 1e3, OPEN_PHASES, check);
+}
+
+// The objects of the open + load curve, bench/cmd/genobj's pP_mM: P
+// programs, M maps, in the folder given as the second argument.
+static const char *const sized[] = { "p1_m1", "p10_m1", "p100_m1", "p1_m10", "p1_m100" };
+
+// sized_workload: open + load + close of sized_<name>.bpf.o, SIZED_LOADS
+// times after one untimed round; open_load_<name>, ms/op.
+static void sized_workload(const char *dir, const char *name)
+{
+	char path[4096], check[160], workload[64];
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	double t = 0, t0;
+	int i, progs;
+
+	snprintf(path, sizeof(path), "%s/sized_%s.bpf.o", dir, name);
+	snprintf(workload, sizeof(workload), "open_load_%s", name);
+	for (i = 0; i <= SIZED_LOADS; i++) {
+		t0 = now_ns();
+		obj = open_and_load(path);
+		if (i > 0)
+			t += now_ns() - t0;
+		progs = 0;
+		bpf_object__for_each_program(prog, obj)
+			if (bpf_program__fd(prog) >= 0)
+				progs++;
+		t0 = now_ns();
+		bpf_object__close(obj);
+		if (i > 0)
+			t += now_ns() - t0;
+	}
+	snprintf(check, sizeof(check), "%d times opened, loaded (%d programs) and closed",
+		 SIZED_LOADS, progs);
+	emit(workload, "ms/op", t / SIZED_LOADS / 1e6, SIZED_LOADS, check);
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	struct bpf_map *m;
 	size_t i;
+	int err;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s BENCH.bpf.o\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s BENCH.bpf.o [SIZED_DIR]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print_warnings);
-	obj = open_and_load(argv[1]);
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj)
+		die("bpf_object__open_file %s: %s", argv[1], strerror(errno));
+	// kv_1m is declared with one entry, so that open_load does not
+	// allocate a million; the curve's map gets them here.
+	m = bpf_object__find_map_by_name(obj, "kv_1m");
+	if (!m || bpf_map__set_max_entries(m, KV_1M))
+		die("kv_1m: not found or not resized");
+	err = bpf_object__load(obj);
+	if (err)
+		die("bpf_object__load %s: %s", argv[1], strerror(-err));
 	map_workloads(obj);
 	iterate_curve(obj, "kv_1k", 1000, "1k");
 	iterate_curve(obj, "kv_100k", 100000, "100k");
+	iterate_curve(obj, "kv_1m", KV_1M, "1m");
 	for (i = 0; i < sizeof(drains) / sizeof(drains[0]); i++) {
 		ring_workload(obj, &drains[i]);
 		perf_workload(obj, &drains[i]);
 	}
 	bpf_object__close(obj);
 	open_load_workload(argv[1]);
+	open_phase_workload(argv[1]);
+	if (argc == 3)
+		for (i = 0; i < sizeof(sized) / sizeof(sized[0]); i++)
+			sized_workload(argv[2], sized[i]);
 	return 0;
 }

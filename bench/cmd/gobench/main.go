@@ -3,7 +3,7 @@
 // workload, like the C driver in bench/cdriver. It exits non-zero, naming
 // the failed check, when a workload did not do its work.
 //
-//	gobench -driver=binding|cilium -obj bench/bench.bpf.o
+//	gobench -driver=binding|cilium -obj bench/bench.bpf.o [-sized DIR]
 package main
 
 import (
@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -30,6 +31,9 @@ const (
 	eventRounds  = 3
 	openLoads    = 10
 	eventSize    = 64
+	openPhases   = 200
+	sizedLoads   = 10
+	kv1M         = 1000000
 )
 
 // result is one JSON line: the median-able figure of one workload.
@@ -47,13 +51,14 @@ var driverName string
 func main() {
 	flag.StringVar(&driverName, "driver", "binding", "the driver to run: binding or cilium")
 	obj := flag.String("obj", "bench/bench.bpf.o", "the benchmark BPF object")
+	sizedDir := flag.String("sized", "", "the folder of the open + load curve's objects (bench/cmd/genobj); none if empty")
 	flag.Parse()
 	var err error
 	switch driverName {
 	case "binding":
-		err = runBinding(*obj)
+		err = runBinding(*obj, *sizedDir)
 	case "cilium":
-		err = runCilium(*obj)
+		err = runCilium(*obj, *sizedDir)
 	default:
 		err = fmt.Errorf("unknown driver %q (want binding or cilium)", driverName)
 	}
@@ -138,6 +143,27 @@ var curves = []struct {
 }{
 	{"kv_1k", 1000, "1k"},
 	{"kv_100k", 100000, "100k"},
+	{"kv_1m", kv1M, "1m"},
+}
+
+// sized are the objects of the open + load curve, sized_<name>.bpf.o in
+// the -sized folder: pP_mM has P programs and M maps (bench/cmd/genobj).
+var sized = []string{"p1_m1", "p10_m1", "p100_m1", "p1_m10", "p1_m100"}
+
+// sizedPath is the path of the curve's object name in dir.
+func sizedPath(dir, name string) string {
+	return filepath.Join(dir, "sized_"+name+".bpf.o")
+}
+
+// populateData returns the keys 0..n-1 and their values valueOf(k, 0),
+// laid out for a batch update.
+func populateData(n uint64) (keys, vals []byte) {
+	keys, vals = make([]byte, n*8), make([]byte, n*8)
+	for k := range n {
+		putU64(keys[k*8:], k)
+		putU64(vals[k*8:], valueOf(k, 0))
+	}
+	return keys, vals
 }
 
 // drain is one drain workload: the event size, how many events a fill
