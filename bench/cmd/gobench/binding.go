@@ -30,13 +30,22 @@ func runBinding(path, sizedDir string) error {
 		obj.Close()
 		return err
 	}
-	err = bindingMaps(obj)
+	if runGroup("maps") {
+		err = bindingMaps(obj)
+	}
 	for _, c := range curves {
-		if err == nil {
+		if err == nil && runGroup("walk") {
 			err = bindingCurve(obj, c.name, c.entries, c.suffix)
 		}
 	}
+	unpin, perr := pinDrains()
+	if err == nil {
+		err = perr
+	}
 	for _, d := range drains {
+		if !runGroup("drains") {
+			break
+		}
 		if err == nil {
 			err = bindingRing(obj, d)
 		}
@@ -44,11 +53,17 @@ func runBinding(path, sizedDir string) error {
 			err = bindingPerf(obj, d)
 		}
 	}
+	if uerr := unpin(); err == nil {
+		err = uerr
+	}
 	if cerr := obj.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return err
+	}
+	if !runGroup("open") {
+		return nil
 	}
 	if err := bindingOpenLoadClose(path); err != nil {
 		return err
@@ -70,7 +85,7 @@ func runBinding(path, sizedDir string) error {
 // bindingOpenPhase times OpenFile + Close of path, no load: the open
 // phase (parse and checks) of open_load.
 func bindingOpenPhase(path string) error {
-	var elapsed time.Duration
+	var ts []float64
 	for i := 0; i <= openPhases; i++ {
 		start := time.Now()
 		obj, err := libbpf.OpenFile(path, nil)
@@ -79,17 +94,17 @@ func bindingOpenPhase(path string) error {
 		}
 		obj.Close()
 		if i > 0 {
-			elapsed += time.Since(start)
+			ts = append(ts, perOp(time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_phase", Unit: "us/op", Value: perOp(elapsed, openPhases) / 1e3, Ops: openPhases,
+	emit(result{Workload: "open_phase", Unit: "us/op", Value: median(ts) / 1e3, Ops: openPhases,
 		Check: fmt.Sprintf("%d objects opened and closed", openPhases)})
 	return nil
 }
 
 // bindingSized times open + load + close of the curve's object name.
 func bindingSized(dir, name string) error {
-	var elapsed time.Duration
+	var ts []float64
 	var progs int
 	for i := 0; i <= sizedLoads; i++ {
 		start := time.Now()
@@ -109,10 +124,10 @@ func bindingSized(dir, name string) error {
 			return err
 		}
 		if i > 0 {
-			elapsed += d + time.Since(start)
+			ts = append(ts, perOp(d+time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: perOp(elapsed, sizedLoads) / 1e6, Ops: sizedLoads,
+	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: median(ts) / 1e6, Ops: sizedLoads,
 		Check: fmt.Sprintf("%d times opened, loaded (%d programs) and closed", sizedLoads, progs)})
 	return nil
 }
@@ -144,28 +159,30 @@ func bindingMaps(obj *libbpf.Object) error {
 	}
 
 	var found uint64
-	start := time.Now()
+	var ts []float64
 	for range lookupPasses {
+		start := time.Now()
 		for k := uint64(0); k < nKeys; k++ {
 			putU64(key, k)
 			if m.Lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
 				found++
 			}
 		}
+		ts = append(ts, perOp(time.Since(start), nKeys))
 	}
-	elapsed := time.Since(start)
 	n := uint64(lookupPasses * nKeys)
 	if found != n {
 		return fmt.Errorf("map_lookup: %d of %d lookups found their value", found, n)
 	}
-	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
 	if err := parallelLookups(m.Lookup); err != nil {
 		return err
 	}
 
-	start = time.Now()
+	ts = ts[:0]
 	for p := uint64(1); p <= updatePasses; p++ {
+		start := time.Now()
 		for k := uint64(0); k < nKeys; k++ {
 			putU64(key, k)
 			putU64(val, valueOf(k, p))
@@ -173,8 +190,8 @@ func bindingMaps(obj *libbpf.Object) error {
 				return fmt.Errorf("map_update: %w", err)
 			}
 		}
+		ts = append(ts, perOp(time.Since(start), nKeys))
 	}
-	elapsed = time.Since(start)
 	n = updatePasses * nKeys
 	found = 0
 	for k := uint64(0); k < nKeys; k++ {
@@ -186,12 +203,13 @@ func bindingMaps(obj *libbpf.Object) error {
 	if found != nKeys {
 		return fmt.Errorf("map_update: %d of %d keys hold the updated value", found, nKeys)
 	}
-	emit(result{Workload: "map_update", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+	emit(result{Workload: "map_update", Unit: "ns/op", Value: median(ts), Ops: n,
 		Check: fmt.Sprintf("%d updates, %d/%d keys hold the new value", n, found, nKeys)})
 
 	found = 0
-	start = time.Now()
+	ts = ts[:0]
 	for range iterPasses {
+		start := time.Now()
 		var prev []byte
 		for {
 			err := m.NextKey(prev, next)
@@ -207,19 +225,20 @@ func bindingMaps(obj *libbpf.Object) error {
 			copy(key, next)
 			prev = key
 		}
+		ts = append(ts, perOp(time.Since(start), nKeys))
 	}
-	elapsed = time.Since(start)
 	n = iterPasses * nKeys
 	if found != n {
 		return fmt.Errorf("map_iterate: %d of %d keys visited with their value", found, n)
 	}
-	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: perOp(elapsed, n), Ops: n,
+	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
 
 	keys, vals := make([]byte, batchSize*8), make([]byte, batchSize*8)
 	found = 0
-	start = time.Now()
+	ts = ts[:0]
 	for range batchPasses {
+		start := time.Now()
 		var cursor libbpf.MapBatchCursor
 		for {
 			count, err := m.LookupBatch(&cursor, keys, vals)
@@ -235,13 +254,13 @@ func bindingMaps(obj *libbpf.Object) error {
 				return fmt.Errorf("map_batch: %w", err)
 			}
 		}
+		ts = append(ts, perOp(time.Since(start), nKeys))
 	}
-	elapsed = time.Since(start)
 	n = batchPasses * nKeys
 	if found != n {
 		return fmt.Errorf("map_batch: %d of %d entries read with their value", found, n)
 	}
-	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: perOp(elapsed, n), Ops: n,
+	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
 	return nil
 }
@@ -261,7 +280,7 @@ func bindingFill(obj *libbpf.Object, name string, count uint64) (uint64, error) 
 }
 
 func bindingOpenLoadClose(path string) error {
-	var elapsed time.Duration
+	var ts []float64
 	// Round 0 warms up and is not timed.
 	for i := 0; i <= openLoads; i++ {
 		start := time.Now()
@@ -273,10 +292,10 @@ func bindingOpenLoadClose(path string) error {
 			return err
 		}
 		if i > 0 {
-			elapsed += time.Since(start)
+			ts = append(ts, perOp(time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load", Unit: "ms/op", Value: perOp(elapsed, openLoads) / 1e6, Ops: openLoads,
+	emit(result{Workload: "open_load", Unit: "ms/op", Value: median(ts) / 1e6, Ops: openLoads,
 		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
 	return nil
 }
