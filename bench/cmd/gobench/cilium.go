@@ -284,6 +284,7 @@ func ciliumRing(coll *ebpf.Collection, d drain) error {
 		if err != nil {
 			return err
 		}
+		afterFill()
 		s := seen{size: d.size}
 		want := d.ringEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))
@@ -326,6 +327,7 @@ func ciliumPerf(coll *ebpf.Collection, d drain) error {
 		if err != nil {
 			return err
 		}
+		afterFill()
 		s := seen{size: d.size}
 		want := d.perfEvents - dropped
 		rd.SetDeadline(time.Now().Add(readerDeadline))

@@ -298,3 +298,16 @@ func runGroup(group string) bool {
 	only := os.Getenv("BENCH_ONLY")
 	return only == "" || slices.Contains(strings.Split(only, ","), group)
 }
+
+// afterFill runs between a drain's fill and its timed drain, untimed. The
+// fill is one BPF_PROG_TEST_RUN system call that takes up to hundreds of
+// milliseconds here; the Go runtime's sysmon marks a goroutine that has
+// run (system call included) for over 10 ms for preemption, and the mark
+// takes effect at the goroutine's next function call, in the timed drain.
+// With the thread locked (pinDrains) that preemption is a hand-off through
+// another thread and back, milliseconds on a loaded machine (seen as one
+// voluntary context switch in each slow round). Yielding here takes the
+// preemption before the timer starts; C has no such step to take.
+func afterFill() {
+	runtime.Gosched()
+}
