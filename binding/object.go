@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -102,35 +103,150 @@ type Object struct {
 	res mapResources
 }
 
-// OpenFile opens the BPF ELF object file at path with bpf_object__open_file.
-// opts may be nil. The file is first read and its ELF structure checked in
-// Go (see ErrInvalidObject), so that a malformed file is refused before
-// libbpf parses it; the file must not change between the check and the
-// open. The object is not loaded into the kernel yet: configure it, then
+// OpenFile opens the BPF ELF object file at path, as bpf_object__open_file
+// does. opts may be nil. The file is read once, into C memory, its ELF
+// structure is checked in Go (see ErrInvalidObject), so that a malformed
+// file is refused before libbpf parses it, and libbpf parses those same
+// bytes with bpf_object__open_mem: the file is not read a second time, and
+// a change to it after the read does not reach libbpf. The object's name
+// is the one bpf_object__open_file gives (the file's base name up to its
+// first dot, unless opts.Name is set), and errors name the path; libbpf's
+// own log lines about the object name it by that name rather than by its
+// path. The object is not loaded into the kernel yet: configure it, then
 // call Load. Close releases it.
 func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
+	what := fmt.Sprintf("bpf_object__open_file %q", path)
 	if path == "" {
 		return nil, fmt.Errorf("bpf_object__open_file: empty path: %w", unix.EINVAL)
 	}
-	data, err := os.ReadFile(path)
+	buf, size, err := readFileC(path)
 	if err != nil {
-		var pathErr *os.PathError
-		if errors.As(err, &pathErr) {
-			err = pathErr.Err
-		}
-		return nil, fmt.Errorf("bpf_object__open_file %q: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := checkELF(data); err != nil {
-		return nil, fmt.Errorf("bpf_object__open_file %q: %w", path, err)
+	// buf is C memory (malloc) that only this function frees.
+	defer C.free(buf)
+	// SAFETY: buf holds size bytes of C memory, alive until the deferred
+	// free; checkELF only reads it and keeps no reference.
+	if err := checkELF(unsafe.Slice((*byte)(buf), size)); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	name := objectName(path)
+	if opts != nil && opts.Name != "" {
+		name = opts.Name
+	}
+	if name == "" {
+		// A file named ".bpf.o" gets the empty name from
+		// bpf_object__open_file, which open_mem cannot be given (it
+		// would name the object after the buffer's address): let libbpf
+		// open the file itself.
+		return openFileLibbpf(path, opts)
+	}
+	o := ObjectOptions{}
+	if opts != nil {
+		o = *opts
+	}
+	o.Name = name
+	return open(&o, what+": bpf_object__open_mem", func(co *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
+		// SAFETY: buf is C memory, freed after the call returns (libbpf
+		// parses it during bpf_object__open_mem only); co is Go memory
+		// holding only C pointers, used only during the call.
+		obj, err := C.lbg_open_mem(buf, C.size_t(size), co)
+		return obj, err
+	})
+}
+
+// openFileLibbpf opens path with libbpf's bpf_object__open_file, which
+// reads the file itself; the Go check of OpenFile has run on its bytes.
+func openFileLibbpf(path string, opts *ObjectOptions) (*Object, error) {
 	cPath := C.CString(path)
 	defer freeCString(cPath)
-	return open(opts, "bpf_object__open_file "+fmt.Sprintf("%q", path),
+	return open(opts, fmt.Sprintf("bpf_object__open_file %q", path),
 		func(o *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
-			// cPath is C memory; o is Go memory holding only C pointers, used only during the call.
+			// SAFETY: cPath is C memory; o is Go memory holding only C
+			// pointers, used only during the call.
 			obj, err := C.lbg_open_file(cPath, o)
 			return obj, err
 		})
+}
+
+// objectName is the object name bpf_object__open_file derives from path:
+// the part after the last slash (GNU basename, which keeps nothing of a
+// trailing slash), up to its first dot. libbpf truncates it to its name
+// buffer either way; cutting at the dot before or after the truncation
+// gives the same name.
+func objectName(path string) string {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	if i := strings.IndexByte(base, '.'); i >= 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+// readFileC reads the file at path into C memory (malloc; the caller
+// frees it) with one open, fstat, read and close when it is a regular
+// file of known size, as os.ReadFile would read it otherwise. Errors are
+// the bare errno, as the *os.PathError of os.ReadFile would carry.
+func readFileC(path string) (unsafe.Pointer, int, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, 0, err
+	}
+	switch {
+	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		return nil, 0, unix.EISDIR
+	case st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size <= 0 || st.Size > math.MaxInt32:
+		// Pipes, /proc files that report no size, empty files: read
+		// until the end.
+		data, err := os.ReadFile(path)
+		if err != nil {
+			var pathErr *os.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
+			return nil, 0, err
+		}
+		if len(data) == 0 {
+			// checkELF refuses it; malloc(0) may return NULL.
+			return C.malloc(1), 0, nil
+		}
+		return C.CBytes(data), len(data), nil
+	}
+	size := int(st.Size)
+	buf := C.malloc(C.size_t(size))
+	if buf == nil {
+		return nil, 0, unix.ENOMEM
+	}
+	// SAFETY: buf holds size bytes of C memory that the read fills.
+	b := unsafe.Slice((*byte)(buf), size)
+	n := 0
+	for n < size {
+		m, err := unix.Pread(fd, b[n:], int64(n))
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			C.free(buf)
+			return nil, 0, err
+		}
+		if m == 0 {
+			// The file shrank since fstat: take what it holds.
+			break
+		}
+		n += m
+	}
+	return buf, n, nil
 }
 
 // OpenMem opens a BPF ELF object held in memory with bpf_object__open_mem.
@@ -196,11 +312,18 @@ func open(opts *ObjectOptions, what string,
 	defer freeCString(co.btf_custom_path)
 	co.bpf_token_path = cString(opts.BPFTokenPath)
 	defer freeCString(co.bpf_token_path)
-	// calloc leaves the pages untouched until the kernel writes a log.
-	logBuf := (*C.char)(C.calloc(1, C.size_t(logSize)))
+	// malloc, not calloc: once glibc has raised its mmap threshold past
+	// the buffer's size (it does when such a buffer is freed), calloc
+	// takes it from the heap and clears all of it, about a tenth of the
+	// open phase on the benchmark object for a buffer that is written, if
+	// ever, only by the kernel during Load. The kernel NUL-terminates what
+	// it writes; an empty log is the NUL set here.
+	logBuf := (*C.char)(C.malloc(C.size_t(logSize)))
 	if logBuf == nil {
 		return nil, fmt.Errorf("%s: allocate kernel log buffer: %w", what, unix.ENOMEM)
 	}
+	// SAFETY: logBuf holds logSize >= minKernelLogSize bytes of C memory.
+	*logBuf = 0
 	co.kernel_log_buf = logBuf
 	co.kernel_log_size = C.size_t(logSize)
 	co.kernel_log_level = C.__u32(opts.KernelLogLevel)
@@ -292,7 +415,7 @@ func (o *Object) Load() error {
 			return &VerifierError{
 				Program: p.name,
 				// The kernel NUL-terminates the log within size bytes,
-				// and calloc zeroed the buffer.
+				// and the buffer starts with a NUL (open, SetLogSize).
 				Log: goStringN(buf, size),
 				Err: p.loadErr(err),
 			}

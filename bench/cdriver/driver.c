@@ -2,7 +2,9 @@
 // directly against libbpf. It prints one JSON line per workload and exits
 // non-zero, naming the failed check, when a workload did not do its work.
 // The Go drivers (bench/cmd/gobench) mirror it constant for constant.
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,14 +23,33 @@
 #define RING_EVENTS 200000
 #define PERF_EVENTS 40000
 #define PERF_PAGES 1024
-#define EVENT_ROUNDS 3
+#define EVENT_ROUNDS 5
 #define OPEN_LOADS 10
 #define EVENT_SIZE 64
+#define OPEN_PHASES 200
+#define SIZED_LOADS 10
+#define KV_1M 1000000
+#define DRAIN_CPU 0
 
 // The value the map holds for key k after `pass` rounds of updates.
 static __u64 value_of(__u64 k, __u64 pass)
 {
 	return k * 3 + 7 + pass;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+// median of the n per-pass (per-round) figures of one workload: a pass
+// that another process preempted does not move it, as it moves a sum.
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static double now_ns(void)
@@ -90,39 +111,40 @@ static void *lookup_worker(void *arg)
 {
 	struct lookup_worker *w = arg;
 	__u64 k, v;
-	int p;
 
-	for (p = 0; p < LOOKUP_PASSES; p++)
-		for (k = 0; k < NKEYS; k++)
-			if (bpf_map_lookup_elem(w->fd, &k, &v) == 0 && v == value_of(k, 0))
-				w->found++;
+	for (k = 0; k < NKEYS; k++)
+		if (bpf_map_lookup_elem(w->fd, &k, &v) == 0 && v == value_of(k, 0))
+			w->found++;
 	return NULL;
 }
 
-// map_lookup_parallel: two threads look up in the same map at once; the
-// figure is the wall time per lookup of both together.
+// map_lookup_parallel: two threads look up in the same map at once, one
+// pass over the keys each, LOOKUP_PASSES times; the figure is the wall
+// time per lookup of both together (median of the passes).
 static void parallel_lookups(int fd)
 {
 	struct lookup_worker w[2] = { { .fd = fd }, { .fd = fd } };
 	pthread_t th[2];
 	unsigned long long n = 2ULL * LOOKUP_PASSES * NKEYS;
 	char check[160];
-	double t0, t;
-	int i;
+	double t0, ts[LOOKUP_PASSES];
+	int i, p;
 
-	t0 = now_ns();
-	for (i = 0; i < 2; i++)
-		if (pthread_create(&th[i], NULL, lookup_worker, &w[i]))
-			die("map_lookup_parallel: pthread_create failed");
-	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	t = now_ns() - t0;
+	for (p = 0; p < LOOKUP_PASSES; p++) {
+		t0 = now_ns();
+		for (i = 0; i < 2; i++)
+			if (pthread_create(&th[i], NULL, lookup_worker, &w[i]))
+				die("map_lookup_parallel: pthread_create failed");
+		for (i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		ts[p] = (now_ns() - t0) / (2 * NKEYS);
+	}
 	if (w[0].found + w[1].found != n)
 		die("map_lookup_parallel: %llu of %llu lookups found their value",
 		    w[0].found + w[1].found, n);
 	snprintf(check, sizeof(check), "%llu/%llu lookups found their value in 2 threads",
 		 w[0].found + w[1].found, n);
-	emit("map_lookup_parallel", "ns/op", t / n, n, check);
+	emit("map_lookup_parallel", "ns/op", median(ts, LOOKUP_PASSES), n, check);
 }
 
 static void map_workloads(struct bpf_object *obj)
@@ -132,7 +154,7 @@ static void map_workloads(struct bpf_object *obj)
 	unsigned long long found = 0, n;
 	char check[160];
 	__u64 k, v, next, *prev;
-	double t0, t;
+	double t0, ts[LOOKUP_PASSES + UPDATE_PASSES + ITER_PASSES + BATCH_PASSES];
 	int fd, err, p;
 
 	if (!m)
@@ -144,27 +166,29 @@ static void map_workloads(struct bpf_object *obj)
 			die("populate key %llu: %s", k, strerror(errno));
 	}
 
-	t0 = now_ns();
-	for (p = 0; p < LOOKUP_PASSES; p++)
+	for (p = 0; p < LOOKUP_PASSES; p++) {
+		t0 = now_ns();
 		for (k = 0; k < NKEYS; k++)
 			if (bpf_map_lookup_elem(fd, &k, &v) == 0 && v == value_of(k, 0))
 				found++;
-	t = now_ns() - t0;
+		ts[p] = (now_ns() - t0) / NKEYS;
+	}
 	n = (unsigned long long)LOOKUP_PASSES * NKEYS;
 	if (found != n)
 		die("map_lookup: %llu of %llu lookups found their value", found, n);
 	snprintf(check, sizeof(check), "%llu/%llu lookups found their value", found, n);
-	emit("map_lookup", "ns/op", t / n, n, check);
+	emit("map_lookup", "ns/op", median(ts, LOOKUP_PASSES), n, check);
 	parallel_lookups(fd);
 
-	t0 = now_ns();
-	for (p = 1; p <= UPDATE_PASSES; p++)
+	for (p = 1; p <= UPDATE_PASSES; p++) {
+		t0 = now_ns();
 		for (k = 0; k < NKEYS; k++) {
 			v = value_of(k, p);
 			if (bpf_map_update_elem(fd, &k, &v, BPF_EXIST))
 				die("map_update key %llu: %s", k, strerror(errno));
 		}
-	t = now_ns() - t0;
+		ts[p - 1] = (now_ns() - t0) / NKEYS;
+	}
 	n = (unsigned long long)UPDATE_PASSES * NKEYS;
 	for (k = 0, found = 0; k < NKEYS; k++)
 		if (bpf_map_lookup_elem(fd, &k, &v) == 0 && v == value_of(k, UPDATE_PASSES))
@@ -173,11 +197,11 @@ static void map_workloads(struct bpf_object *obj)
 		die("map_update: %llu of %d keys hold the updated value", found, NKEYS);
 	snprintf(check, sizeof(check), "%llu updates, %llu/%d keys hold the new value",
 		 n, found, NKEYS);
-	emit("map_update", "ns/op", t / n, n, check);
+	emit("map_update", "ns/op", median(ts, UPDATE_PASSES), n, check);
 
 	found = 0;
-	t0 = now_ns();
 	for (p = 0; p < ITER_PASSES; p++) {
+		t0 = now_ns();
 		for (prev = NULL; bpf_map_get_next_key(fd, prev, &next) == 0; prev = &k) {
 			if (bpf_map_lookup_elem(fd, &next, &v) == 0 &&
 			    v == value_of(next, UPDATE_PASSES))
@@ -186,20 +210,20 @@ static void map_workloads(struct bpf_object *obj)
 		}
 		if (errno != ENOENT)
 			die("map_iterate: bpf_map_get_next_key: %s", strerror(errno));
+		ts[p] = (now_ns() - t0) / NKEYS;
 	}
-	t = now_ns() - t0;
 	n = (unsigned long long)ITER_PASSES * NKEYS;
 	if (found != n)
 		die("map_iterate: %llu of %llu keys visited with their value", found, n);
 	snprintf(check, sizeof(check), "%llu/%llu keys visited with their value", found, n);
-	emit("map_iterate", "ns/key", t / n, n, check);
+	emit("map_iterate", "ns/key", median(ts, ITER_PASSES), n, check);
 
 	found = 0;
-	t0 = now_ns();
 	for (p = 0; p < BATCH_PASSES; p++) {
 		__u32 batch, count, i;
 		void *in = NULL;
 
+		t0 = now_ns();
 		do {
 			count = BATCH_SIZE;
 			err = bpf_map_lookup_batch(fd, in, &batch, keys, vals, &count, NULL);
@@ -210,13 +234,13 @@ static void map_workloads(struct bpf_object *obj)
 					found++;
 			in = &batch;
 		} while (!err);
+		ts[p] = (now_ns() - t0) / NKEYS;
 	}
-	t = now_ns() - t0;
 	n = (unsigned long long)BATCH_PASSES * NKEYS;
 	if (found != n)
 		die("map_batch: %llu of %llu entries read with their value", found, n);
 	snprintf(check, sizeof(check), "%llu/%llu entries read with their value", found, n);
-	emit("map_batch", "ns/entry", t / n, n, check);
+	emit("map_batch", "ns/entry", median(ts, BATCH_PASSES), n, check);
 }
 
 // What a consumer callback saw; size is the event size of the workload.
@@ -308,7 +332,7 @@ static void ring_workload(struct bpf_object *obj, const struct drain *d)
 	struct ring_buffer *rb;
 	struct seen s;
 	char check[160];
-	double t = 0, t0;
+	double t0, ts[EVENT_ROUNDS];
 	int r, n;
 
 	snprintf(name, sizeof(name), "fill_ring%s", d->suffix);
@@ -327,7 +351,7 @@ static void ring_workload(struct bpf_object *obj, const struct drain *d)
 		t0 = now_ns();
 		n = ring_buffer__consume(rb);
 		if (r > 0)
-			t += now_ns() - t0;
+			ts[r - 1] = (now_ns() - t0) / (n > 0 ? n : 1);
 		if (n < 0)
 			die("ring_buffer__consume: %s", strerror(-n));
 		check_events(d->ring_name, &s, d->ring_events, dropped, n);
@@ -340,7 +364,7 @@ static void ring_workload(struct bpf_object *obj, const struct drain *d)
 	ring_buffer__free(rb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit(d->ring_name, "ns/event", t / received, received, check);
+	emit(d->ring_name, "ns/event", median(ts, EVENT_ROUNDS), received, check);
 }
 
 static void perf_workload(struct bpf_object *obj, const struct drain *d)
@@ -352,7 +376,7 @@ static void perf_workload(struct bpf_object *obj, const struct drain *d)
 	struct perf_buffer *pb;
 	struct seen s;
 	char check[160];
-	double t = 0, t0;
+	double t0, ts[EVENT_ROUNDS];
 	int r, err;
 
 	snprintf(name, sizeof(name), "fill_perf%s", d->suffix);
@@ -370,7 +394,7 @@ static void perf_workload(struct bpf_object *obj, const struct drain *d)
 		t0 = now_ns();
 		err = perf_buffer__consume(pb);
 		if (r > 0)
-			t += now_ns() - t0;
+			ts[r - 1] = (now_ns() - t0) / (s.events ? s.events : 1);
 		if (err)
 			die("perf_buffer__consume: %s", strerror(-err));
 		check_events(d->perf_name, &s, d->perf_events, dropped, s.events);
@@ -383,23 +407,44 @@ static void perf_workload(struct bpf_object *obj, const struct drain *d)
 	perf_buffer__free(pb);
 	snprintf(check, sizeof(check), "received %llu = produced %llu - lost %llu",
 		 received, produced, lost);
-	emit(d->perf_name, "ns/event", t / received, received, check);
+	emit(d->perf_name, "ns/event", median(ts, EVENT_ROUNDS), received, check);
 }
 
 static void open_load_workload(const char *path)
 {
 	char check[160];
-	double t = 0, t0;
+	double t0, ts[OPEN_LOADS];
 	int i;
 
 	for (i = 0; i <= OPEN_LOADS; i++) {
 		t0 = now_ns();
 		bpf_object__close(open_and_load(path));
 		if (i > 0)
-			t += now_ns() - t0;
+			ts[i - 1] = now_ns() - t0;
 	}
 	snprintf(check, sizeof(check), "%d objects opened, loaded and closed", OPEN_LOADS);
-	emit("open_load", "ms/op", t / OPEN_LOADS / 1e6, OPEN_LOADS, check);
+	emit("open_load", "ms/op", median(ts, OPEN_LOADS) / 1e6, OPEN_LOADS, check);
+}
+
+// populate fills the hash map fd with keys 0..n-1 holding value_of(k, 0),
+// with one bpf_map_update_batch call (not timed).
+static void populate(int fd, const char *name, __u64 n)
+{
+	__u64 *keys = malloc(n * sizeof(*keys)), *vals = malloc(n * sizeof(*vals)), k;
+	__u32 count = n;
+	int err;
+
+	if (!keys || !vals)
+		die("populate %s: out of memory", name);
+	for (k = 0; k < n; k++) {
+		keys[k] = k;
+		vals[k] = value_of(k, 0);
+	}
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (err || count != n)
+		die("populate %s: bpf_map_update_batch: %s (%u of %llu)", name, strerror(-err), count, n);
+	free(keys);
+	free(vals);
 }
 
 // iterate_curve fills map name with n entries, then walks it once with
@@ -418,11 +463,7 @@ static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, con
 	if (!m)
 		die("map %s not found", name);
 	fd = bpf_map__fd(m);
-	for (k = 0; k < n; k++) {
-		v = value_of(k, 0);
-		if (bpf_map_update_elem(fd, &k, &v, BPF_ANY))
-			die("populate %s key %llu: %s", name, k, strerror(errno));
-	}
+	populate(fd, name, n);
 	t0 = now_ns();
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v == value_of(next, 0))
@@ -462,25 +503,146 @@ static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, con
 	emit(workload, "ns/entry", t / n, n, check);
 }
 
+// open_phase_workload: bpf_object__open_file + bpf_object__close of path,
+// no load; the open phase (parse and checks) of open_load.
+static void open_phase_workload(const char *path)
+{
+	char check[160];
+	static double ts[OPEN_PHASES];
+	double t0;
+	struct bpf_object *obj;
+	int i;
+
+	for (i = 0; i <= OPEN_PHASES; i++) {
+		t0 = now_ns();
+		obj = bpf_object__open_file(path, NULL);
+		if (!obj)
+			die("open_phase: bpf_object__open_file %s: %s", path, strerror(errno));
+		bpf_object__close(obj);
+		if (i > 0)
+			ts[i - 1] = now_ns() - t0;
+	}
+	snprintf(check, sizeof(check), "%d objects opened and closed", OPEN_PHASES);
+	emit("open_phase", "us/op", median(ts, OPEN_PHASES) / 1e3, OPEN_PHASES, check);
+}
+
+// The objects of the open + load curve, bench/cmd/genobj's pP_mM: P
+// programs, M maps, in the folder given as the second argument.
+static const char *const sized[] = { "p1_m1", "p10_m1", "p100_m1", "p1_m10", "p1_m100" };
+
+// sized_workload: open + load + close of sized_<name>.bpf.o, SIZED_LOADS
+// times after one untimed round; open_load_<name>, ms/op.
+static void sized_workload(const char *dir, const char *name)
+{
+	char path[4096], check[160], workload[64];
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	double t, t0, ts[SIZED_LOADS];
+	int i, progs;
+
+	snprintf(path, sizeof(path), "%s/sized_%s.bpf.o", dir, name);
+	snprintf(workload, sizeof(workload), "open_load_%s", name);
+	for (i = 0; i <= SIZED_LOADS; i++) {
+		t0 = now_ns();
+		obj = open_and_load(path);
+		t = now_ns() - t0;
+		progs = 0;
+		bpf_object__for_each_program(prog, obj)
+			if (bpf_program__fd(prog) >= 0)
+				progs++;
+		t0 = now_ns();
+		bpf_object__close(obj);
+		if (i > 0)
+			ts[i - 1] = t + now_ns() - t0;
+	}
+	snprintf(check, sizeof(check), "%d times opened, loaded (%d programs) and closed",
+		 SIZED_LOADS, progs);
+	emit(workload, "ms/op", median(ts, SIZED_LOADS) / 1e6, SIZED_LOADS, check);
+}
+
+// run_group says whether the workloads of group (maps, walk, drains,
+// open) run: all of them unless BENCH_ONLY lists some, comma-separated.
+static int run_group(const char *group)
+{
+	const char *only = getenv("BENCH_ONLY"), *p;
+	size_t n = strlen(group);
+
+	if (!only || !*only)
+		return 1;
+	for (p = only; (p = strstr(p, group)); p += n)
+		if ((p == only || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+// pin_drains(1) binds the (only) thread to DRAIN_CPU; pin_drains(0)
+// gives it back the CPUs it had.
+static void pin_drains(int on)
+{
+	static cpu_set_t saved;
+	cpu_set_t one;
+	const char *pin = getenv("BENCH_DRAIN_PIN");
+
+	if (pin && !strcmp(pin, "0"))
+		return;
+	if (on) {
+		if (sched_getaffinity(0, sizeof(saved), &saved))
+			die("sched_getaffinity: %s", strerror(errno));
+		CPU_ZERO(&one);
+		CPU_SET(DRAIN_CPU, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			die("sched_setaffinity CPU %d: %s", DRAIN_CPU, strerror(errno));
+	} else if (sched_setaffinity(0, sizeof(saved), &saved)) {
+		die("sched_setaffinity: %s", strerror(errno));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	struct bpf_map *m;
 	size_t i;
+	int err;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s BENCH.bpf.o\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s BENCH.bpf.o [SIZED_DIR]\n", argv[0]);
 		return 2;
 	}
 	libbpf_set_print(print_warnings);
-	obj = open_and_load(argv[1]);
-	map_workloads(obj);
-	iterate_curve(obj, "kv_1k", 1000, "1k");
-	iterate_curve(obj, "kv_100k", 100000, "100k");
-	for (i = 0; i < sizeof(drains) / sizeof(drains[0]); i++) {
+	obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj)
+		die("bpf_object__open_file %s: %s", argv[1], strerror(errno));
+	// kv_1m is declared with one entry, so that open_load does not
+	// allocate a million; the curve's map gets them here.
+	m = bpf_object__find_map_by_name(obj, "kv_1m");
+	if (!m || bpf_map__set_max_entries(m, KV_1M))
+		die("kv_1m: not found or not resized");
+	err = bpf_object__load(obj);
+	if (err)
+		die("bpf_object__load %s: %s", argv[1], strerror(-err));
+	if (run_group("maps"))
+		map_workloads(obj);
+	if (run_group("walk")) {
+		iterate_curve(obj, "kv_1k", 1000, "1k");
+		iterate_curve(obj, "kv_100k", 100000, "100k");
+		iterate_curve(obj, "kv_1m", KV_1M, "1m");
+	}
+	// The drains run on one CPU, DRAIN_CPU, in every driver: the fill
+	// (BPF_PROG_TEST_RUN runs the program on the calling CPU) and the
+	// drain then share that CPU's caches.
+	pin_drains(1);
+	for (i = 0; run_group("drains") && i < sizeof(drains) / sizeof(drains[0]); i++) {
 		ring_workload(obj, &drains[i]);
 		perf_workload(obj, &drains[i]);
 	}
+	pin_drains(0);
 	bpf_object__close(obj);
+	if (!run_group("open"))
+		return 0;
 	open_load_workload(argv[1]);
+	open_phase_workload(argv[1]);
+	if (argc == 3)
+		for (i = 0; i < sizeof(sized) / sizeof(sized[0]); i++)
+			sized_workload(argv[2], sized[i]);
 	return 0;
 }

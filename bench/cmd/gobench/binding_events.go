@@ -29,6 +29,7 @@ func bindingRing(obj *libbpf.Object, d drain) error {
 		if err != nil {
 			return err
 		}
+		afterFill()
 		s = seen{size: d.size}
 		start := time.Now()
 		n, err := rb.Consume()
@@ -70,6 +71,7 @@ func bindingPerf(obj *libbpf.Object, d drain) error {
 		if err != nil {
 			return err
 		}
+		afterFill()
 		s = seen{size: d.size}
 		start := time.Now()
 		_, err = pb.Consume()

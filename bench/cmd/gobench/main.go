@@ -3,7 +3,7 @@
 // workload, like the C driver in bench/cdriver. It exits non-zero, naming
 // the failed check, when a workload did not do its work.
 //
-//	gobench -driver=binding|cilium -obj bench/bench.bpf.o
+//	gobench -driver=binding|cilium -obj bench/bench.bpf.o [-sized DIR]
 package main
 
 import (
@@ -12,8 +12,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The sizes, mirrored constant for constant from bench/cdriver/driver.c.
@@ -27,9 +33,13 @@ const (
 	ringEvents   = 200000
 	perfEvents   = 40000
 	perfPages    = 1024
-	eventRounds  = 3
+	eventRounds  = 5
 	openLoads    = 10
 	eventSize    = 64
+	openPhases   = 200
+	sizedLoads   = 10
+	kv1M         = 1000000
+	drainCPU     = 0
 )
 
 // result is one JSON line: the median-able figure of one workload.
@@ -47,13 +57,14 @@ var driverName string
 func main() {
 	flag.StringVar(&driverName, "driver", "binding", "the driver to run: binding or cilium")
 	obj := flag.String("obj", "bench/bench.bpf.o", "the benchmark BPF object")
+	sizedDir := flag.String("sized", "", "the folder of the open + load curve's objects (bench/cmd/genobj); none if empty")
 	flag.Parse()
 	var err error
 	switch driverName {
 	case "binding":
-		err = runBinding(*obj)
+		err = runBinding(*obj, *sizedDir)
 	case "cilium":
-		err = runCilium(*obj)
+		err = runCilium(*obj, *sizedDir)
 	default:
 		err = fmt.Errorf("unknown driver %q (want binding or cilium)", driverName)
 	}
@@ -82,36 +93,48 @@ func putU64(b []byte, v uint64) { binary.NativeEndian.PutUint64(b, v) }
 
 func getU64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
 
-// parallelLookups runs two goroutines that each make lookupPasses passes
-// of lookups over the nKeys keys with lookup (its own key and value
-// buffers), and emits map_lookup_parallel: the wall time per lookup of
-// both together.
+// parallelLookups runs two goroutines that each make one pass of lookups
+// over the nKeys keys with lookup (its own key and value buffers),
+// lookupPasses times, and emits map_lookup_parallel: the wall time per
+// lookup of both together, the median of the passes.
 func parallelLookups(lookup func(key, val []byte) error) error {
-	var wg sync.WaitGroup
 	var found [2]uint64
-	start := time.Now()
-	for w := range 2 {
-		wg.Go(func() {
-			key, val := make([]byte, 8), make([]byte, 8)
-			for range lookupPasses {
+	var ts []float64
+	for range lookupPasses {
+		var wg sync.WaitGroup
+		start := time.Now()
+		for w := range 2 {
+			wg.Go(func() {
+				key, val := make([]byte, 8), make([]byte, 8)
 				for k := uint64(0); k < nKeys; k++ {
 					putU64(key, k)
 					if lookup(key, val) == nil && getU64(val) == valueOf(k, 0) {
 						found[w]++
 					}
 				}
-			}
-		})
+			})
+		}
+		wg.Wait()
+		ts = append(ts, perOp(time.Since(start), 2*nKeys))
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
 	n := uint64(2 * lookupPasses * nKeys)
 	if found[0]+found[1] != n {
 		return fmt.Errorf("map_lookup_parallel: %d of %d lookups found their value", found[0]+found[1], n)
 	}
-	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: perOp(elapsed, n), Ops: n,
+	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value in 2 goroutines", found[0]+found[1], n)})
 	return nil
+}
+
+// median is the median of the per-pass (per-round) figures of one
+// workload: a pass that another process preempted does not move it, as it
+// moves a sum. It sorts ts.
+func median(ts []float64) float64 {
+	slices.Sort(ts)
+	if len(ts)%2 == 1 {
+		return ts[len(ts)/2]
+	}
+	return (ts[len(ts)/2-1] + ts[len(ts)/2]) / 2
 }
 
 // perOp is the average of d over n operations in nanoseconds.
@@ -138,6 +161,27 @@ var curves = []struct {
 }{
 	{"kv_1k", 1000, "1k"},
 	{"kv_100k", 100000, "100k"},
+	{"kv_1m", kv1M, "1m"},
+}
+
+// sized are the objects of the open + load curve, sized_<name>.bpf.o in
+// the -sized folder: pP_mM has P programs and M maps (bench/cmd/genobj).
+var sized = []string{"p1_m1", "p10_m1", "p100_m1", "p1_m10", "p1_m100"}
+
+// sizedPath is the path of the curve's object name in dir.
+func sizedPath(dir, name string) string {
+	return filepath.Join(dir, "sized_"+name+".bpf.o")
+}
+
+// populateData returns the keys 0..n-1 and their values valueOf(k, 0),
+// laid out for a batch update.
+func populateData(n uint64) (keys, vals []byte) {
+	keys, vals = make([]byte, n*8), make([]byte, n*8)
+	for k := range n {
+		putU64(keys[k*8:], k)
+		putU64(vals[k*8:], valueOf(k, 0))
+	}
+	return keys, vals
 }
 
 // drain is one drain workload: the event size, how many events a fill
@@ -193,14 +237,15 @@ func checkEvents(workload string, s seen, produced, dropped uint64) error {
 	return nil
 }
 
-// eventTotals sums the timed rounds of a drain workload.
+// eventTotals sums the timed rounds of a drain workload and keeps each
+// round's ns/event.
 type eventTotals struct {
-	elapsed                  time.Duration
+	perEvent                 []float64
 	produced, lost, received uint64
 }
 
 func (t *eventTotals) add(d time.Duration, produced, lost, received uint64) {
-	t.elapsed += d
+	t.perEvent = append(t.perEvent, perOp(d, max(received, 1)))
 	t.produced += produced
 	t.lost += lost
 	t.received += received
@@ -209,7 +254,60 @@ func (t *eventTotals) add(d time.Duration, produced, lost, received uint64) {
 func (t *eventTotals) emit(workload string) {
 	emit(result{
 		Workload: workload, Unit: "ns/event",
-		Value: perOp(t.elapsed, t.received), Ops: t.received,
+		Value: median(t.perEvent), Ops: t.received,
 		Check: fmt.Sprintf("received %d = produced %d - lost %d", t.received, t.produced, t.lost),
 	})
+}
+
+// pinDrains locks the goroutine to its thread and binds the thread to
+// drainCPU, as the C driver binds its thread for the drains: the fill
+// (BPF_PROG_TEST_RUN runs the program on the calling CPU) and the drain
+// then share that CPU's caches in every driver. Unpinned, the Go runtime
+// may resume the goroutine on another CPU after the fill's system call,
+// and the drain then reads every event from the other CPU's cache. unpin
+// restores the thread's CPUs and unlocks it.
+// BENCH_DRAIN_PIN=0 leaves the drains unpinned in every driver.
+func pinDrains() (unpin func() error, err error) {
+	if os.Getenv("BENCH_DRAIN_PIN") == "0" {
+		return func() error { return nil }, nil
+	}
+	runtime.LockOSThread()
+	var saved, one unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &saved); err != nil {
+		runtime.UnlockOSThread()
+		return func() error { return nil }, fmt.Errorf("sched_getaffinity: %w", err)
+	}
+	one.Set(drainCPU)
+	if err := unix.SchedSetaffinity(0, &one); err != nil {
+		runtime.UnlockOSThread()
+		return func() error { return nil }, fmt.Errorf("sched_setaffinity CPU %d: %w", drainCPU, err)
+	}
+	return func() error {
+		defer runtime.UnlockOSThread()
+		if err := unix.SchedSetaffinity(0, &saved); err != nil {
+			return fmt.Errorf("sched_setaffinity: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// runGroup says whether the workloads of group (maps, walk, drains, open)
+// run: all of them unless the BENCH_ONLY environment variable lists some,
+// comma-separated, as in the C driver.
+func runGroup(group string) bool {
+	only := os.Getenv("BENCH_ONLY")
+	return only == "" || slices.Contains(strings.Split(only, ","), group)
+}
+
+// afterFill runs between a drain's fill and its timed drain, untimed. The
+// fill is one BPF_PROG_TEST_RUN system call that takes up to hundreds of
+// milliseconds here; the Go runtime's sysmon marks a goroutine that has
+// run (system call included) for over 10 ms for preemption, and the mark
+// takes effect at the goroutine's next function call, in the timed drain.
+// With the thread locked (pinDrains) that preemption is a hand-off through
+// another thread and back, milliseconds on a loaded machine (seen as one
+// voluntary context switch in each slow round). Yielding here takes the
+// preemption before the timer starts; C has no such step to take.
+func afterFill() {
+	runtime.Gosched()
 }

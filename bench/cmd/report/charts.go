@@ -60,7 +60,61 @@ func writeCharts(res results, dir string) ([]string, error) {
 	if err != nil {
 		return files, err
 	}
+	files = append(files, file)
+	file, err = writeOpenLoadChart(res, dir)
+	if err != nil {
+		return files, err
+	}
 	return append(files, file), nil
+}
+
+// openLoadSizes maps the open + load curve's workloads to what grows: the
+// programs (with one map) or the maps (with one program). p1_m1 is the
+// first point of both.
+var openLoadSizes = map[string][]struct {
+	kind string
+	n    float64
+}{
+	"open_load_p1_m1":   {{"programs", 1}, {"maps", 1}},
+	"open_load_p10_m1":  {{"programs", 10}},
+	"open_load_p100_m1": {{"programs", 100}},
+	"open_load_p1_m10":  {{"maps", 10}},
+	"open_load_p1_m100": {{"maps", 100}},
+}
+
+// writeOpenLoadChart draws the open + load curve: ms per open + load +
+// close against the object's programs (one map) and maps (one program).
+func writeOpenLoadChart(res results, dir string) (string, error) {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Open + load + close: %s, %s", res.Machine.CPUModel, res.Date[:10])
+	p.X.Label.Text = "programs (1 map) or maps (1 program) in the object"
+	p.Y.Label.Text = "ms (median)"
+	p.X.Scale = plot.LogScale{}
+	p.Y.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	var lines []any
+	for _, kind := range []string{"programs", "maps"} {
+		for _, d := range drivers {
+			var pts plotter.XYs
+			for _, w := range res.Workloads {
+				for _, s := range openLoadSizes[w.Workload] {
+					if s.kind == kind && w.Median[d] > 0 {
+						pts = append(pts, plotter.XY{X: s.n, Y: w.Median[d]})
+					}
+				}
+			}
+			sortXY(pts)
+			lines = append(lines, driverLabels[d]+", N "+kind, pts)
+		}
+	}
+	if err := plotutil.AddLinePoints(p, lines...); err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, "open_load.svg")
+	return file, p.Save(6*vg.Inch, 4*vg.Inch, file)
 }
 
 // walkEntries maps the iteration workloads to the entries of their map.
@@ -69,7 +123,9 @@ var walkEntries = map[string]struct {
 	entries float64
 }{
 	"iterate_1k": {"iterate", 1e3}, "map_iterate": {"iterate", 1e4}, "iterate_100k": {"iterate", 1e5},
-	"batch_1k": {"batch", 1e3}, "map_batch": {"batch", 1e4}, "batch_100k": {"batch", 1e5},
+	"iterate_1m": {"iterate", 1e6},
+	"batch_1k":   {"batch", 1e3}, "map_batch": {"batch", 1e4}, "batch_100k": {"batch", 1e5},
+	"batch_1m": {"batch", 1e6},
 }
 
 // writeWalkChart draws the iteration cost curve: ns per entry against the

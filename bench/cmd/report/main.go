@@ -57,6 +57,8 @@ var goals = []goal{
 	{"iterate_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
 	{"batch_1k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
 	{"batch_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"iterate_1m", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"batch_1m", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
 	{"ringbuf", 1.5, 1.0 / 3, false, "<=1.5x C, >=3x faster than cilium", [2]float64{2.9, 22.5}},
 	{"perfbuf", 1.5, 0, false, "<=1.5x C", [2]float64{}},
 	{"ringbuf_16", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
@@ -66,6 +68,15 @@ var goals = []goal{
 	{"perfbuf_256", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
 	{"perfbuf_4096", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
 	{"open_load", 1.10, 0, false, "<=1.10x C", [2]float64{2.5, 2.8}},
+	// The open phase alone: bpf_object__open_file + close, OpenFile +
+	// Close, LoadCollectionSpec.
+	{"open_phase", 1.5, 0, false, "<=1.5x C's bpf_object__open", [2]float64{}},
+	// The open + load curve: P programs, M maps (bench/cmd/genobj).
+	{"open_load_p1_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"open_load_p10_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"open_load_p100_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"open_load_p1_m10", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"open_load_p1_m100", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
 }
 
 var drivers = []string{"c", "binding", "cilium"}
@@ -122,14 +133,15 @@ func main() {
 	gobench := flag.String("gobench", "build/bench/gobench", "the Go drivers")
 	out := flag.String("out", "bench/results.json", "where to write the results")
 	static := flag.String("static", "", "static-bench results to include, if any")
+	sized := flag.String("sized", "", "the folder of the open + load curve's objects (bench/cmd/genobj)")
 	flag.Parse()
-	if err := run(*runs, *obj, *cdriver, *gobench, *out, *static); err != nil {
+	if err := run(*runs, *obj, *sized, *cdriver, *gobench, *out, *static); err != nil {
 		fmt.Fprintf(os.Stderr, "bench: FAIL: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, obj, cdriver, gobench, out, static string) error {
+func run(runs int, obj, sized, cdriver, gobench, out, static string) error {
 	if runs < 1 {
 		return errors.New("-runs must be at least 1")
 	}
@@ -142,9 +154,12 @@ func run(runs int, obj, cdriver, gobench, out, static string) error {
 		// first or right after another.
 		for j := range drivers {
 			d := drivers[(i+j)%len(drivers)]
-			cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj)
+			cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj, "-sized="+sized)
 			if d == "c" {
 				cmd = exec.Command(cdriver, obj)
+				if sized != "" {
+					cmd = exec.Command(cdriver, obj, sized)
+				}
 			}
 			lines, err := runDriver(cmd)
 			if err != nil {
@@ -166,6 +181,10 @@ func run(runs int, obj, cdriver, gobench, out, static string) error {
 		Runs:    runs,
 	}
 	for _, g := range goals {
+		if samples[g.workload] == nil && os.Getenv("BENCH_ONLY") != "" {
+			// A subset of the workloads ran (BENCH_ONLY).
+			continue
+		}
 		w, checks, err := summarize(g, samples[g.workload], runs)
 		if err != nil {
 			return err
