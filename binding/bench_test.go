@@ -158,6 +158,25 @@ func BenchmarkMapIterate(b *testing.B) {
 	}
 }
 
+// BenchmarkMapIteratorAll measures Map.Iterate's walk per key: a whole
+// walk of the map per benchHashEntries iterations.
+func BenchmarkMapIteratorAll(b *testing.B) {
+	m := benchHash(b)
+	it := m.Iterate()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		for range it.All() {
+			if i++; i == b.N {
+				break
+			}
+		}
+		if err := it.Err(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMapLookupBatch reads the whole map in batches of 1024 and
 // reports the cost per entry.
 func BenchmarkMapLookupBatch(b *testing.B) {

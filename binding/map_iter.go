@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -93,7 +94,7 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 	value := make([]byte, valueSize)
 	// Keys yielded so far, to yield each one once when the kernel restarts
 	// the walk.
-	seen := make(map[string]struct{})
+	var seen keySet
 	revisits := 0
 	if err := m.NextKey(nil, cur); err != nil {
 		return endOfWalk(err)
@@ -104,16 +105,16 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		if nextErr != nil && !errors.Is(nextErr, unix.ENOENT) {
 			return nextErr
 		}
-		if _, ok := seen[string(cur)]; ok {
+		if seen.has(cur) {
 			revisits++
-			if limit := int(m.MaxEntries()) + len(seen); revisits > limit {
+			if limit := int(m.MaxEntries()) + seen.len(); revisits > limit {
 				return fmt.Errorf("map %s: walk revisited %d keys after concurrent deletions: %w",
 					m.Name(), revisits, ErrIterationAborted)
 			}
 		} else {
 			switch err := m.Lookup(cur, value); {
 			case err == nil:
-				seen[string(cur)] = struct{}{}
+				seen.add(cur)
 				if !yield(cur, value) {
 					return nil
 				}
@@ -127,6 +128,46 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		cur, next = next, cur
 	}
 }
+
+// keySet is the set of keys a walk yielded. The keys are copied into
+// chunks of keySetChunk bytes that are only ever appended to, and the set's
+// strings point into them, so adding a key allocates nothing of its own:
+// the walk's allocations are the chunks and the growth of the map.
+type keySet struct {
+	keys  map[string]struct{}
+	chunk []byte
+}
+
+// keySetChunk is the size of a keySet's chunks.
+const keySetChunk = 64 << 10
+
+// has reports whether the set holds key (without copying it).
+func (s *keySet) has(key []byte) bool {
+	_, ok := s.keys[string(key)]
+	return ok
+}
+
+// add copies key into the set.
+func (s *keySet) add(key []byte) {
+	if s.keys == nil {
+		s.keys = make(map[string]struct{})
+	}
+	if len(key) == 0 {
+		s.keys[""] = struct{}{}
+		return
+	}
+	if cap(s.chunk)-len(s.chunk) < len(key) {
+		s.chunk = make([]byte, 0, max(keySetChunk, len(key)))
+	}
+	start := len(s.chunk)
+	s.chunk = append(s.chunk, key...)
+	// The bytes of the string are never written again: later keys go after
+	// them or into a new chunk, which the string keeps alive.
+	s.keys[unsafe.String(&s.chunk[start], len(key))] = struct{}{}
+}
+
+// len is the number of keys in the set.
+func (s *keySet) len() int { return len(s.keys) }
 
 // endOfWalk maps the ENOENT that ends a walk to nil.
 func endOfWalk(err error) error {
