@@ -70,15 +70,6 @@ func (p *Program) setAttachTarget(fn string, targetFD C.int, funcName string) er
 	return nil
 }
 
-// releaseTarget closes the target descriptor SetAttachTarget kept, once
-// libbpf no longer needs it (after Load) or the object goes away.
-func (p *Program) releaseTarget() {
-	if p.targetFD > 0 {
-		unix.Close(int(p.targetFD))
-		p.targetFD = 0
-	}
-}
-
 // AttachFreplace attaches the loaded SEC("freplace") program (an extension
 // program, BPF_PROG_TYPE_EXT) in place of the global function funcName of
 // the loaded program target (of an Object or opened without one), through a

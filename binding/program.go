@@ -358,3 +358,12 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 	}
 	return out, nil
 }
+
+// releaseTarget closes the target descriptor SetAttachTarget kept, once
+// libbpf no longer needs it (after Load) or the object goes away.
+func (p *Program) releaseTarget() {
+	if p.targetFD > 0 {
+		unix.Close(int(p.targetFD))
+		p.targetFD = 0
+	}
+}
