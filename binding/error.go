@@ -10,9 +10,10 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"syscall"
 
 	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrClosed is wrapped by the error of every method called on a closed or
@@ -68,9 +69,9 @@ func closedError(what string) error {
 }
 
 // libbpfErrno is one of libbpf's own error codes (LIBBPF_ERRNO__*, from
-// 4000 up), which syscall.Errno cannot describe.
+// 4000 up), which unix.Errno cannot describe.
 type libbpfErrno struct {
-	errno syscall.Errno
+	errno unix.Errno
 }
 
 // Error returns libbpf's description of the code (libbpf_strerror).
@@ -82,15 +83,15 @@ func (e *libbpfErrno) Error() string {
 	return C.GoString(&buf[0])
 }
 
-// Unwrap returns the code as a syscall.Errno.
+// Unwrap returns the code as a unix.Errno.
 func (e *libbpfErrno) Unwrap() error { return e.errno }
 
 // errnoErr converts a libbpf return value (a negative error code) to an
-// error wrapping syscall.Errno.
+// error wrapping unix.Errno.
 func errnoErr(ret C.int) error {
-	code := syscall.Errno(-ret)
+	code := unix.Errno(-ret)
 	if ret > 0 {
-		code = syscall.Errno(ret)
+		code = unix.Errno(ret)
 	}
 	if code >= C.__LIBBPF_ERRNO__START && code < C.__LIBBPF_ERRNO__END {
 		return &libbpfErrno{errno: code}
@@ -99,13 +100,13 @@ func errnoErr(ret C.int) error {
 }
 
 // ptrErr converts the errno cgo captured after a libbpf function returned
-// NULL into an error wrapping syscall.Errno.
+// NULL into an error wrapping unix.Errno.
 func ptrErr(err error) error {
-	var code syscall.Errno
+	var code unix.Errno
 	if errors.As(err, &code) && code != 0 {
 		return errnoErr(C.int(-code))
 	}
-	return syscall.EINVAL
+	return unix.EINVAL
 }
 
 // VerifierError is returned by Object.Load when the kernel rejects one of
@@ -119,9 +120,9 @@ type VerifierError struct {
 	Program string
 	// Log is the kernel's verifier log for the program.
 	Log string
-	// Err is the error code of the BPF_PROG_LOAD command, a syscall.Errno;
+	// Err is the error code of the BPF_PROG_LOAD command, a unix.Errno;
 	// for EPERM it also says which capabilities the process lacks (or
-	// that lockdown is on), and errors.Is(Err, syscall.EPERM) holds.
+	// that lockdown is on), and errors.Is(Err, unix.EPERM) holds.
 	Err error
 }
 
@@ -148,7 +149,7 @@ func (e *VerifierError) Error() string {
 	return msg
 }
 
-// Unwrap returns Err, so errors.Is(err, syscall.EACCES) and similar hold.
+// Unwrap returns Err, so errors.Is(err, unix.EACCES) and similar hold.
 func (e *VerifierError) Unwrap() error { return e.Err }
 
 // notBPFFSError is the error of a pin path whose folder is not on a bpffs
@@ -177,7 +178,7 @@ type permissionError struct {
 // Error is the errno's text and the reason.
 func (e *permissionError) Error() string { return e.err.Error() + ": " + e.why }
 
-// Unwrap returns the errno, so errors.Is(err, syscall.EPERM) and
+// Unwrap returns the errno, so errors.Is(err, unix.EPERM) and
 // errors.Is(err, os.ErrPermission) hold.
 func (e *permissionError) Unwrap() error { return e.err }
 
@@ -192,8 +193,8 @@ func explainPermission(err error, need privilege.Need, eacces bool) error {
 	}
 	state := privilege.Current()
 	switch {
-	case errors.Is(err, syscall.EPERM):
-	case eacces && errors.Is(err, syscall.EACCES) && state.InitUserNS && len(state.Missing(need)) > 0:
+	case errors.Is(err, unix.EPERM):
+	case eacces && errors.Is(err, unix.EACCES) && state.InitUserNS && len(state.Missing(need)) > 0:
 	default:
 		return err
 	}
@@ -307,7 +308,7 @@ func (p *Program) notLoaded(fn string) error {
 	if p.prog == nil || fd >= 0 {
 		return nil
 	}
-	return p.notLoadedLocked(fn, syscall.EINVAL)
+	return p.notLoadedLocked(fn, unix.EINVAL)
 }
 
 // notLoadedLocked returns the error of fn on p, a program of an object

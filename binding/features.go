@@ -11,10 +11,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 	"unsafe"
 
 	"github.com/libbpf-go/libbpf-go/binding/internal/privilege"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrNotSupported is wrapped by the error of a feature probe when the
@@ -26,7 +27,7 @@ var ErrNotSupported = fmt.Errorf("libbpf: not supported by the running kernel: %
 // errENOTSUPP is the kernel-internal ENOTSUPP (524), which bpf(2) returns
 // for some unsupported requests (for example a BPF trampoline the
 // architecture or configuration cannot build).
-const errENOTSUPP = syscall.Errno(524)
+const errENOTSUPP = unix.Errno(524)
 
 // probeResult turns the return value of one of libbpf's probe functions
 // (1: supported, 0: not supported, negative: error) into an error.
@@ -118,7 +119,7 @@ const kprobeMultiProbeSymbol = "libbpf_go_no_such_symbol"
 // request (EINVAL before 5.18, EOPNOTSUPP without CONFIG_FPROBE) does not.
 func ProbeKprobeMulti() error {
 	return probeMultiLink("kprobe_multi links", AttachTypeTraceKprobeMulti, kprobeMultiProbeSymbol,
-		syscall.ESRCH, syscall.ENOENT)
+		unix.ESRCH, unix.ENOENT)
 }
 
 // ProbeUprobeMulti reports whether the running kernel supports uprobe_multi
@@ -130,7 +131,7 @@ func ProbeKprobeMulti() error {
 // (bpf_link_create). A kernel that gets as far as checking the file (EBADF)
 // supports such links; one that rejects the request (EINVAL) does not.
 func ProbeUprobeMulti() error {
-	return probeMultiLink("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti, "/", syscall.EBADF)
+	return probeMultiLink("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti, "/", unix.EBADF)
 }
 
 // ProbeUprobeSession reports whether the running kernel supports uprobe
@@ -138,7 +139,7 @@ func ProbeUprobeMulti() error {
 // 6.13), as ProbeUprobeMulti does for attach type
 // BPF_TRACE_UPROBE_SESSION.
 func ProbeUprobeSession() error {
-	return probeMultiLink("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession, "/", syscall.EBADF)
+	return probeMultiLink("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession, "/", unix.EBADF)
 }
 
 // probeMultiLink probes the multi-probe links of attach type at: it loads
@@ -146,25 +147,25 @@ func ProbeUprobeSession() error {
 // link on target, a kernel symbol or a file that the kernel refuses. The
 // errnos in looked say that the kernel got as far as looking the target
 // up, so it has such links.
-func probeMultiLink(what string, at AttachType, target string, looked ...syscall.Errno) error {
+func probeMultiLink(what string, at AttachType, target string, looked ...unix.Errno) error {
 	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, at, 0)
 	if err != nil {
 		return err
 	}
-	defer syscall.Close(fd)
+	defer unix.Close(fd)
 	cTarget := C.CString(target)
 	defer freeCString(cTarget)
 	// cTarget is C memory; the glue returns a link fd or a negative errno.
 	ret := C.lbg_link_create_multi(C.int(fd), C.enum_bpf_attach_type(at), cTarget)
 	if ret >= 0 {
-		syscall.Close(int(ret))
+		unix.Close(int(ret))
 		return nil
 	}
-	errno := syscall.Errno(-ret)
+	errno := unix.Errno(-ret)
 	switch {
 	case slices.Contains(looked, errno):
 		return nil
-	case errno == syscall.EINVAL, errno == syscall.EOPNOTSUPP, errno == errENOTSUPP, errno == syscall.EPERM:
+	case errno == unix.EINVAL, errno == unix.EOPNOTSUPP, errno == errENOTSUPP, errno == unix.EPERM:
 		return refusal(what, "bpf_link_create", errno)
 	default:
 		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
@@ -234,8 +235,8 @@ func vmlinuxBTFID(what, name string, t AttachType) (int, error) {
 	if ret >= 0 {
 		return int(ret), nil
 	}
-	switch errno := syscall.Errno(-ret); errno {
-	case syscall.ENOENT, syscall.ESRCH:
+	switch errno := unix.Errno(-ret); errno {
+	case unix.ENOENT, unix.ESRCH:
 		return 0, fmt.Errorf("%s: kernel BTF has no %s: %w: %w", what, name, errno, ErrNotSupported)
 	default:
 		return 0, fmt.Errorf("libbpf_find_vmlinux_btf_id %s: %w", name, errnoErr(ret))
@@ -267,8 +268,8 @@ func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (i
 	if ret >= 0 {
 		return int(ret), nil
 	}
-	switch errno := syscall.Errno(-ret); errno {
-	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
+	switch errno := unix.Errno(-ret); errno {
+	case unix.EINVAL, unix.EPERM, unix.EOPNOTSUPP, errENOTSUPP, unix.E2BIG:
 		return -1, refusal(what, "bpf_prog_load", errno)
 	default:
 		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
@@ -291,25 +292,25 @@ func ProbeFreplace() error {
 	// the kernel copies it.
 	btfFD := C.bpf_btf_load(unsafe.Pointer(&probeFuncBTF[0]), C.size_t(len(probeFuncBTF)), nil)
 	if btfFD < 0 {
-		errno := syscall.Errno(-btfFD)
-		if errno == syscall.EINVAL || errno == syscall.EPERM {
+		errno := unix.Errno(-btfFD)
+		if errno == unix.EINVAL || errno == unix.EPERM {
 			return refusal(what, "bpf_btf_load", errno)
 		}
 		return fmt.Errorf("bpf_btf_load %s: %w", what, errnoErr(btfFD))
 	}
-	defer syscall.Close(int(btfFD))
+	defer unix.Close(int(btfFD))
 	target, err := loadProbeFuncs(what, ProgramTypeSocketFilter, btfFD, 0, probeTarget[:],
 		[]probeFunc{{0, probeMainID}, {2, probeFuncID}})
 	if err != nil {
 		return err
 	}
-	defer syscall.Close(target)
+	defer unix.Close(target)
 	ext, err := loadProbeFuncs(what, ProgramTypeExt, btfFD, target, trivialProgram[:],
 		[]probeFunc{{0, probeFuncID}})
 	if err != nil {
 		return err
 	}
-	syscall.Close(ext)
+	unix.Close(ext)
 	return nil
 }
 
@@ -363,7 +364,7 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 	// memory, read by the kernel during the call.
 	info := (*[2]C.struct_bpf_func_info)(C.calloc(2, C.sizeof_struct_bpf_func_info))
 	if info == nil {
-		return -1, fmt.Errorf("%s: %w", what, syscall.ENOMEM)
+		return -1, fmt.Errorf("%s: %w", what, unix.ENOMEM)
 	}
 	defer C.free(unsafe.Pointer(info))
 	for i, f := range funcs {
@@ -387,8 +388,8 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 	if ret >= 0 {
 		return int(ret), nil
 	}
-	switch errno := syscall.Errno(-ret); errno {
-	case syscall.EINVAL, syscall.EPERM, syscall.EOPNOTSUPP, errENOTSUPP, syscall.E2BIG:
+	switch errno := unix.Errno(-ret); errno {
+	case unix.EINVAL, unix.EPERM, unix.EOPNOTSUPP, errENOTSUPP, unix.E2BIG:
 		return -1, refusal(what, "bpf_prog_load of a program of type "+t.String(), errno)
 	default:
 		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
@@ -420,7 +421,7 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 func ProbeIterTarget(target string) error {
 	what := "iterator target " + target
 	if target == "" || strings.ContainsAny(target, "/\x00") {
-		return fmt.Errorf("%s: not a target name: %w", what, syscall.EINVAL)
+		return fmt.Errorf("%s: not a target name: %w", what, unix.EINVAL)
 	}
 	// libbpf adds the prefix bpf_iter_ for BPF_TRACE_ITER.
 	return probeBTFProgram(what, target, ProgramTypeTracing, AttachTypeTraceIter)
@@ -438,7 +439,7 @@ func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
 	if err != nil {
 		return err
 	}
-	syscall.Close(fd)
+	unix.Close(fd)
 	return nil
 }
 
@@ -450,8 +451,8 @@ func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
 // skipping), or, when it has them all, that the kernel's policy refuses
 // the feature, which is reported as not supported, with the capabilities
 // and the lockdown mode as the reason.
-func refusal(what, call string, errno syscall.Errno) error {
-	if errno != syscall.EPERM {
+func refusal(what, call string, errno unix.Errno) error {
+	if errno != unix.EPERM {
 		return fmt.Errorf("%s: kernel refused %s: %w: %w", what, call, errno, ErrNotSupported)
 	}
 	const need = privilege.BPF | privilege.Perfmon

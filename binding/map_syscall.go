@@ -46,7 +46,7 @@ type elemAttr struct {
 // that compares them: see rawElemCalls.
 func (c *mapCore) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
 	attr := elemAttr{mapFD: uint32(c.fd), key: bytesPtr(key), value: bytesPtr(value), flags: flags}
-	var errno syscall.Errno
+	var errno unix.Errno
 	if c.rawElem {
 		_, _, errno = syscall.RawSyscall(unix.SYS_BPF, cmd, uintptr(unsafe.Pointer(&attr)), unsafe.Sizeof(attr))
 	} else {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -40,7 +39,7 @@ func freeCString(s *C.char) {
 func cStringArray(strs []string) (arr **C.char, free func(), err error) {
 	arr = (**C.char)(C.calloc(C.size_t(len(strs)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
 	if arr == nil {
-		return nil, nil, syscall.ENOMEM
+		return nil, nil, unix.ENOMEM
 	}
 	// arr holds len(strs) pointers, NULL until set, and stays C memory.
 	elems := unsafe.Slice(arr, len(strs))
@@ -60,7 +59,7 @@ func cStringArray(strs []string) (arr **C.char, free func(), err error) {
 func cULongArray(values []uint64) (*C.ulong, error) {
 	arr := (*C.ulong)(C.calloc(C.size_t(len(values)), C.sizeof_ulong))
 	if arr == nil {
-		return nil, syscall.ENOMEM
+		return nil, unix.ENOMEM
 	}
 	// arr holds len(values) elements of C memory.
 	elems := unsafe.Slice(arr, len(values))
@@ -75,7 +74,7 @@ func cULongArray(values []uint64) (*C.ulong, error) {
 func cU64Array(values []uint64) (*C.__u64, error) {
 	arr := (*C.__u64)(C.calloc(C.size_t(len(values)), C.sizeof___u64))
 	if arr == nil {
-		return nil, syscall.ENOMEM
+		return nil, unix.ENOMEM
 	}
 	// arr holds len(values) elements of C memory.
 	elems := unsafe.Slice(arr, len(values))
