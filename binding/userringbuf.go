@@ -150,7 +150,7 @@ func (r *UserRingBuffer) closedErr(fn string) error {
 // checkSize checks a sample size before libbpf sees it.
 func (r *UserRingBuffer) checkSize(fn string, size int) error {
 	if size <= 0 || size > r.maxSample {
-		return fmt.Errorf("user ring buffer %s: %s: sample of %d bytes, want 1 to %d: %w",
+		return fmt.Errorf("map %s: %s: sample of %d bytes, want 1 to %d: %w",
 			r.name, fn, size, r.maxSample, ErrInvalidSize)
 	}
 	return nil
@@ -185,7 +185,7 @@ func (r *UserRingBuffer) reserve(fn string, size int) ([]byte, error) {
 	}
 	p, err := C.user_ring_buffer__reserve(r.rb, C.__u32(size))
 	if p == nil {
-		return nil, fmt.Errorf("user ring buffer %s: %s %d bytes: %w", r.name, fn, size, ptrErr(err))
+		return nil, fmt.Errorf("map %s: %s %d bytes: %w", r.name, fn, size, ptrErr(err))
 	}
 	if r.head > 0 && len(r.pending) == cap(r.pending) {
 		// Reuse the room of the samples committed at the front.
@@ -239,7 +239,7 @@ func (r *UserRingBuffer) ReserveBlocking(size int, timeout time.Duration) ([]byt
 			}
 		}
 		if _, err := unix.EpollWait(ep, events[:], int(timeoutMillis(wait))); err != nil && !errors.Is(err, unix.EINTR) {
-			return nil, fmt.Errorf("user ring buffer %s: %s: epoll_wait: %w", r.name, what, err)
+			return nil, fmt.Errorf("map %s: %s: epoll_wait: %w", r.name, what, err)
 		}
 		// After Close, reserve returns ErrClosed.
 		sample, err = r.reserve(what, size)
@@ -265,7 +265,7 @@ func (r *UserRingBuffer) startWait(fn string) (int, error) {
 	}
 	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return -1, fmt.Errorf("user ring buffer %s: %s: epoll_create1: %w", r.name, fn, err)
+		return -1, fmt.Errorf("map %s: %s: epoll_create1: %w", r.name, fn, err)
 	}
 	// The map polls writable whenever the ring is not completely full,
 	// which says nothing about room for this sample: edge-triggered, the
@@ -277,7 +277,7 @@ func (r *UserRingBuffer) startWait(fn string) (int, error) {
 	} {
 		if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, int(ev.Fd), &ev); err != nil {
 			unix.Close(ep)
-			return -1, fmt.Errorf("user ring buffer %s: %s: epoll_ctl: %w", r.name, fn, err)
+			return -1, fmt.Errorf("map %s: %s: epoll_ctl: %w", r.name, fn, err)
 		}
 	}
 	r.waiters.Add(1)
@@ -324,7 +324,7 @@ func (r *UserRingBuffer) commit(fn string, sample []byte, discard bool) error {
 	}
 	i, ok := r.find(sample)
 	if !ok {
-		return fmt.Errorf("user ring buffer %s: %s: the %d-byte slice is not a sample reserved in this ring and not yet submitted or discarded: %w",
+		return fmt.Errorf("map %s: %s: the %d-byte slice is not a sample reserved in this ring and not yet submitted or discarded: %w",
 			r.name, fn, len(sample), unix.EINVAL)
 	}
 	// find checked that the pointer starts a sample this ring reserved
@@ -387,7 +387,7 @@ func (r *UserRingBuffer) Write(data []byte) error {
 	}
 	// data is Go memory without Go pointers, only read during the call.
 	if ret := C.lbg_user_ringbuf_write(r.rb, unsafe.Pointer(&data[0]), C.__u32(len(data))); ret < 0 {
-		return fmt.Errorf("user ring buffer %s: %s %d bytes: %w", r.name, what, len(data), errnoErr(ret))
+		return fmt.Errorf("map %s: %s %d bytes: %w", r.name, what, len(data), errnoErr(ret))
 	}
 	r.next += recordSize(len(data))
 	return nil
