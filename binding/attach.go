@@ -14,12 +14,12 @@ import (
 )
 
 // Every Program.Attach* method goes through Program.attach, the one path
-// from a loaded program to a Link: it takes the object's read lock, checks
-// that the program is loaded, runs the libbpf call and wraps what it made.
+// from a loaded program to a Link: it takes the program's read lock,
+// checks that the program is loaded, runs the libbpf call and wraps what
+// it made, as a USDT link when libbpf's USDT manager made it (attachLink).
 // The methods of one hook live in the file of that hook (attach_kprobe.go,
-// attach_xdp.go, attach_iter.go, ...). Links that libbpf's USDT manager
-// makes or closes (attachLink) and links opened by id (link_id.go) are
-// the only kinds that differ.
+// attach_xdp.go, attach_iter.go, ...); the kinds of Link are in handle.go
+// and link.go.
 
 // ProbeAttachMode chooses how a uprobe (or kprobe) is attached (enum
 // probe_attach_mode).
@@ -57,13 +57,13 @@ func failed(target string, err error) error {
 	return &attachFailure{target: target, err: err}
 }
 
-// attach is the path of every Program.Attach* method. Under the object's
-// read lock, with the program loaded (otherwise the error of p.closed),
-// it runs call, which checks its arguments and calls libbpf; p.prog is
-// valid during call, and the link made does not refer to it. call returns
-// the libbpf link, or nil and either an argument error or failed(target,
-// errno) when libbpf failed. The error returned names fn, the program, and
-// the target, and explains a refused attach (permErr).
+// attach is the path of every Program.Attach* method. Under the program's
+// read lock (its Object's), with the program loaded (otherwise the error of
+// p.closed), it runs call, which checks its arguments and calls libbpf;
+// p.prog is valid during call, and the link made does not refer to it. call
+// returns the libbpf link, or nil and either an argument error or
+// failed(target, errno) when libbpf failed. The error returned names fn, the
+// program, and the target, and explains a refused attach (permErr).
 func (p *Program) attach(fn string, call func() (*C.struct_bpf_link, error)) (*Link, error) {
 	if !p.lockLoaded() {
 		return nil, p.closed(fn)
