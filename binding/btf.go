@@ -151,7 +151,14 @@ func (b *BTF) Close() error {
 // "struct task_struct". An unknown name gives an error wrapping
 // ErrNotFound and os.ErrNotExist.
 func (b *BTF) TypeByName(name string) (TypeID, error) {
-	const fn = "btf__find_by_name"
+	return b.findType("btf__find_by_name", name, fmt.Sprintf("type %q", name), fmt.Sprintf("%q", name),
+		func(btf *C.struct_btf, cName *C.char) C.int { return C.int(C.btf__find_by_name(btf, cName)) })
+}
+
+// findType runs find, btf__find_by_name or btf__find_by_name_kind, for
+// name under the BTF's lock; notFound and target describe the type in the
+// errors of an unknown name and of another failure.
+func (b *BTF) findType(fn, name, notFound, target string, find func(*C.struct_btf, *C.char) C.int) (TypeID, error) {
 	btf := b.lock()
 	if btf == nil {
 		return 0, closedError(fn)
@@ -163,12 +170,12 @@ func (b *BTF) TypeByName(name string) (TypeID, error) {
 	cName := C.CString(name)
 	defer freeCString(cName)
 	// btf is valid under the lock and cName is C memory.
-	ret := C.btf__find_by_name(btf, cName)
+	ret := find(btf, cName)
 	if ret == -C.int(unix.ENOENT) {
-		return 0, &notFoundError{what: fmt.Sprintf("%s: type %q", fn, name)}
+		return 0, &notFoundError{what: fn + ": " + notFound}
 	}
 	if ret < 0 {
-		return 0, fmt.Errorf("%s %q: %w", fn, name, errnoErr(ret))
+		return 0, fmt.Errorf("%s %s: %w", fn, target, errnoErr(ret))
 	}
 	return TypeID(ret), nil
 }

@@ -244,26 +244,10 @@ func (b *BTF) Types() ([]*BTFType, error) {
 // with btf__find_by_name_kind: unlike TypeByName it tells "struct foo"
 // from "typedef foo". An unknown name gives an error wrapping ErrNotFound.
 func (b *BTF) TypeByNameKind(name string, kind BTFKind) (TypeID, error) {
-	const fn = "btf__find_by_name_kind"
-	btf := b.lock()
-	if btf == nil {
-		return 0, closedError(fn)
-	}
-	defer b.unlock()
-	if name == "" {
-		return 0, fmt.Errorf("%s: empty name: %w", fn, unix.EINVAL)
-	}
-	cName := C.CString(name)
-	defer freeCString(cName)
-	// btf is valid under the lock and cName is C memory.
-	ret := C.btf__find_by_name_kind(btf, cName, C.__u32(kind))
-	if ret == -C.int(unix.ENOENT) {
-		return 0, &notFoundError{what: fmt.Sprintf("%s: %s %q", fn, kind, name)}
-	}
-	if ret < 0 {
-		return 0, fmt.Errorf("%s %s %q: %w", fn, kind, name, errnoErr(C.int(ret)))
-	}
-	return TypeID(ret), nil
+	return b.findType("btf__find_by_name_kind", name, fmt.Sprintf("%s %q", kind, name), fmt.Sprintf("%s %q", kind, name),
+		func(btf *C.struct_btf, cName *C.char) C.int {
+			return C.int(C.btf__find_by_name_kind(btf, cName, C.__u32(kind)))
+		})
 }
 
 // RawData returns a copy of the BTF in its binary format (header, types,
