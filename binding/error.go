@@ -63,6 +63,68 @@ func (e *notFoundError) Is(target error) bool {
 	return target == ErrNotFound || target == fs.ErrNotExist
 }
 
+// OpError is the error of every method and function of the package that
+// fails, in one form: the Go operation, what it was called on, the libbpf
+// function or system call that failed, and the cause. Its text reads
+//
+//	Map.Lookup map counts: bpf(BPF_MAP_LOOKUP_ELEM): no such file or directory
+//	Program.AttachXDP program xdp_pass: bpf_program__attach_xdp ifindex 3: operation not supported
+//	Map.Update map counts: value is 4 bytes, want 8: libbpf: invalid size
+//
+// as net.OpError's does. Call is empty when the method refused before any
+// call (a bad argument, a closed handle); Subject is empty for a package
+// function whose argument says everything (ProbeMapType). Unwrap returns
+// Err, so errors.Is(err, unix.ENOENT), errors.Is(err, ErrClosed) and
+// errors.As(err, **VerifierError) see through it.
+type OpError struct {
+	// Op is the operation as Go names it: "Map.Lookup", "Object.Load",
+	// "OpenFile", "TypedMap.Update".
+	Op string
+	// Subject names what Op was called on, its kind and identity: "map
+	// counts", "program handle_exec", "object minimal", "link 12 of program
+	// handle_exec", "ring buffer events", or a package function's argument
+	// (a path, quoted).
+	Subject string
+	// Call is the libbpf function or system call that failed, with the
+	// arguments that tell which ("bpf_link__pin \"/sys/fs/bpf/x\"",
+	// "bpf(BPF_MAP_LOOKUP_ELEM)"), or "" when none was made.
+	Call string
+	// Err is the cause: a unix.Errno (possibly explained, as for EPERM), a
+	// sentinel of this package such as ErrClosed or ErrInvalidSize with
+	// what was wrong, or a *VerifierError.
+	Err error
+}
+
+// Error joins the non-empty parts: "Op Subject: Call: Err".
+func (e *OpError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	if e.Subject != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Subject)
+	}
+	if e.Call != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Call)
+	}
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("<nil>")
+	}
+	return b.String()
+}
+
+// Unwrap returns Err.
+func (e *OpError) Unwrap() error { return e.Err }
+
+// opError returns the OpError of op on subject, when call failed with err
+// (call "" when none was made).
+func opError(op, subject, call string, err error) error {
+	return &OpError{Op: op, Subject: subject, Call: call, Err: err}
+}
+
 // closedError returns the error for a method called on a closed handle.
 func closedError(what string) error {
 	return fmt.Errorf("%s: %w", what, ErrClosed)
