@@ -150,26 +150,33 @@ func run(runs int, obj, sized, cdriver, gobench, out, static string) error {
 	// samples[workload][driver] holds one line per run.
 	samples := map[string]map[string][]line{}
 	for i := 1; i <= runs; i++ {
+		// Within a run, the drivers take turns group by group, so that
+		// the binding's figure of a workload and C's are taken seconds
+		// apart, not a whole driver's run (tens of seconds) apart: these
+		// machines switch between fast and slow states on that scale.
 		// Each run starts with the next driver, so that none always runs
 		// first or right after another.
-		for j := range drivers {
-			d := drivers[(i+j)%len(drivers)]
-			cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj, "-sized="+sized)
-			if d == "c" {
-				cmd = exec.Command(cdriver, obj)
-				if sized != "" {
-					cmd = exec.Command(cdriver, obj, sized)
+		for _, g := range runGroups() {
+			for j := range drivers {
+				d := drivers[(i+j)%len(drivers)]
+				cmd := exec.Command(gobench, "-driver="+d, "-obj="+obj, "-sized="+sized)
+				if d == "c" {
+					cmd = exec.Command(cdriver, obj)
+					if sized != "" {
+						cmd = exec.Command(cdriver, obj, sized)
+					}
 				}
-			}
-			lines, err := runDriver(cmd)
-			if err != nil {
-				return fmt.Errorf("run %d, driver %s: %w", i, d, err)
-			}
-			for _, l := range lines {
-				if samples[l.Workload] == nil {
-					samples[l.Workload] = map[string][]line{}
+				cmd.Env = append(os.Environ(), "BENCH_ONLY="+g)
+				lines, err := runDriver(cmd)
+				if err != nil {
+					return fmt.Errorf("run %d, group %s, driver %s: %w", i, g, d, err)
 				}
-				samples[l.Workload][d] = append(samples[l.Workload][d], l)
+				for _, l := range lines {
+					if samples[l.Workload] == nil {
+						samples[l.Workload] = map[string][]line{}
+					}
+					samples[l.Workload][d] = append(samples[l.Workload][d], l)
+				}
 			}
 		}
 		fmt.Fprintf(os.Stderr, "bench: run %d/%d done (%.1fs)\n", i, runs, time.Since(start).Seconds())
@@ -221,6 +228,26 @@ func run(runs int, obj, sized, cdriver, gobench, out, static string) error {
 	fmt.Printf("\n%d runs per driver, medians; ratio < 1 means the binding is faster. Wrote %s in %.1fs.\n",
 		runs, out, time.Since(start).Seconds())
 	return nil
+}
+
+// groups are the drivers' groups of workloads (their BENCH_ONLY names),
+// in the order a run measures them.
+var groups = []string{"maps", "walk", "drains", "open"}
+
+// runGroups returns the groups a run measures: those BENCH_ONLY lists, or
+// all of them.
+func runGroups() []string {
+	only := os.Getenv("BENCH_ONLY")
+	if only == "" {
+		return groups
+	}
+	var gs []string
+	for _, g := range strings.Split(only, ",") {
+		if slices.Contains(groups, g) {
+			gs = append(gs, g)
+		}
+	}
+	return gs
 }
 
 // runDriver runs one driver process and parses its JSON lines.
