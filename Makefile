@@ -204,7 +204,9 @@ clean: ## remove build/, the BPF objects and the uprobe target
 # `make bench` (as root) builds three drivers over bench/bench.bpf.o, runs
 # each BENCH_RUNS times, prints the medians, ratios and goals, and writes
 # bench/results.json, with the static agent's figures (static-bench, below)
-# included. bench/ is its own Go module (it needs cilium/ebpf).
+# included; then bench/cmd/paired compares the map element calls with C
+# libbpf's in one process (bench/paired.json). bench/ is its own Go module
+# (it needs cilium/ebpf).
 BENCH_DIR := $(TOP)/bench
 BENCH_BIN := $(BUILD)/bench
 BENCH_RUNS ?= 15
@@ -220,6 +222,8 @@ bench: $(BENCH_DIR)/bench.bpf.o $(BENCH_BIN)/cdriver $(BENCH_SIZED_OBJS) static-
 	$(BENCH_BIN)/report -runs=$(BENCH_RUNS) -obj=$(BENCH_DIR)/bench.bpf.o -sized=$(BENCH_BIN)/sized \
 		-cdriver=$(BENCH_BIN)/cdriver -gobench=$(BENCH_BIN)/gobench \
 		-static=$(BENCH_DIR)/static-results.json -out=$(BENCH_DIR)/results.json
+	cd $(BENCH_DIR) && $(GO_ENV) $(GO) build -o $(BENCH_BIN)/paired ./cmd/paired
+	$(BENCH_BIN)/paired -obj=$(BENCH_DIR)/bench.bpf.o -out=$(BENCH_DIR)/paired.json
 
 $(BENCH_BIN)/sized/sized_%.bpf.c: $(BENCH_DIR)/cmd/genobj/main.go
 	@mkdir -p $(dir $@)

@@ -59,17 +59,19 @@ func (c *mapCore) elemCall(cmd uintptr, key, value []byte, flags uint64) error {
 }
 
 // rawElemCalls says whether the element calls of the map types that never
-// sleep in the kernel take syscall.RawSyscall. They do not: even on those
-// maps, the kernel's copy of the key or value from a page not touched yet
-// takes a page fault, which may sleep in reclaim under memory pressure,
-// and during a raw system call the scheduler cannot hand the thread's P
-// to another thread (with GOMAXPROCS=1 the whole program stops). What the
-// raw call saves, the scheduler's bookkeeping, was not measurable on the
-// machine kind the targets are set on (AMD EPYC VM, kernel 6.18,
-// 2026-12-06: lookups through each, alternated in blocks of 1000, differed
-// by -24% to +29% between blocks, median +5%, and a bare getppid(2) costs
-// about 2 us there either way; BenchmarkMapLookupRawVsSyscall and the
-// README's "Speed" section), so the safe call is taken.
+// sleep in the kernel take syscall.RawSyscall. They do not, because no
+// element command is sure not to sleep: the kernel copies the key and the
+// value into memory it allocates for the call (map_lookup_elem and
+// map_update_elem: vmemdup_user and kvmalloc with GFP_USER, for every map
+// type), which may sleep in direct reclaim under memory pressure, as may
+// the fault on a page of the caller's buffer not touched yet. During a raw
+// system call the scheduler cannot hand the thread's P to another thread
+// (with GOMAXPROCS=1 the whole program stops). What the raw call saves is
+// the scheduler's bookkeeping, entersyscall and exitsyscall: on the
+// machine kind the targets are set on it is most of the binding's distance
+// from C (bench/cmd/paired: a raw bpf(2) from Go costs what C libbpf's
+// costs, syscall.Syscall 1.07-1.16x; README, "Speed"), and the safe call
+// is taken.
 const rawElemCalls = false
 
 // rawElemSafe reports whether the element commands on maps of type t only
