@@ -1,6 +1,7 @@
 package libbpf
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"iter"
@@ -87,6 +88,9 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		return m.closed("map iteration")
 	}
 	keySize, valueSize := m.keySize, m.valueBufSize
+	// An array's keys are its indexes, which are never deleted: the kernel
+	// never restarts its walk, and the walk keeps no set.
+	track := m.mapType != MapTypeArray && m.mapType != MapTypePerCPUArray
 	m.mu.RUnlock()
 
 	cur := make([]byte, keySize)
@@ -105,7 +109,7 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		if nextErr != nil && !errors.Is(nextErr, unix.ENOENT) {
 			return nextErr
 		}
-		if seen.has(cur) {
+		if track && seen.has(cur) {
 			revisits++
 			if limit := int(m.MaxEntries()) + seen.len(); revisits > limit {
 				return fmt.Errorf("map %s: walk revisited %d keys after concurrent deletions: %w",
@@ -114,7 +118,9 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 		} else {
 			switch err := m.Lookup(cur, value); {
 			case err == nil:
-				seen.add(cur)
+				if track {
+					seen.add(cur)
+				}
 				if !yield(cur, value) {
 					return nil
 				}
@@ -129,11 +135,15 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 	}
 }
 
-// keySet is the set of keys a walk yielded. The keys are copied into
-// chunks of keySetChunk bytes that are only ever appended to, and the set's
-// strings point into them, so adding a key allocates nothing of its own:
-// the walk's allocations are the chunks and the growth of the map.
+// keySet is the set of keys a walk yielded. Keys of at most 8 bytes, the
+// common case (u32 and u64 identifiers), are held as integers, in a map
+// whose entries hold no pointers for the garbage collector to scan; longer
+// keys are copied into chunks of keySetChunk bytes that are only ever
+// appended to, and the set's strings point into them, so adding a key
+// allocates nothing of its own: the walk's allocations are the chunks and
+// the growth of the map.
 type keySet struct {
+	small map[uint64]struct{}
 	keys  map[string]struct{}
 	chunk []byte
 }
@@ -141,20 +151,35 @@ type keySet struct {
 // keySetChunk is the size of a keySet's chunks.
 const keySetChunk = 64 << 10
 
+// smallKey returns key, of at most 8 bytes, as an integer; keys of one
+// size map one to one.
+func smallKey(key []byte) uint64 {
+	var b [8]byte
+	copy(b[:], key)
+	return binary.NativeEndian.Uint64(b[:])
+}
+
 // has reports whether the set holds key (without copying it).
 func (s *keySet) has(key []byte) bool {
+	if len(key) <= 8 {
+		_, ok := s.small[smallKey(key)]
+		return ok
+	}
 	_, ok := s.keys[string(key)]
 	return ok
 }
 
 // add copies key into the set.
 func (s *keySet) add(key []byte) {
+	if len(key) <= 8 {
+		if s.small == nil {
+			s.small = make(map[uint64]struct{})
+		}
+		s.small[smallKey(key)] = struct{}{}
+		return
+	}
 	if s.keys == nil {
 		s.keys = make(map[string]struct{})
-	}
-	if len(key) == 0 {
-		s.keys[""] = struct{}{}
-		return
 	}
 	if cap(s.chunk)-len(s.chunk) < len(key) {
 		s.chunk = make([]byte, 0, max(keySetChunk, len(key)))
@@ -167,7 +192,7 @@ func (s *keySet) add(key []byte) {
 }
 
 // len is the number of keys in the set.
-func (s *keySet) len() int { return len(s.keys) }
+func (s *keySet) len() int { return len(s.small) + len(s.keys) }
 
 // endOfWalk maps the ENOENT that ends a walk to nil.
 func endOfWalk(err error) error {
