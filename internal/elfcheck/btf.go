@@ -69,8 +69,11 @@ func checkBTF(data []byte) error {
 	if !inBounds(start, uint64(h.TypeLen), uint64(len(data))) {
 		return nil
 	}
-	refs := btfRefs(data[start : start+uint64(h.TypeLen)])
-	if id, found := findCycle(refs); found {
+	g, ok := btfRefs(data[start : start+uint64(h.TypeLen)])
+	if !ok {
+		return nil
+	}
+	if id, found := findCycle(g); found {
 		return fmt.Errorf("BTF type %d contains itself (through typedefs, modifiers, arrays, members or variables)", id)
 	}
 	return nil
@@ -95,59 +98,74 @@ func btfExtra(kind, vlen int) int {
 	return 0
 }
 
-// btfRefs returns, for each type ID of the BTF type section types, the
-// types that the type holds by value; ID 0 is void. It returns nil when a
-// type is of a kind it does not know or is cut short, which libbpf
+// btfGraph holds, for each type ID (0 is void), the types that the type
+// holds by value: those of id are edges[start[id]:start[id+1]]. Two flat
+// slices rather than one slice per type, so that building the graph of an
+// object's thousands of types takes a few allocations.
+type btfGraph struct {
+	start []uint32
+	edges []uint32
+}
+
+// len returns the number of type IDs, void included.
+func (g btfGraph) len() int { return len(g.start) - 1 }
+
+// refs returns the types that type id holds by value.
+func (g btfGraph) refs(id uint32) []uint32 { return g.edges[g.start[id]:g.start[id+1]] }
+
+// btfRefs returns the graph of the BTF type section types, and false when
+// a type is of a kind it does not know or is cut short, which libbpf
 // rejects.
-func btfRefs(types []byte) [][]uint32 {
+func btfRefs(types []byte) (btfGraph, bool) {
 	ne := binary.NativeEndian
-	refs := [][]uint32{nil}
+	// Every type is at least btfTypeSize bytes; void has no references.
+	g := btfGraph{start: make([]uint32, 2, 2+len(types)/btfTypeSize)}
 	for len(types) >= btfTypeSize {
 		info, sizeOrType := ne.Uint32(types[4:]), ne.Uint32(types[8:])
 		kind, vlen := int(info>>24)&0x1f, int(info&0xffff)
 		extra := btfExtra(kind, vlen)
 		if extra < 0 || len(types) < btfTypeSize+extra {
-			return nil
+			return btfGraph{}, false
 		}
 		body := types[btfTypeSize : btfTypeSize+extra]
-		var out []uint32
 		switch kind {
 		case btfKindVar, btfKindDeclTag, btfKindTypedef, btfKindVolatile, btfKindConst, btfKindRestrict, btfKindTypeTag:
-			out = append(out, sizeOrType)
+			g.edges = append(g.edges, sizeOrType)
 		case btfKindArray:
-			out = append(out, ne.Uint32(body)) // btf_array.type
+			g.edges = append(g.edges, ne.Uint32(body)) // btf_array.type
 		case btfKindStruct, btfKindUnion:
 			for m := range vlen {
-				out = append(out, ne.Uint32(body[12*m+4:])) // btf_member.type
+				g.edges = append(g.edges, ne.Uint32(body[12*m+4:])) // btf_member.type
 			}
 		case btfKindDatasec:
 			for m := range vlen {
-				out = append(out, ne.Uint32(body[12*m:])) // btf_var_secinfo.type
+				g.edges = append(g.edges, ne.Uint32(body[12*m:])) // btf_var_secinfo.type
 			}
 		}
-		refs = append(refs, out)
+		g.start = append(g.start, uint32(len(g.edges)))
 		types = types[btfTypeSize+extra:]
 	}
-	return refs
+	return g, true
 }
 
-// findCycle searches the graph refs (type ID to the IDs it refers to)
+// findCycle searches the graph g (type ID to the IDs it holds by value)
 // depth first, without recursion, and returns a type met again while it
 // is on the path, which closes a cycle. References to unknown IDs are
 // ignored: libbpf rejects them.
-func findCycle(refs [][]uint32) (uint32, bool) {
+func findCycle(g btfGraph) (uint32, bool) {
 	const (
 		unseen = iota
 		onPath
 		done
 	)
-	state := make([]byte, len(refs))
+	n := g.len()
+	state := make([]byte, n)
 	type frame struct {
 		id   uint32
-		next int
+		next uint32
 	}
 	var stack []frame
-	for root := range refs {
+	for root := range n {
 		if state[root] != unseen {
 			continue
 		}
@@ -155,14 +173,15 @@ func findCycle(refs [][]uint32) (uint32, bool) {
 		stack = append(stack[:0], frame{id: uint32(root)})
 		for len(stack) > 0 {
 			top := &stack[len(stack)-1]
-			if top.next == len(refs[top.id]) {
+			refs := g.refs(top.id)
+			if int(top.next) == len(refs) {
 				state[top.id] = done
 				stack = stack[:len(stack)-1]
 				continue
 			}
-			child := refs[top.id][top.next]
+			child := refs[top.next]
 			top.next++
-			if int(child) >= len(refs) {
+			if int(child) >= n {
 				continue
 			}
 			switch state[child] {

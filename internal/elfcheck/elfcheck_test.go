@@ -319,10 +319,10 @@ func loopFirstModifier(t *testing.T, btf []byte) {
 	var h btfHeader
 	decode(btf, &h)
 	start := h.HdrLen + h.TypeOff
-	refs := btfRefs(btf[start : start+h.TypeLen])
-	require.NotNil(t, refs)
+	refs, ok := btfRefs(btf[start : start+h.TypeLen])
+	require.True(t, ok)
 	types := btf[start:]
-	for id := 1; id < len(refs); id++ {
+	for id := 1; id < refs.len(); id++ {
 		info := binary.NativeEndian.Uint32(types[4:])
 		kind, vlen := int(info>>24&0x1f), int(info&0xffff)
 		if kind == btfKindTypedef || kind == btfKindVolatile || kind == btfKindConst {
