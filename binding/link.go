@@ -23,6 +23,11 @@ import (
 // the garbage collector, so a Link dropped without Close stays attached
 // until the process exits (and longer if pinned).
 //
+// Its methods' errors are *OpError whose Subject says which link: "link of
+// program handle_exec" for a Link an attach made, "link 12" for one from
+// OpenLinkID, and for one from OpenLink "link pinned at " and its quoted
+// pin path.
+//
 // A Link is safe for concurrent use.
 type Link struct {
 	// mu guards kind: Close, Disconnect, Pin and Unpin take it for
@@ -46,8 +51,8 @@ type Link struct {
 // subject names the Link in its errors (OpError.Subject), from what is
 // known without a system call, so that a closed Link has the same:
 // "link of program handle_exec" for a Link from Program.Attach*, "link 12"
-// for one from OpenLinkID, "link pinned at \"/sys/fs/bpf/l\"" for one
-// from OpenLink, and just "link" for a nil Link. The kernel ID of a
+// for one from OpenLinkID, "link pinned at " and the quoted pin path for
+// one from OpenLink, and just "link" for a nil Link. The kernel ID of a
 // Link made by an attach would take a BPF_OBJ_GET_INFO_BY_FD call, on the
 // attach path or at error time (where the Link may be closed), so it is
 // left out; Link.Info reports it.

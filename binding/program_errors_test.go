@@ -316,6 +316,14 @@ func TestLinkOpErrors(t *testing.T) {
 	assertProgOpError(t, err, "Link.Detach", subject, "bpf_link__detach", syscall.EOPNOTSUPP)
 	assert.Equal(t, "Link.Detach link of program count_raw: bpf_link__detach: operation not supported", err.Error())
 
+	// The links Object.AttachAll and Program.AttachSkeleton make name
+	// their program too.
+	skel, err := program(t, obj, "count_raw").AttachSkeleton()
+	require.NoError(t, err)
+	require.NotNil(t, skel)
+	assertProgOpError(t, skel.Detach(), "Link.Detach", subject, "bpf_link__detach", syscall.EOPNOTSUPP)
+	require.NoError(t, skel.Close())
+
 	err = link.UpdateProgram(program(t, obj, "count_raw_alt"))
 	assertProgOpError(t, err, "Link.UpdateProgram", subject, "bpf_link__update_program program count_raw_alt", syscall.EINVAL)
 
