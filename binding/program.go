@@ -26,6 +26,12 @@ import (
 // program, and it can be given to Map.AttachProgram, Link.UpdateProgram,
 // SetAttachTarget and AttachFreplace as the program or target; the other
 // libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
+//
+// Its methods' errors are *OpError with Op the method ("Program.AttachXDP")
+// and Subject "program <name>" ("program id <ID>" for a program opened
+// without an object whose kernel name is empty); Call is the libbpf
+// function that failed with its target, or "" when the method refused
+// first (a closed or unloaded program, a bad argument).
 type Program struct {
 	// fdHandle is what every Program has, whatever its kind (see
 	// "Ownership of handles" in handle.go): the lock, state and
