@@ -41,32 +41,36 @@ const (
 )
 
 // attachFailure is the error an attach call returns to Program.attach
-// when libbpf failed: libbpf's error and what the program was being
-// attached to.
+// when libbpf failed: the libbpf function called, with the target that
+// identifies the failing attach ("bpf_program__attach_xdp ifindex 3"), and
+// libbpf's error.
 type attachFailure struct {
-	target string
-	err    error
+	call string
+	err  error
 }
 
-func (f *attachFailure) Error() string { return f.target + ": " + f.err.Error() }
+func (f *attachFailure) Error() string { return f.call + ": " + f.err.Error() }
 
 // failed reports, from an attach call, that the libbpf function returned
-// no link and set err, while attaching to target ("" when the program's
-// section says where).
-func failed(target string, err error) error {
-	return &attachFailure{target: target, err: err}
+// no link and set err; call names the function and, when the program's
+// section does not say it, the target ("bpf_program__attach_xdp ifindex
+// 3"), and becomes the OpError's Call.
+func failed(call string, err error) error {
+	return &attachFailure{call: call, err: err}
 }
 
-// attach is the path of every Program.Attach* method. Under the program's
-// read lock (its Object's), with the program loaded (otherwise the error of
-// p.closed), it runs call, which checks its arguments and calls libbpf;
-// p.prog is valid during call, and the link made does not refer to it. call
-// returns the libbpf link, or nil and either an argument error or
-// failed(target, errno) when libbpf failed. The error returned names fn, the
-// program, and the target, and explains a refused attach (permErr).
-func (p *Program) attach(fn string, call func() (*C.struct_bpf_link, error)) (*Link, error) {
+// attach is the path of every Program.Attach* method, op (the method's
+// Go name, "Program.AttachXDP"). Under the program's read lock (its
+// Object's), with the program loaded (otherwise the error of p.closed),
+// it runs call, which checks its arguments and calls libbpf; p.prog is
+// valid during call, and the link made does not refer to it. call returns
+// the libbpf link, or nil and either an argument error (the cause alone,
+// without prefix) or failed(call, errno) when libbpf failed. The error
+// returned is an *OpError of op on p, with the libbpf call in Call (""
+// for an argument error), and explains a refused attach (permErr).
+func (p *Program) attach(op string, call func() (*C.struct_bpf_link, error)) (*Link, error) {
 	if !p.lockLoaded() {
-		return nil, p.closed(fn)
+		return nil, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	link, err := p.attachLink(call)
@@ -74,16 +78,14 @@ func (p *Program) attach(fn string, call func() (*C.struct_bpf_link, error)) (*L
 		return link, nil
 	}
 	if f, ok := errors.AsType[*attachFailure](err); ok {
-		if f.target == "" {
-			return nil, fmt.Errorf("%s %s: %w", fn, p.name, p.permErr(ptrErr(f.err)))
-		}
-		return nil, fmt.Errorf("%s %s %s: %w", fn, p.name, f.target, p.permErr(ptrErr(f.err)))
+		return nil, p.opErr(op, f.call, p.permErr(ptrErr(f.err)))
 	}
-	return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+	return nil, p.opErr(op, "", err)
 }
 
 // attachLink calls attach, which attaches p with libbpf (nil link and nil
-// error: nothing to attach), and wraps the link made. libbpf attaches
+// error: nothing to attach), and wraps the link made, which p's name
+// identifies in its errors (Link.subject). libbpf attaches
 // SEC("usdt") programs through the object's USDT manager, which USDT
 // attaches and closes change: those run under the object's usdtMu, and
 // the USDT Link keeps the object's memory until it is closed. The caller
@@ -96,7 +98,7 @@ func (p *Program) attachLink(attach func() (*C.struct_bpf_link, error)) (*Link, 
 		if l == nil {
 			return nil, err
 		}
-		return newLink(l), nil
+		return newProgramLink(l, p), nil
 	}
 	o := p.obj
 	o.usdtMu.Lock()
@@ -106,7 +108,7 @@ func (p *Program) attachLink(attach func() (*C.struct_bpf_link, error)) (*Link, 
 		return nil, err
 	}
 	o.usdtLinks++
-	return newUSDTLink(l, o), nil
+	return newUSDTLink(l, o, p), nil
 }
 
 // Attach attaches the loaded program where its section name says, with
@@ -114,25 +116,26 @@ func (p *Program) attachLink(attach func() (*C.struct_bpf_link, error)) (*Link, 
 // "kprobe/<function>" and so on. The returned Link must be closed by the
 // caller; see Link for what happens when it is not.
 func (p *Program) Attach() (*Link, error) {
-	return p.attach("bpf_program__attach", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.Attach", func() (*C.struct_bpf_link, error) {
 		l, err := C.bpf_program__attach(p.prog)
 		if l == nil {
-			return nil, failed("", err)
+			return nil, failed("bpf_program__attach", err)
 		}
 		return l, nil
 	})
 }
 
-// attachFD attaches p with attach, a libbpf function taking the descriptor
-// of what (a cgroup, a network namespace), which libbpf does not keep.
-func (p *Program) attachFD(fn, what string, fd int, attach func(C.int) (*C.struct_bpf_link, error)) (*Link, error) {
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+// attachFD is op: it attaches p with attach, fn, a libbpf function taking
+// the descriptor of what (a cgroup, a network namespace), which libbpf does
+// not keep.
+func (p *Program) attachFD(op, fn, what string, fd int, attach func(C.int) (*C.struct_bpf_link, error)) (*Link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if fd < 0 || fd > int(^uint32(0)>>1) {
 			return nil, fmt.Errorf("%s descriptor %d: %w", what, fd, unix.EBADF)
 		}
 		l, err := attach(C.int(fd))
 		if l == nil {
-			return nil, failed(fmt.Sprintf("%s fd %d", what, fd), err)
+			return nil, failed(fmt.Sprintf("%s %s fd %d", fn, what, fd), err)
 		}
 		return l, nil
 	})

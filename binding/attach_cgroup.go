@@ -19,7 +19,7 @@ import (
 // processes of that cgroup and its descendants. The returned Link must be
 // closed by the caller; the descriptor stays the caller's.
 func (p *Program) AttachCgroup(cgroupFD int) (*Link, error) {
-	return p.attachFD("bpf_program__attach_cgroup", "cgroup", cgroupFD, func(fd C.int) (*C.struct_bpf_link, error) {
+	return p.attachFD("Program.AttachCgroup", "bpf_program__attach_cgroup", "cgroup", cgroupFD, func(fd C.int) (*C.struct_bpf_link, error) {
 		l, err := C.bpf_program__attach_cgroup(p.prog, fd)
 		return l, err
 	})
@@ -55,14 +55,14 @@ type CgroupOptions struct {
 // AttachCgroup. opts may be nil. The returned Link must be closed by the
 // caller.
 func (p *Program) AttachCgroupOpts(cgroupFD int, opts *CgroupOptions) (*Link, error) {
-	const fn = "bpf_program__attach_cgroup_opts"
+	const op = "Program.AttachCgroupOpts"
 	if opts == nil {
 		opts = &CgroupOptions{}
 	}
 	if opts.RelativeFD < 0 || opts.RelativeFD > math.MaxInt32 {
-		return nil, fmt.Errorf("%s %s: relative descriptor %d: %w", fn, p.Name(), opts.RelativeFD, unix.EBADF)
+		return nil, p.opErr(op, "", fmt.Errorf("relative descriptor %d: %w", opts.RelativeFD, unix.EBADF))
 	}
-	return p.attachFD(fn, "cgroup", cgroupFD, func(fd C.int) (*C.struct_bpf_link, error) {
+	return p.attachFD(op, "bpf_program__attach_cgroup_opts", "cgroup", cgroupFD, func(fd C.int) (*C.struct_bpf_link, error) {
 		// copts is Go memory without pointers, read during the call.
 		copts := C.struct_bpf_cgroup_opts{
 			sz:                C.sizeof_struct_bpf_cgroup_opts,

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -23,9 +24,9 @@ import (
 // descriptor, which libbpf uses at Load, until Load or Object.Close, so
 // target may be closed in between. After Object.Load it fails with EBUSY.
 func (p *Program) SetAttachTarget(target *Program, funcName string) error {
-	const fn = "bpf_program__set_attach_target"
+	const op = "Program.SetAttachTarget"
 	if target == nil && funcName == "" {
-		return fmt.Errorf("%s %s: neither a target program nor a function name: %w", fn, p.Name(), unix.EINVAL)
+		return p.opErr(op, "", fmt.Errorf("neither a target program nor a function name: %w", unix.EINVAL))
 	}
 	// The target's descriptor is duplicated before p's lock is taken:
 	// holding the read locks of two objects at once could deadlock
@@ -33,11 +34,11 @@ func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 	targetFD := C.int(0)
 	if target != nil {
 		var err error
-		if targetFD, err = target.dupFD(fn, p.Name()); err != nil {
-			return err
+		if targetFD, err = target.dupFD(); err != nil {
+			return p.opErr(op, "", err)
 		}
 	}
-	if err := p.setAttachTarget(fn, targetFD, funcName); err != nil {
+	if err := p.setAttachTarget(op, targetFD, funcName); err != nil {
 		if targetFD > 0 {
 			unix.Close(int(targetFD))
 		}
@@ -46,22 +47,22 @@ func (p *Program) SetAttachTarget(target *Program, funcName string) error {
 	return nil
 }
 
-// setAttachTarget implements SetAttachTarget once the target's descriptor
-// (0 for none) is in hand; on success p owns it.
-func (p *Program) setAttachTarget(fn string, targetFD C.int, funcName string) error {
+// setAttachTarget implements SetAttachTarget, op, once the target's
+// descriptor (0 for none) is in hand; on success p owns it.
+func (p *Program) setAttachTarget(op string, targetFD C.int, funcName string) error {
 	if !p.lock() {
-		return p.closed(fn)
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if p.obj.loaded {
-		return fmt.Errorf("%s %s: object already loaded: %w", fn, p.name, unix.EBUSY)
+		return p.opErr(op, "", fmt.Errorf("object already loaded: %w", unix.EBUSY))
 	}
 	cFunc := cString(funcName)
 	defer freeCString(cFunc)
 	// cFunc is C memory or NULL, which libbpf copies; libbpf keeps the
 	// target descriptor for Load, and p keeps it open until then.
 	if ret := C.bpf_program__set_attach_target(p.prog, targetFD, cFunc); ret < 0 {
-		return fmt.Errorf("%s %s %q: %w", fn, p.name, funcName, errnoErr(ret))
+		return p.opErr(op, "bpf_program__set_attach_target "+strconv.Quote(funcName), errnoErr(ret))
 	}
 	// Setters run before Load from one goroutine (see the package doc),
 	// so the read lock is enough to replace an earlier target.
@@ -81,10 +82,9 @@ func (p *Program) setAttachTarget(fn string, targetFD C.int, funcName string) er
 // function in target runs the extension instead. The returned Link must be
 // closed by the caller; it keeps target's program alive in the kernel.
 func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error) {
-	const fn = "bpf_program__attach_freplace"
+	const op = "Program.AttachFreplace"
 	if (target == nil) != (funcName == "") {
-		return nil, fmt.Errorf("%s %s: give both a target program and a function name, or neither: %w",
-			fn, p.Name(), unix.EINVAL)
+		return nil, p.opErr(op, "", fmt.Errorf("give both a target program and a function name, or neither: %w", unix.EINVAL))
 	}
 	// The target's descriptor is duplicated before p's lock is taken:
 	// holding the read locks of two objects at once could deadlock
@@ -92,12 +92,12 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 	targetFD := C.int(0)
 	if target != nil {
 		var err error
-		if targetFD, err = target.dupFD(fn, p.Name()); err != nil {
-			return nil, err
+		if targetFD, err = target.dupFD(); err != nil {
+			return nil, p.opErr(op, "", err)
 		}
 		defer unix.Close(int(targetFD))
 	}
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeExt {
 			return nil, fmt.Errorf("program type %s is not ext (freplace): %w", t, unix.EINVAL)
 		}
@@ -107,27 +107,28 @@ func (p *Program) AttachFreplace(target *Program, funcName string) (*Link, error
 		// reference to the target program.
 		l, err := C.bpf_program__attach_freplace(p.prog, targetFD, cFunc)
 		if l == nil {
-			return nil, failed(fmt.Sprintf("%q", funcName), err)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_freplace %q", funcName), err)
 		}
 		return l, nil
 	})
 }
 
-// dupFD returns, for fn on program name, a duplicate of the descriptor of
-// p, a loaded program of an Object or one opened without an object; the
-// caller closes it.
-func (p *Program) dupFD(fn, name string) (C.int, error) {
+// dupFD returns a duplicate of the descriptor of p, the target of
+// another program, a loaded program of an Object or one opened without an
+// object; the caller closes it. Its error is the cause, which names p as
+// the target.
+func (p *Program) dupFD() (C.int, error) {
 	fd, ok := p.lockFD()
 	if !ok {
-		return -1, fmt.Errorf("%s %s: %w", fn, name, closedError("target program"))
+		return -1, fmt.Errorf("target %s: %w", p.subject(), ErrClosed)
 	}
 	defer p.mu.RUnlock()
 	if fd < 0 {
-		return -1, fmt.Errorf("%s %s: target program %s not loaded: %w", fn, name, p.name, unix.EBADF)
+		return -1, fmt.Errorf("target %s not loaded: %w", p.subject(), unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
 	if err != nil {
-		return -1, fmt.Errorf("%s %s: duplicate the descriptor of program %s: %w", fn, name, p.name, err)
+		return -1, fmt.Errorf("duplicate the descriptor of target %s: %w", p.subject(), err)
 	}
 	return C.int(dup), nil
 }

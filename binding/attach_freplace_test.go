@@ -88,10 +88,14 @@ func TestFreplaceErrors(t *testing.T) {
 	assert.ErrorIs(t, (*libbpf.Program)(nil).SetAttachTarget(target, "decide"), libbpf.ErrClosed, "nil program")
 	unloaded := program(t, openObject(t, "freplace_target", nil), "xdp_decide")
 	assert.ErrorIs(t, ext.SetAttachTarget(unloaded, "decide"), syscall.EBADF, "target not loaded")
+	assert.EqualError(t, ext.SetAttachTarget(unloaded, "decide"),
+		"Program.SetAttachTarget program new_decide: target program xdp_decide not loaded: bad file descriptor")
 	closedObj := loadObject(t, "freplace_target")
 	closedTarget := program(t, closedObj, "xdp_decide")
 	require.NoError(t, closedObj.Close())
 	assert.ErrorIs(t, ext.SetAttachTarget(closedTarget, "decide"), libbpf.ErrClosed, "closed target")
+	assert.EqualError(t, ext.SetAttachTarget(closedTarget, "decide"),
+		"Program.SetAttachTarget program new_decide: target program xdp_decide: libbpf: use of closed handle")
 	assert.ErrorIs(t, target.SetAttachTarget(target, "decide"), syscall.EBUSY, "already loaded")
 	fentry := program(t, openObject(t, "fentry_target", nil), "count_any")
 	assert.ErrorIs(t, fentry.SetAttachTarget(nil, "libbpf_go_no_such_function"), syscall.ESRCH,
@@ -99,7 +103,7 @@ func TestFreplaceErrors(t *testing.T) {
 
 	_, err := target.AttachFreplace(target, "decide")
 	assert.ErrorIs(t, err, syscall.EINVAL, "XDP program")
-	assert.ErrorContains(t, err, "not ext")
+	assert.EqualError(t, err, "Program.AttachFreplace program xdp_decide: program type xdp is not ext (freplace): invalid argument")
 	_, err = ext.AttachFreplace(target, "")
 	assert.ErrorIs(t, err, syscall.EINVAL, "target without function")
 	_, err = ext.AttachFreplace(nil, "decide")

@@ -35,7 +35,7 @@ type IterOptions struct {
 // what it prints with Link.NewIterReader. opts may be nil. The returned
 // Link must be closed by the caller.
 func (p *Program) AttachIter(opts *IterOptions) (*Link, error) {
-	return p.attach("bpf_program__attach_iter", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachIter", func() (*C.struct_bpf_link, error) {
 		copts := C.struct_bpf_iter_attach_opts{sz: C.sizeof_struct_bpf_iter_attach_opts}
 		if opts != nil && (opts.Map != nil || opts.TID != 0 || opts.PID != 0 || opts.PIDFD != 0) {
 			if opts.Map != nil && (opts.TID != 0 || opts.PID != 0 || opts.PIDFD != 0) {
@@ -67,7 +67,7 @@ func (p *Program) AttachIter(opts *IterOptions) (*Link, error) {
 		}
 		l, err := C.bpf_program__attach_iter(p.prog, &copts)
 		if l == nil {
-			return nil, failed("", err)
+			return nil, failed("bpf_program__attach_iter", err)
 		}
 		return l, nil
 	})
@@ -80,16 +80,17 @@ func (p *Program) AttachIter(opts *IterOptions) (*Link, error) {
 // be closed by the caller. A link that is not an iterator link gives an
 // error wrapping EINVAL.
 func (l *Link) NewIterReader() (io.ReadCloser, error) {
+	const op = "Link.NewIterReader"
 	if !l.lock() {
-		return nil, closedError("bpf_iter_create")
+		return nil, l.opErr(op, "", ErrClosed)
 	}
 	defer l.mu.RUnlock()
-	if err := l.noFD("bpf_iter_create"); err != nil {
+	if err := l.noFD(op); err != nil {
 		return nil, err
 	}
 	fd := C.bpf_iter_create(l.cFD())
 	if fd < 0 {
-		return nil, fmt.Errorf("bpf_iter_create: %w", errnoErr(fd))
+		return nil, l.opErr(op, "bpf_iter_create", errnoErr(fd))
 	}
 	return os.NewFile(uintptr(fd), "bpf_iter"), nil
 }

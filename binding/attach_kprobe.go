@@ -36,7 +36,7 @@ func (p *Program) AttachKprobe(retprobe bool, funcName string, opts *KprobeOptio
 	if opts == nil {
 		opts = &KprobeOptions{}
 	}
-	return p.attach("bpf_program__attach_kprobe_opts", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachKprobe", func() (*C.struct_bpf_link, error) {
 		if funcName == "" {
 			return nil, fmt.Errorf("empty function name: %w", unix.EINVAL)
 		}
@@ -56,7 +56,7 @@ func (p *Program) AttachKprobe(retprobe bool, funcName string, opts *KprobeOptio
 		}
 		l, err := C.bpf_program__attach_kprobe_opts(p.prog, cFunc, &copts)
 		if l == nil {
-			return nil, failed(fmt.Sprintf("%s+%#x", funcName, opts.Offset), err)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_kprobe_opts %s+%#x", funcName, opts.Offset), err)
 		}
 		return l, nil
 	})
@@ -85,7 +85,7 @@ type KprobeMultiOptions struct {
 // bpf_program__attach_kprobe_multi_opts (kernel 5.18, built with
 // CONFIG_FPROBE). The returned Link must be closed by the caller.
 func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
-	return p.attach("bpf_program__attach_kprobe_multi_opts", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachKprobeMulti", func() (*C.struct_bpf_link, error) {
 		if opts == nil || (opts.Pattern == "") == (len(opts.Symbols) == 0) {
 			return nil, fmt.Errorf("want either symbols or a pattern: %w", unix.EINVAL)
 		}
@@ -128,7 +128,7 @@ func (p *Program) AttachKprobeMulti(opts *KprobeMultiOptions) (*Link, error) {
 			if what == "" {
 				what = fmt.Sprintf("%d symbols", len(opts.Symbols))
 			}
-			return nil, failed(what, err)
+			return nil, failed("bpf_program__attach_kprobe_multi_opts "+what, err)
 		}
 		return l, nil
 	})
@@ -155,7 +155,7 @@ func (p *Program) AttachKsyscall(name string, opts *KsyscallOptions) (*Link, err
 	if opts == nil {
 		opts = &KsyscallOptions{}
 	}
-	return p.attach("bpf_program__attach_ksyscall", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachKsyscall", func() (*C.struct_bpf_link, error) {
 		if name == "" {
 			return nil, fmt.Errorf("empty system call name: %w", unix.EINVAL)
 		}
@@ -170,7 +170,7 @@ func (p *Program) AttachKsyscall(name string, opts *KsyscallOptions) (*Link, err
 		}
 		l, err := C.bpf_program__attach_ksyscall(p.prog, cName, &copts)
 		if l == nil {
-			return nil, failed(name, err)
+			return nil, failed("bpf_program__attach_ksyscall "+name, err)
 		}
 		return l, nil
 	})

@@ -44,7 +44,7 @@ type NetfilterOptions struct {
 // or when the namespace goes away. The returned Link must be closed by the
 // caller.
 func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
-	return p.attach("bpf_program__attach_netfilter", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachNetfilter", func() (*C.struct_bpf_link, error) {
 		if t := ProgramType(C.bpf_program__type(p.prog)); t != ProgramTypeNetfilter {
 			return nil, fmt.Errorf("program type %s is not netfilter: %w", t, unix.EINVAL)
 		}
@@ -58,7 +58,7 @@ func (p *Program) AttachNetfilter(opts NetfilterOptions) (*Link, error) {
 		}
 		l, err := C.bpf_program__attach_netfilter(p.prog, &copts)
 		if l == nil {
-			return nil, failed(fmt.Sprintf("pf %d hook %d priority %d", opts.Family, opts.Hook, opts.Priority), err)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_netfilter pf %d hook %d priority %d", opts.Family, opts.Hook, opts.Priority), err)
 		}
 		return l, nil
 	})

@@ -65,7 +65,7 @@ func TestAttachNetfilterErrors(t *testing.T) {
 	xdpProg := program(t, loadObject(t, "freplace_target"), "xdp_decide")
 	_, err = xdpProg.AttachNetfilter(localIn)
 	assert.ErrorIs(t, err, syscall.EINVAL, "XDP program")
-	assert.ErrorContains(t, err, "is not netfilter")
+	assert.EqualError(t, err, "Program.AttachNetfilter program xdp_decide: program type xdp is not netfilter: invalid argument")
 	_, err = (*libbpf.Program)(nil).AttachNetfilter(localIn)
 	assert.ErrorIs(t, err, libbpf.ErrClosed, "nil program")
 

@@ -16,11 +16,10 @@ type NetkitOptions TCXOptions
 // error from the kernel. opts (may be nil) places the program
 // among those attached. The returned Link must be closed by the caller.
 func (p *Program) AttachNetkit(ifindex int, opts *NetkitOptions) (*Link, error) {
-	const fn = "bpf_program__attach_netkit"
 	if opts == nil {
 		opts = &NetkitOptions{}
 	}
-	return p.attachMultiProg(fn, ifindex, (*TCXOptions)(opts), func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
+	return p.attachMultiProg("Program.AttachNetkit", "bpf_program__attach_netkit", ifindex, (*TCXOptions)(opts), func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
 		// struct bpf_netkit_opts has the same layout as struct
 		// bpf_tcx_opts, field for field.
 		nopts := C.struct_bpf_netkit_opts{

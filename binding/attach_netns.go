@@ -12,7 +12,7 @@ import "C"
 // bpf_program__attach_netns. The returned Link must be closed by the
 // caller; the descriptor stays the caller's.
 func (p *Program) AttachNetns(netnsFD int) (*Link, error) {
-	return p.attachFD("bpf_program__attach_netns", "netns", netnsFD, func(fd C.int) (*C.struct_bpf_link, error) {
+	return p.attachFD("Program.AttachNetns", "bpf_program__attach_netns", "netns", netnsFD, func(fd C.int) (*C.struct_bpf_link, error) {
 		l, err := C.bpf_program__attach_netns(p.prog, fd)
 		return l, err
 	})

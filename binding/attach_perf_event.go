@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"unsafe"
 
@@ -28,8 +29,14 @@ type PerfEvent struct {
 // the close-on-exec flag. The kernel refuses pid -1 together with cpu -1
 // (EINVAL). attr.Size is filled in when zero.
 func OpenPerfEvent(attr *unix.PerfEventAttr, pid, cpu int) (*PerfEvent, error) {
+	return openPerfEvent("OpenPerfEvent", attr, pid, cpu)
+}
+
+// openPerfEvent is OpenPerfEvent for op, the package function called.
+// Its errors have no Subject: the arguments are in Call.
+func openPerfEvent(op string, attr *unix.PerfEventAttr, pid, cpu int) (*PerfEvent, error) {
 	if attr == nil {
-		return nil, fmt.Errorf("perf_event_open: nil attributes: %w", unix.EINVAL)
+		return nil, opError(op, "", "", fmt.Errorf("nil attributes: %w", unix.EINVAL))
 	}
 	a := *attr
 	if a.Size == 0 {
@@ -37,7 +44,7 @@ func OpenPerfEvent(attr *unix.PerfEventAttr, pid, cpu int) (*PerfEvent, error) {
 	}
 	fd, err := unix.PerfEventOpen(&a, pid, cpu, -1, unix.PERF_FLAG_FD_CLOEXEC)
 	if err != nil {
-		return nil, fmt.Errorf("perf_event_open type %d config %d pid %d cpu %d: %w", a.Type, a.Config, pid, cpu, err)
+		return nil, opError(op, "", fmt.Sprintf("perf_event_open type %d config %d pid %d cpu %d", a.Type, a.Config, pid, cpu), err)
 	}
 	return &PerfEvent{fd: fd}, nil
 }
@@ -48,7 +55,7 @@ func OpenPerfEvent(attr *unix.PerfEventAttr, pid, cpu int) (*PerfEvent, error) {
 // samplePeriod events (nanoseconds for the clocks). samplePeriod must not
 // be 0.
 func OpenSoftwarePerfEvent(config uint64, cpu, pid int, samplePeriod uint64) (*PerfEvent, error) {
-	return openSampling(unix.PERF_TYPE_SOFTWARE, config, cpu, pid, samplePeriod)
+	return openSampling("OpenSoftwarePerfEvent", unix.PERF_TYPE_SOFTWARE, config, cpu, pid, samplePeriod)
 }
 
 // OpenHardwarePerfEvent opens a hardware perf event (PERF_TYPE_HARDWARE;
@@ -57,15 +64,15 @@ func OpenSoftwarePerfEvent(config uint64, cpu, pid int, samplePeriod uint64) (*P
 // such as many virtual machines, fail with an error wrapping ENOENT or
 // EOPNOTSUPP.
 func OpenHardwarePerfEvent(config uint64, cpu, pid int, samplePeriod uint64) (*PerfEvent, error) {
-	return openSampling(unix.PERF_TYPE_HARDWARE, config, cpu, pid, samplePeriod)
+	return openSampling("OpenHardwarePerfEvent", unix.PERF_TYPE_HARDWARE, config, cpu, pid, samplePeriod)
 }
 
-// openSampling opens a sampling perf event of type typ.
-func openSampling(typ uint32, config uint64, cpu, pid int, samplePeriod uint64) (*PerfEvent, error) {
+// openSampling is op: it opens a sampling perf event of type typ.
+func openSampling(op string, typ uint32, config uint64, cpu, pid int, samplePeriod uint64) (*PerfEvent, error) {
 	if samplePeriod == 0 {
-		return nil, fmt.Errorf("perf_event_open type %d config %d: sample period 0: %w", typ, config, unix.EINVAL)
+		return nil, opError(op, "", "", fmt.Errorf("type %d config %d: sample period 0: %w", typ, config, unix.EINVAL))
 	}
-	return OpenPerfEvent(&unix.PerfEventAttr{
+	return openPerfEvent(op, &unix.PerfEventAttr{
 		Type:   typ,
 		Config: config,
 		Sample: samplePeriod,
@@ -95,10 +102,11 @@ func (e *PerfEvent) Close() error {
 	if e.fd < 0 {
 		return nil
 	}
-	err := unix.Close(e.fd)
+	fd := e.fd
+	err := unix.Close(fd)
 	e.fd = -1
 	if err != nil {
-		return fmt.Errorf("close perf event: %w", err)
+		return opError("PerfEvent.Close", "perf event fd "+strconv.Itoa(fd), "close", err)
 	}
 	return nil
 }
@@ -122,7 +130,7 @@ func (p *Program) AttachPerfEvent(pe *PerfEvent, opts *PerfEventOptions) (*Link,
 	if opts == nil {
 		opts = &PerfEventOptions{}
 	}
-	return p.attach("bpf_program__attach_perf_event_opts", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachPerfEvent", func() (*C.struct_bpf_link, error) {
 		if pe == nil {
 			return nil, fmt.Errorf("perf event: %w", ErrClosed)
 		}
@@ -146,7 +154,7 @@ func (p *Program) AttachPerfEvent(pe *PerfEvent, opts *PerfEventOptions) (*Link,
 		if l == nil {
 			// On failure libbpf leaves the descriptor to the caller.
 			unix.Close(dup)
-			return nil, failed("", cerr)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_perf_event_opts perf event fd %d", pe.fd), cerr)
 		}
 		return l, nil
 	})

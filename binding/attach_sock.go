@@ -20,13 +20,13 @@ import (
 // error wraps EINVAL); Map.AttachProgram works there. The returned Link
 // must be closed by the caller; it does not depend on m's Object.
 func (p *Program) AttachSockmap(m *Map) (*Link, error) {
-	const fn = "bpf_program__attach_sockmap"
-	mapFD, err := sockMapFD(fn, p.Name(), m)
+	const op = "Program.AttachSockmap"
+	mapFD, err := sockMapFD(m)
 	if err != nil {
-		return nil, err
+		return nil, p.opErr(op, "", err)
 	}
 	defer unix.Close(int(mapFD))
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if err := checkSockProgram(ProgramType(C.bpf_program__type(p.prog)),
 			AttachType(C.bpf_program__expected_attach_type(p.prog))); err != nil {
 			return nil, err
@@ -35,7 +35,7 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 		// link duplicates in the kernel.
 		l, err := C.bpf_program__attach_sockmap(p.prog, mapFD)
 		if l == nil {
-			return nil, failed("map "+m.name, err)
+			return nil, failed("bpf_program__attach_sockmap map "+m.name, err)
 		}
 		return l, nil
 	})
@@ -52,7 +52,7 @@ func (p *Program) AttachSockmap(m *Map) (*Link, error) {
 // the map exists, even after p's Object is closed, until DetachProgram;
 // attaching another program of the same attach type replaces it.
 func (m *Map) AttachProgram(p *Program, t AttachType) error {
-	return m.sockProgram("bpf_prog_attach", p, t, func(progFD, mapFD C.int) C.int {
+	return m.sockProgram("Map.AttachProgram", "bpf_prog_attach", p, t, func(progFD, mapFD C.int) C.int {
 		return C.bpf_prog_attach(progFD, mapFD, C.enum_bpf_attach_type(t), 0)
 	})
 }
@@ -64,23 +64,25 @@ func (m *Map) AttachProgram(p *Program, t AttachType) error {
 // error wraps ENOENT when it is not; older kernels detach whatever program
 // is attached with t.
 func (m *Map) DetachProgram(p *Program, t AttachType) error {
-	return m.sockProgram("bpf_prog_detach2", p, t, func(progFD, mapFD C.int) C.int {
+	return m.sockProgram("Map.DetachProgram", "bpf_prog_detach2", p, t, func(progFD, mapFD C.int) C.int {
 		return C.bpf_prog_detach2(progFD, mapFD, C.enum_bpf_attach_type(t))
 	})
 }
 
-// sockProgram checks the arguments of AttachProgram and DetachProgram and
-// runs call, fn, with the descriptors of p and m. The read lock lockFD
-// takes on p's Object keeps p's descriptor open.
-func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD, mapFD C.int) C.int) error {
-	mapFD, err := sockMapFD(fn, p.Name(), m)
+// sockProgram is op, AttachProgram or DetachProgram: it checks the
+// arguments and runs call, fn, with the descriptors of p and m. The read
+// lock lockFD takes on p's Object keeps p's descriptor open. Its errors
+// are *OpError of op on m, which say what was wrong with p.
+func (m *Map) sockProgram(op, fn string, p *Program, t AttachType, call func(progFD, mapFD C.int) C.int) error {
+	subject := sockMapSubject(m)
+	mapFD, err := sockMapFD(m)
 	if err != nil {
-		return err
+		return opError(op, subject, "", err)
 	}
 	defer unix.Close(int(mapFD))
 	progFD, ok := p.lockFD()
 	if !ok {
-		return fmt.Errorf("%s: %w", fn, closedError("program"))
+		return opError(op, subject, "", fmt.Errorf("%s: %w", p.subject(), ErrClosed))
 	}
 	defer p.mu.RUnlock()
 	pt := p.progType
@@ -88,41 +90,55 @@ func (m *Map) sockProgram(fn string, p *Program, t AttachType, call func(progFD,
 		pt = ProgramType(C.bpf_program__type(p.prog))
 	}
 	if err := checkSockProgram(pt, t); err != nil {
-		return fmt.Errorf("%s %s: %w", fn, p.name, err)
+		return opError(op, subject, "", fmt.Errorf("%s: %w", p.subject(), err))
 	}
 	if progFD < 0 {
-		return p.notLoadedLocked(fn, unix.EBADF)
+		var cause error = fmt.Errorf("program not loaded: %w", unix.EBADF)
+		if p.prog != nil {
+			cause = p.notLoadedCause(unix.EBADF)
+		}
+		return opError(op, subject, "", fmt.Errorf("%s: %w", p.subject(), cause))
 	}
 	// The program's descriptor stays open under the read lock, the map's
 	// duplicate until we close it; the kernel takes its own references.
 	if ret := call(progFD, mapFD); ret < 0 {
-		return fmt.Errorf("%s %s map %s %s: %w", fn, p.name, m.name, t, p.permErr(errnoErr(ret)))
+		return opError(op, subject, fmt.Sprintf("%s %s %s", fn, p.subject(), t), p.permErr(errnoErr(ret)))
 	}
 	return nil
 }
 
-// sockMapFD checks, for fn on program name, that m is an open and loaded
-// sockmap or sockhash and returns a duplicate of its descriptor, which the
-// caller closes. It takes and releases m's Object's read lock before the
-// caller takes its program's: holding the two objects' locks at once, in
-// either order, could deadlock against another call doing the opposite
-// while writers wait on both.
-func sockMapFD(fn, name string, m *Map) (C.int, error) {
+// sockMapSubject names m in the errors of AttachProgram and
+// DetachProgram, as Map's errors do.
+// TODO(lead): use m.subject() (map.go) once both branches are merged.
+func sockMapSubject(m *Map) string {
+	if m == nil {
+		return "map"
+	}
+	return "map " + m.name
+}
+
+// sockMapFD checks that m is an open and loaded sockmap or sockhash and
+// returns a duplicate of its descriptor, which the caller closes; its
+// error is the cause alone, which names m. It takes and releases m's
+// Object's read lock before the caller takes its program's: holding the
+// two objects' locks at once, in either order, could deadlock against
+// another call doing the opposite while writers wait on both.
+func sockMapFD(m *Map) (C.int, error) {
 	if !m.lock() {
-		return -1, fmt.Errorf("%s %s: %w", fn, name, m.closed("map"))
+		return -1, fmt.Errorf("%s: %w", sockMapSubject(m), ErrClosed)
 	}
 	defer m.mu.RUnlock()
 	if m.mapType != MapTypeSockMap && m.mapType != MapTypeSockHash {
-		return -1, fmt.Errorf("%s %s: map %s is a %s map, not a sockmap or sockhash: %w",
-			fn, name, m.name, m.mapType, unix.EINVAL)
+		return -1, fmt.Errorf("map %s is a %s map, not a sockmap or sockhash: %w",
+			m.name, m.mapType, unix.EINVAL)
 	}
 	fd, ok := m.loadedFD()
 	if !ok {
-		return -1, fmt.Errorf("%s %s: map %s: object not loaded: %w", fn, name, m.name, unix.EBADF)
+		return -1, fmt.Errorf("map %s: object not loaded: %w", m.name, unix.EBADF)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
-		return -1, fmt.Errorf("%s %s: duplicate the descriptor of map %s: %w", fn, name, m.name, err)
+		return -1, fmt.Errorf("duplicate the descriptor of map %s: %w", m.name, err)
 	}
 	return C.int(dup), nil
 }

@@ -168,10 +168,11 @@ func TestSockmapErrors(t *testing.T) {
 	assert.ErrorIs(t, err, libbpf.ErrClosed, "nil map")
 	_, err = msgProg.AttachSockmap(counts)
 	assert.ErrorIs(t, err, syscall.EINVAL, "array map")
+	assert.ErrorContains(t, err, "Program.AttachSockmap program count_msg: map counts is a ")
 	assert.ErrorContains(t, err, "not a sockmap or sockhash")
 	_, err = xdpProg.AttachSockmap(sockMap)
 	assert.ErrorIs(t, err, syscall.EINVAL, "XDP program")
-	assert.ErrorContains(t, err, "cannot attach to a socket map")
+	assert.EqualError(t, err, "Program.AttachSockmap program xdp_decide: program type xdp cannot attach to a socket map (want sk_msg or sk_skb): invalid argument")
 	_, err = (*libbpf.Program)(nil).AttachSockmap(sockMap)
 	assert.ErrorIs(t, err, libbpf.ErrClosed, "nil program")
 
@@ -179,10 +180,19 @@ func TestSockmapErrors(t *testing.T) {
 	assert.ErrorIs(t, sockMap.AttachProgram(msgProg, libbpf.AttachTypeSKSKBStreamVerdict), syscall.EINVAL,
 		"sk_msg program as stream verdict")
 	assert.ErrorIs(t, sockMap.AttachProgram(xdpProg, libbpf.AttachTypeSKMsgVerdict), syscall.EINVAL, "XDP program")
+	assert.EqualError(t, sockMap.AttachProgram(xdpProg, libbpf.AttachTypeSKMsgVerdict),
+		"Map.AttachProgram map sock_map: program xdp_decide: program type xdp cannot attach to a socket map (want sk_msg or sk_skb): invalid argument")
+	assert.EqualError(t, sockMap.AttachProgram(nil, libbpf.AttachTypeSKMsgVerdict),
+		"Map.AttachProgram map sock_map: program: libbpf: use of closed handle")
 	assert.ErrorIs(t, counts.AttachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict), syscall.EINVAL, "array map")
 	assert.ErrorIs(t, (*libbpf.Map)(nil).AttachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict), libbpf.ErrClosed)
-	assert.ErrorIs(t, sockMap.DetachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict), syscall.ENOENT,
-		"detach what was never attached")
+	err = sockMap.DetachProgram(msgProg, libbpf.AttachTypeSKMsgVerdict)
+	assert.ErrorIs(t, err, syscall.ENOENT, "detach what was never attached")
+	var oe *libbpf.OpError
+	require.ErrorAs(t, err, &oe)
+	assert.Equal(t, "Map.DetachProgram", oe.Op)
+	assert.Equal(t, "map sock_map", oe.Subject)
+	assert.Equal(t, "bpf_prog_detach2 program count_msg "+libbpf.AttachTypeSKMsgVerdict.String(), oe.Call)
 
 	unloaded := openObject(t, "sockmap", nil)
 	assert.ErrorIs(t, objMap(t, unloaded, "sock_map").AttachProgram(program(t, unloaded, "count_msg"),

@@ -41,6 +41,29 @@ type TCHook struct {
 	AttachPoint TCAttachPoint
 }
 
+// subject names the hook in errors: "tc hook ifindex 3 ingress", or
+// "tc hook" for a nil one.
+func (h *TCHook) subject() string {
+	if h == nil {
+		return "tc hook"
+	}
+	return fmt.Sprintf("tc hook ifindex %d %s", h.Ifindex, h.AttachPoint.side())
+}
+
+// side names the attach point in errors: "ingress", "egress", "ingress
+// and egress" or its number.
+func (a TCAttachPoint) side() string {
+	switch a {
+	case TCIngress:
+		return "ingress"
+	case TCEgress:
+		return "egress"
+	case TCIngress | TCEgress:
+		return "ingress and egress"
+	}
+	return fmt.Sprintf("attach point %#x", uint32(a))
+}
+
 // cHook checks the hook and returns it as libbpf's struct. both allows
 // TCIngress|TCEgress.
 func (h *TCHook) cHook(both bool) (C.struct_bpf_tc_hook, error) {
@@ -71,14 +94,14 @@ func (h *TCHook) cHook(both bool) (C.struct_bpf_tc_hook, error) {
 // and its egress hook. When the device already has one the error wraps
 // EEXIST, and the existing qdisc can be used as is.
 func (h *TCHook) Create() error {
-	const fn = "bpf_tc_hook_create"
+	const op = "TCHook.Create"
 	hook, err := h.cHook(true)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
+		return opError(op, h.subject(), "", err)
 	}
 	// hook is Go memory without Go pointers, read only during the call.
 	if ret := C.bpf_tc_hook_create(&hook); ret < 0 {
-		return fmt.Errorf("%s ifindex %d: %w", fn, h.Ifindex, errnoErr(ret))
+		return opError(op, h.subject(), "bpf_tc_hook_create", errnoErr(ret))
 	}
 	return nil
 }
@@ -90,14 +113,14 @@ func (h *TCHook) Create() error {
 // without a clsact qdisc gives an error from the kernel (ENOENT or
 // EINVAL).
 func (h *TCHook) Destroy() error {
-	const fn = "bpf_tc_hook_destroy"
+	const op = "TCHook.Destroy"
 	hook, err := h.cHook(true)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
+		return opError(op, h.subject(), "", err)
 	}
 	// hook is Go memory without Go pointers, read only during the call.
 	if ret := C.bpf_tc_hook_destroy(&hook); ret < 0 {
-		return fmt.Errorf("%s ifindex %d: %w", fn, h.Ifindex, errnoErr(ret))
+		return opError(op, h.subject(), "bpf_tc_hook_destroy", errnoErr(ret))
 	}
 	return nil
 }
@@ -108,13 +131,22 @@ func (h *TCHook) Destroy() error {
 // with ENOENT, or with EINVAL when the hook has no filters left at that
 // priority.
 func (h *TCHook) Query(handle, priority uint32) (uint32, error) {
-	const fn = "bpf_tc_query"
+	id, call, err := h.query(handle, priority)
+	if err != nil {
+		return 0, opError("TCHook.Query", h.subject(), call, err)
+	}
+	return id, nil
+}
+
+// query is TCHook.Query; its error is the cause, with the call made
+// ("" for none).
+func (h *TCHook) query(handle, priority uint32) (uint32, string, error) {
 	hook, err := h.cHook(false)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", fn, err)
+		return 0, "", err
 	}
 	if handle == 0 || priority == 0 || priority > math.MaxUint16 {
-		return 0, fmt.Errorf("%s: handle %#x priority %d: %w", fn, handle, priority, unix.EINVAL)
+		return 0, "", fmt.Errorf("handle %#x priority %d: %w", handle, priority, unix.EINVAL)
 	}
 	opts := C.struct_bpf_tc_opts{
 		sz:       C.sizeof_struct_bpf_tc_opts,
@@ -124,9 +156,9 @@ func (h *TCHook) Query(handle, priority uint32) (uint32, error) {
 	// hook and opts are Go memory without Go pointers, used only during the
 	// call.
 	if ret := C.bpf_tc_query(&hook, &opts); ret < 0 {
-		return 0, fmt.Errorf("%s ifindex %d handle %#x priority %d: %w", fn, h.Ifindex, handle, priority, errnoErr(ret))
+		return 0, fmt.Sprintf("bpf_tc_query handle %#x priority %d", handle, priority), errnoErr(ret)
 	}
-	return uint32(opts.prog_id), nil
+	return uint32(opts.prog_id), "", nil
 }
 
 // TCFlags are the flags of TCOptions (enum bpf_tc_flags).
@@ -171,30 +203,30 @@ type TCAttachment struct {
 // filter stays attached after the process exits, until
 // TCAttachment.Detach.
 func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error) {
-	const fn = "bpf_tc_attach"
+	const op = "Program.AttachTC"
 	fd, ok := p.lockFD()
 	if !ok {
-		return nil, p.closed(fn)
+		return nil, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	chook, err := hook.cHook(false)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, p.name, err)
+		return nil, p.opErr(op, "", err)
 	}
 	if opts == nil {
 		opts = &TCOptions{}
 	}
 	if opts.Priority > math.MaxUint16 {
-		return nil, fmt.Errorf("%s %s: priority %d above 65535: %w", fn, p.name, opts.Priority, unix.EINVAL)
+		return nil, p.opErr(op, "", fmt.Errorf("priority %d above 65535: %w", opts.Priority, unix.EINVAL))
 	}
 	if opts.Flags&^TCReplace != 0 {
-		return nil, fmt.Errorf("%s %s: unknown flags %#x: %w", fn, p.name, uint32(opts.Flags), unix.EINVAL)
+		return nil, p.opErr(op, "", fmt.Errorf("unknown flags %#x: %w", uint32(opts.Flags), unix.EINVAL))
 	}
 	if opts.Flags&TCReplace != 0 && (opts.Handle == 0 || opts.Priority == 0) {
-		return nil, fmt.Errorf("%s %s: TCReplace needs a handle and a priority: %w", fn, p.name, unix.EINVAL)
+		return nil, p.opErr(op, "", fmt.Errorf("TCReplace needs a handle and a priority: %w", unix.EINVAL))
 	}
 	if fd < 0 {
-		return nil, p.notLoadedLocked(fn, unix.EBADF)
+		return nil, p.notLoadedErr(op, unix.EBADF)
 	}
 	copts := C.struct_bpf_tc_opts{
 		sz:       C.sizeof_struct_bpf_tc_opts,
@@ -206,7 +238,7 @@ func (p *Program) AttachTC(hook *TCHook, opts *TCOptions) (*TCAttachment, error)
 	// chook and copts are Go memory without Go pointers, used only during
 	// the call; libbpf writes the handle, priority and program id chosen.
 	if ret := C.bpf_tc_attach(&chook, &copts); ret < 0 {
-		return nil, fmt.Errorf("%s %s ifindex %d: %w", fn, p.name, hook.Ifindex, p.permErr(errnoErr(ret)))
+		return nil, p.opErr(op, fmt.Sprintf("bpf_tc_attach ifindex %d %s", hook.Ifindex, hook.AttachPoint.side()), p.permErr(errnoErr(ret)))
 	}
 	return &TCAttachment{
 		hook:     *hook,
@@ -255,22 +287,38 @@ func (a *TCAttachment) ProgramID() uint32 {
 // an error as TCHook.Query describes; after Detach the error wraps
 // ErrClosed.
 func (a *TCAttachment) Query() (uint32, error) {
+	const op = "TCAttachment.Query"
 	if a == nil {
-		return 0, closedError("bpf_tc_query")
+		return 0, opError(op, a.subject(), "", ErrClosed)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.detached {
-		return 0, closedError("bpf_tc_query")
+		return 0, opError(op, a.subject(), "", ErrClosed)
 	}
-	return a.hook.Query(a.handle, a.priority)
+	id, call, err := a.hook.query(a.handle, a.priority)
+	if err != nil {
+		return 0, opError(op, a.subject(), call, err)
+	}
+	return id, nil
+}
+
+// subject names the filter in errors: "tc filter ifindex 3 ingress handle
+// 0x1 priority 1", or "tc filter" for a nil TCAttachment. Its fields do
+// not change after AttachTC.
+func (a *TCAttachment) subject() string {
+	if a == nil {
+		return "tc filter"
+	}
+	return fmt.Sprintf("tc filter ifindex %d %s handle %#x priority %d",
+		a.hook.Ifindex, a.hook.AttachPoint.side(), a.handle, a.priority)
 }
 
 // Detach removes the filter with bpf_tc_detach (kernel 4.5). Detach is
 // idempotent: later calls return nil. A filter already removed by other
 // means gives an error from the kernel (ENOENT or EINVAL).
 func (a *TCAttachment) Detach() error {
-	const fn = "bpf_tc_detach"
+	const op = "TCAttachment.Detach"
 	if a == nil {
 		return nil
 	}
@@ -281,7 +329,7 @@ func (a *TCAttachment) Detach() error {
 	}
 	hook, err := a.hook.cHook(false)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
+		return opError(op, a.subject(), "", err)
 	}
 	opts := C.struct_bpf_tc_opts{
 		sz:       C.sizeof_struct_bpf_tc_opts,
@@ -293,7 +341,7 @@ func (a *TCAttachment) Detach() error {
 	ret := C.bpf_tc_detach(&hook, &opts)
 	a.detached = true
 	if ret < 0 {
-		return fmt.Errorf("%s ifindex %d handle %#x priority %d: %w", fn, a.hook.Ifindex, a.handle, a.priority, errnoErr(ret))
+		return opError(op, a.subject(), "bpf_tc_detach", errnoErr(ret))
 	}
 	return nil
 }

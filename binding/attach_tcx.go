@@ -64,20 +64,20 @@ func (o *TCXOptions) check() error {
 // one among them. The link detaches the program when closed, and the
 // returned Link must be closed by the caller.
 func (p *Program) AttachTCX(ifindex int, opts *TCXOptions) (*Link, error) {
-	const fn = "bpf_program__attach_tcx"
 	if opts == nil {
 		opts = &TCXOptions{}
 	}
-	return p.attachMultiProg(fn, ifindex, opts, func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
+	return p.attachMultiProg("Program.AttachTCX", "bpf_program__attach_tcx", ifindex, opts, func(copts *C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error) {
 		l, err := C.bpf_program__attach_tcx(p.prog, C.int(ifindex), copts)
 		return l, err
 	})
 }
 
-// attachMultiProg checks the arguments of AttachTCX or AttachNetkit and
-// runs attach with the options filled in.
-func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, attach func(*C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error)) (*Link, error) {
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+// attachMultiProg is op, AttachTCX or AttachNetkit: it checks the
+// arguments and runs attach, the libbpf function fn, with the options
+// filled in.
+func (p *Program) attachMultiProg(op, fn string, ifindex int, opts *TCXOptions, attach func(*C.struct_bpf_tcx_opts) (*C.struct_bpf_link, error)) (*Link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if err := checkIfindex(ifindex); err != nil {
 			return nil, err
 		}
@@ -94,7 +94,7 @@ func (p *Program) attachMultiProg(fn string, ifindex int, opts *TCXOptions, atta
 		}
 		l, err := attach(&copts)
 		if l == nil {
-			return nil, failed(fmt.Sprintf("ifindex %d", ifindex), err)
+			return nil, failed(fmt.Sprintf("%s ifindex %d", fn, ifindex), err)
 		}
 		return l, nil
 	})

@@ -23,12 +23,12 @@ func (p *Program) AttachTrace(opts *TraceOptions) (*Link, error) {
 	if opts == nil {
 		opts = &TraceOptions{}
 	}
-	return p.attach("bpf_program__attach_trace_opts", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachTrace", func() (*C.struct_bpf_link, error) {
 		// copts is Go memory without pointers, read during the call.
 		copts := C.struct_bpf_trace_opts{sz: C.sizeof_struct_bpf_trace_opts, cookie: C.__u64(opts.Cookie)}
 		l, err := C.bpf_program__attach_trace_opts(p.prog, &copts)
 		if l == nil {
-			return nil, failed("", err)
+			return nil, failed("bpf_program__attach_trace_opts", err)
 		}
 		return l, nil
 	})

@@ -16,7 +16,7 @@ import (
 // /sys/kernel/tracing/events) with bpf_program__attach_tracepoint. The
 // returned Link must be closed by the caller.
 func (p *Program) AttachTracepoint(category, name string) (*Link, error) {
-	return p.attachTracepoint("bpf_program__attach_tracepoint", category, name, nil)
+	return p.attachTracepoint("Program.AttachTracepoint", "bpf_program__attach_tracepoint", category, name, nil)
 }
 
 // TracepointOptions are the optional parameters of
@@ -35,14 +35,14 @@ func (p *Program) AttachTracepointOpts(category, name string, opts *TracepointOp
 	if opts == nil {
 		opts = &TracepointOptions{}
 	}
-	return p.attachTracepoint("bpf_program__attach_tracepoint_opts", category, name, opts)
+	return p.attachTracepoint("Program.AttachTracepointOpts", "bpf_program__attach_tracepoint_opts", category, name, opts)
 }
 
-// attachTracepoint attaches p to category:name with
-// bpf_program__attach_tracepoint, or with its _opts variant when opts is
-// not nil.
-func (p *Program) attachTracepoint(fn, category, name string, opts *TracepointOptions) (*Link, error) {
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+// attachTracepoint is op: it attaches p to category:name with fn,
+// bpf_program__attach_tracepoint, or its _opts variant when opts is not
+// nil.
+func (p *Program) attachTracepoint(op, fn, category, name string, opts *TracepointOptions) (*Link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if category == "" || name == "" {
 			return nil, fmt.Errorf("empty tracepoint category or name: %w", unix.EINVAL)
 		}
@@ -61,7 +61,7 @@ func (p *Program) attachTracepoint(fn, category, name string, opts *TracepointOp
 			l, err = C.bpf_program__attach_tracepoint_opts(p.prog, cCat, cName, &copts)
 		}
 		if l == nil {
-			return nil, failed(category+":"+name, err)
+			return nil, failed(fn+" "+category+":"+name, err)
 		}
 		return l, nil
 	})
@@ -72,7 +72,7 @@ func (p *Program) attachTracepoint(fn, category, name string, opts *TracepointOp
 // bpf_program__attach_raw_tracepoint. The returned Link must be closed by
 // the caller.
 func (p *Program) AttachRawTracepoint(name string) (*Link, error) {
-	return p.attachRawTracepoint("bpf_program__attach_raw_tracepoint", name, nil)
+	return p.attachRawTracepoint("Program.AttachRawTracepoint", "bpf_program__attach_raw_tracepoint", name, nil)
 }
 
 // RawTracepointOptions are the optional parameters of
@@ -90,14 +90,14 @@ func (p *Program) AttachRawTracepointOpts(name string, opts *RawTracepointOption
 	if opts == nil {
 		opts = &RawTracepointOptions{}
 	}
-	return p.attachRawTracepoint("bpf_program__attach_raw_tracepoint_opts", name, opts)
+	return p.attachRawTracepoint("Program.AttachRawTracepointOpts", "bpf_program__attach_raw_tracepoint_opts", name, opts)
 }
 
-// attachRawTracepoint attaches p to the raw tracepoint name with
-// bpf_program__attach_raw_tracepoint, or with its _opts variant when opts
+// attachRawTracepoint is op: it attaches p to the raw tracepoint name with
+// fn, bpf_program__attach_raw_tracepoint, or its _opts variant when opts
 // is not nil.
-func (p *Program) attachRawTracepoint(fn, name string, opts *RawTracepointOptions) (*Link, error) {
-	return p.attach(fn, func() (*C.struct_bpf_link, error) {
+func (p *Program) attachRawTracepoint(op, fn, name string, opts *RawTracepointOptions) (*Link, error) {
+	return p.attach(op, func() (*C.struct_bpf_link, error) {
 		if name == "" {
 			return nil, fmt.Errorf("empty raw tracepoint name: %w", unix.EINVAL)
 		}
@@ -114,7 +114,7 @@ func (p *Program) attachRawTracepoint(fn, name string, opts *RawTracepointOption
 			l, err = C.bpf_program__attach_raw_tracepoint_opts(p.prog, cName, &copts)
 		}
 		if l == nil {
-			return nil, failed(name, err)
+			return nil, failed(fn+" "+name, err)
 		}
 		return l, nil
 	})

@@ -46,7 +46,7 @@ func (p *Program) AttachUprobe(retprobe bool, pid int, binaryPath string, offset
 	if opts == nil {
 		opts = &UprobeOptions{}
 	}
-	return p.attach("bpf_program__attach_uprobe_opts", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachUprobe", func() (*C.struct_bpf_link, error) {
 		if err := checkUprobeTarget(pid, binaryPath); err != nil {
 			return nil, err
 		}
@@ -67,7 +67,7 @@ func (p *Program) AttachUprobe(retprobe bool, pid int, binaryPath string, offset
 		}
 		l, err := C.bpf_program__attach_uprobe_opts(p.prog, C.pid_t(pid), cPath, C.size_t(offset), &copts)
 		if l == nil {
-			return nil, failed(fmt.Sprintf("%s+%#x", binaryPath, offset), err)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_uprobe_opts %s+%#x", binaryPath, offset), err)
 		}
 		return l, nil
 	})
@@ -117,7 +117,7 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 	if opts == nil {
 		opts = &UprobeMultiOptions{}
 	}
-	return p.attach("bpf_program__attach_uprobe_multi", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachUprobeMulti", func() (*C.struct_bpf_link, error) {
 		if err := checkUprobeTarget(pid, binaryPath); err != nil {
 			return nil, err
 		}
@@ -177,7 +177,7 @@ func (p *Program) AttachUprobeMulti(pid int, binaryPath, funcPattern string, opt
 			if what == "" {
 				what = fmt.Sprintf("%d locations", n)
 			}
-			return nil, failed(binaryPath+":"+what, cerr)
+			return nil, failed("bpf_program__attach_uprobe_multi "+binaryPath+":"+what, cerr)
 		}
 		return l, nil
 	})

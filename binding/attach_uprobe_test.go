@@ -255,7 +255,7 @@ func TestAttachUprobeMultiErrors(t *testing.T) {
 	} {
 		_, err := prog.AttachUprobeMulti(tc.pid, tc.path, tc.pattern, tc.opts)
 		assert.ErrorIs(t, err, tc.want, tc.name)
-		assert.ErrorContains(t, err, "bpf_program__attach_uprobe_multi", tc.name)
+		assert.ErrorContains(t, err, "Program.AttachUprobeMulti program count_uprobe: ", tc.name)
 	}
 
 	var nilProg *libbpf.Program
@@ -409,7 +409,7 @@ func TestAttachUSDTErrors(t *testing.T) {
 	} {
 		_, err := prog.AttachUSDT(tc.pid, tc.path, tc.provider, tc.usdt, &libbpf.USDTOptions{Cookie: 1})
 		assert.ErrorIs(t, err, tc.want, tc.name)
-		assert.ErrorContains(t, err, "bpf_program__attach_usdt", tc.name)
+		assert.ErrorContains(t, err, "Program.AttachUSDT program count_usdt: ", tc.name)
 	}
 	// Failed attaches leave nothing behind: the next one works.
 	link, err := prog.AttachUSDT(-1, bin, "lbg", "target", nil)

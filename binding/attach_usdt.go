@@ -41,7 +41,7 @@ func (p *Program) AttachUSDT(pid int, binaryPath, provider, name string, opts *U
 	if opts == nil {
 		opts = &USDTOptions{}
 	}
-	return p.attach("bpf_program__attach_usdt", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachUSDT", func() (*C.struct_bpf_link, error) {
 		if err := checkUprobeTarget(pid, binaryPath); err != nil {
 			return nil, err
 		}
@@ -62,7 +62,7 @@ func (p *Program) AttachUSDT(pid int, binaryPath, provider, name string, opts *U
 		}
 		l, err := C.bpf_program__attach_usdt(p.prog, C.pid_t(pid), cPath, cProvider, cName, &copts)
 		if l == nil {
-			return nil, failed(binaryPath+" "+provider+":"+name, err)
+			return nil, failed("bpf_program__attach_usdt "+binaryPath+" "+provider+":"+name, err)
 		}
 		return l, nil
 	})

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -52,13 +53,13 @@ type XDPInfo struct {
 // a program already attached to the device, and the kernel refuses it. The
 // returned Link must be closed by the caller.
 func (p *Program) AttachXDP(ifindex int) (*Link, error) {
-	return p.attach("bpf_program__attach_xdp", func() (*C.struct_bpf_link, error) {
+	return p.attach("Program.AttachXDP", func() (*C.struct_bpf_link, error) {
 		if err := checkIfindex(ifindex); err != nil {
 			return nil, err
 		}
 		l, err := C.bpf_program__attach_xdp(p.prog, C.int(ifindex))
 		if l == nil {
-			return nil, failed(fmt.Sprintf("ifindex %d", ifindex), err)
+			return nil, failed(fmt.Sprintf("bpf_program__attach_xdp ifindex %d", ifindex), err)
 		}
 		return l, nil
 	})
@@ -68,21 +69,23 @@ func (p *Program) AttachXDP(ifindex int) (*Link, error) {
 // index ifindex through netlink, with bpf_xdp_attach (kernel 4.8; flags
 // choose the mode and whether to replace an attached program). The
 // program stays attached after the process exits, until XDPDetach.
+//
+// Its errors are *OpError with Op "XDPAttach" and prog as the Subject.
 func XDPAttach(ifindex int, prog *Program, flags XDPFlags) error {
-	const fn = "bpf_xdp_attach"
+	const op = "XDPAttach"
 	if err := checkIfindex(ifindex); err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
+		return prog.opErr(op, "", err)
 	}
 	fd, ok := prog.lockFD()
 	if !ok {
-		return prog.closed(fn)
+		return prog.closed(op)
 	}
 	defer prog.mu.RUnlock()
 	if fd < 0 {
-		return prog.notLoadedLocked(fn, unix.EBADF)
+		return prog.notLoadedErr(op, unix.EBADF)
 	}
 	if ret := C.bpf_xdp_attach(C.int(ifindex), fd, C.__u32(flags), nil); ret < 0 {
-		return fmt.Errorf("%s %s ifindex %d: %w", fn, prog.name, ifindex, prog.permErr(errnoErr(ret)))
+		return prog.opErr(op, fmt.Sprintf("bpf_xdp_attach ifindex %d", ifindex), prog.permErr(errnoErr(ret)))
 	}
 	return nil
 }
@@ -91,12 +94,13 @@ func XDPAttach(ifindex int, prog *Program, flags XDPFlags) error {
 // the network device with index ifindex, with bpf_xdp_detach (kernel 4.8).
 // Detaching where nothing is attached succeeds.
 func XDPDetach(ifindex int, flags XDPFlags) error {
-	const fn = "bpf_xdp_detach"
+	const op = "XDPDetach"
+	subject := "ifindex " + strconv.Itoa(ifindex)
 	if err := checkIfindex(ifindex); err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
+		return opError(op, subject, "", err)
 	}
 	if ret := C.bpf_xdp_detach(C.int(ifindex), C.__u32(flags), nil); ret < 0 {
-		return fmt.Errorf("%s ifindex %d: %w", fn, ifindex, errnoErr(ret))
+		return opError(op, subject, "bpf_xdp_detach", errnoErr(ret))
 	}
 	return nil
 }
@@ -105,14 +109,15 @@ func XDPDetach(ifindex int, flags XDPFlags) error {
 // index ifindex, with bpf_xdp_query (kernel 4.8). flags may name one mode
 // to report, or be 0.
 func XDPQuery(ifindex int, flags XDPFlags) (XDPInfo, error) {
-	const fn = "bpf_xdp_query"
+	const op = "XDPQuery"
+	subject := "ifindex " + strconv.Itoa(ifindex)
 	if err := checkIfindex(ifindex); err != nil {
-		return XDPInfo{}, fmt.Errorf("%s: %w", fn, err)
+		return XDPInfo{}, opError(op, subject, "", err)
 	}
 	opts := C.struct_bpf_xdp_query_opts{sz: C.sizeof_struct_bpf_xdp_query_opts}
 	// opts is Go memory without pointers, written only during the call.
 	if ret := C.bpf_xdp_query(C.int(ifindex), C.int(flags), &opts); ret < 0 {
-		return XDPInfo{}, fmt.Errorf("%s ifindex %d: %w", fn, ifindex, errnoErr(ret))
+		return XDPInfo{}, opError(op, subject, "bpf_xdp_query", errnoErr(ret))
 	}
 	return XDPInfo{
 		ProgramID:         uint32(opts.prog_id),

@@ -343,6 +343,7 @@ func TestPerfEventAttachmentCannotBePinned(t *testing.T) {
 
 	err := link.Pin(filepath.Join(dir, "uprobe"))
 	assert.ErrorIs(t, err, syscall.EINVAL)
+	assert.ErrorContains(t, err, "Link.Pin link of program count_uprobe: bpf_link__pin "+strconv.Quote(filepath.Join(dir, "uprobe"))+": the attachment is a ")
 	assert.ErrorContains(t, err, "not a kernel BPF link")
 	assertPinned(t, filepath.Join(dir, "uprobe"), false)
 

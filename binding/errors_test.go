@@ -283,7 +283,7 @@ func TestAttachWithoutPerfmonNamesIt(t *testing.T) {
 	res := runPermChild(t, scenarioPermAttach, "counter", "tracepoint", unix.CAP_PERFMON, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the attach fails")
 	assert.True(t, res.ErrPermission, "errors.Is(err, os.ErrPermission): %s", res.Error)
-	assert.Contains(t, res.Error, "bpf_program__attach_tracepoint count_tp")
+	assert.Contains(t, res.Error, "Program.AttachTracepoint program count_tp: bpf_program__attach_tracepoint ")
 	assert.Contains(t, res.Error, "missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
 }
 
@@ -373,7 +373,12 @@ func TestAttachBeforeLoadSaysObjectNotLoaded(t *testing.T) {
 			err := c.attach(prog)
 			assert.ErrorIs(t, err, c.errno)
 			require.Error(t, err)
-			assert.Regexp(t, `(count_tp: object "counter"|count_msg: object "sockmap") is not loaded: call Object.Load first`, err.Error())
+			oe, ok := err.(*libbpf.OpError)
+			require.True(t, ok, "%T: %v", err, err)
+			assert.Equal(t, attachOp(c.name), oe.Op)
+			assert.Empty(t, oe.Call, "refused before any call")
+			assert.Regexp(t, `^`+attachOp(c.name)+` (program count_tp: object "counter"|map sock_map: program count_msg: object "sockmap") is not loaded: call Object.Load first: `,
+				err.Error())
 		})
 	}
 }
@@ -388,7 +393,7 @@ func TestAttachUnloadedProgramSaysWhy(t *testing.T) {
 	requireLoad(t, obj)
 	_, err := skipped.Attach()
 	assert.ErrorIs(t, err, syscall.EINVAL)
-	assert.ErrorContains(t, err, "bpf_program__attach count_raw_alt: program was not loaded (SetAutoload(false))")
+	assert.EqualError(t, err, "Program.Attach program count_raw_alt: program was not loaded (SetAutoload(false)): invalid argument")
 
 	useLogger(t, slog.New(slog.DiscardHandler))
 	bad := openObject(t, "bad", nil)
@@ -396,7 +401,7 @@ func TestAttachUnloadedProgramSaysWhy(t *testing.T) {
 	for _, p := range bad.Programs() {
 		_, err := p.Attach()
 		assert.ErrorIs(t, err, syscall.EINVAL)
-		assert.ErrorContains(t, err, p.Name()+": program was not loaded: Object.Load failed")
+		assert.EqualError(t, err, "Program.Attach program "+p.Name()+": program was not loaded: Object.Load failed: invalid argument")
 	}
 }
 
@@ -424,7 +429,7 @@ func TestSockmapNotLoadedSaysItOnce(t *testing.T) {
 	sock := openObject(t, "sockmap", nil)
 	_, err := program(t, sock, "count_msg").AttachSockmap(objMap(t, sock, "sock_map"))
 	require.ErrorIs(t, err, syscall.EBADF)
-	assert.Equal(t, "bpf_program__attach_sockmap count_msg: map sock_map: object not loaded: bad file descriptor", err.Error())
+	assert.Equal(t, "Program.AttachSockmap program count_msg: map sock_map: object not loaded: bad file descriptor", err.Error())
 }
 
 func TestErrClosedMatchesOSErrClosed(t *testing.T) {

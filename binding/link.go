@@ -8,6 +8,7 @@ import "C"
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -22,6 +23,11 @@ import (
 // the garbage collector, so a Link dropped without Close stays attached
 // until the process exits (and longer if pinned).
 //
+// Its methods' errors are *OpError whose Subject says which link: "link of
+// program handle_exec" for a Link an attach made, "link 12" for one from
+// OpenLinkID, and for one from OpenLink "link pinned at " and its quoted
+// pin path.
+//
 // A Link is safe for concurrent use.
 type Link struct {
 	// mu guards kind: Close, Disconnect, Pin and Unpin take it for
@@ -30,6 +36,47 @@ type Link struct {
 	// kind is what the Link is, decided when it is made: one of the
 	// linkKind types below. nil once closed.
 	kind linkKind
+	// id, of and from identify the Link in its errors (subject); they
+	// are set when the Link is made and never change, so they are read
+	// without the lock, after Close too. id is the kernel's link ID when
+	// it is known without a call (OpenLinkID), else 0; of is what the
+	// Link attaches ("program handle_exec" for a Link made by an attach
+	// of this package, "struct_ops map x"), "" when unknown; from is the
+	// pin OpenLink opened, "" for none.
+	id   uint32
+	of   string
+	from string
+}
+
+// subject names the Link in its errors (OpError.Subject), from what is
+// known without a system call, so that a closed Link has the same:
+// "link of program handle_exec" for a Link from Program.Attach*, "link 12"
+// for one from OpenLinkID, "link pinned at " and the quoted pin path for
+// one from OpenLink, and just "link" for a nil Link. The kernel ID of a
+// Link made by an attach would take a BPF_OBJ_GET_INFO_BY_FD call, on the
+// attach path or at error time (where the Link may be closed), so it is
+// left out; Link.Info reports it.
+func (l *Link) subject() string {
+	if l == nil {
+		return "link"
+	}
+	s := "link"
+	if l.id != 0 {
+		s += " " + strconv.FormatUint(uint64(l.id), 10)
+	}
+	if l.of != "" {
+		s += " of " + l.of
+	}
+	if l.from != "" {
+		s += " pinned at " + strconv.Quote(l.from)
+	}
+	return s
+}
+
+// opErr returns the *OpError of op on l: call failed with err ("" when
+// op refused before any call).
+func (l *Link) opErr(op, call string, err error) error {
+	return opError(op, l.subject(), call, err)
 }
 
 // linkKind holds what differs between the kinds of Link (see "Ownership
@@ -58,9 +105,9 @@ type linkKind interface {
 	close() error
 }
 
-// newLink wraps a link libbpf returned.
-func newLink(l *C.struct_bpf_link) *Link {
-	return &Link{kind: &bpfLink{l: l}}
+// newProgramLink wraps a link libbpf returned for an attach of p.
+func newProgramLink(l *C.struct_bpf_link, p *Program) *Link {
+	return &Link{kind: &bpfLink{l: l}, of: p.subject()}
 }
 
 // lock takes the read lock and reports whether the link is still open;
@@ -82,8 +129,8 @@ func (l *Link) open() bool {
 	return l.kind != nil
 }
 
-// noFD returns the error of fn, which needs the link's file descriptor, on
-// a link that has none of its own, or nil for other links:
+// noFD returns the error of op, which needs the link's file descriptor,
+// on a link that has none of its own, or nil for other links:
 //   - libbpf makes a USDT link from one uprobe per probe site and leaves
 //     the struct bpf_link's descriptor at 0, which is not the link's;
 //   - a link of a SEC(".struct_ops") map (without .link) holds the map's
@@ -91,9 +138,11 @@ func (l *Link) open() bool {
 //
 // Passing either to the kernel would act on whatever that descriptor is.
 // The caller holds l.mu.
-func (l *Link) noFD(fn string) error {
-	_, err := l.kind.ownFD(fn)
-	return err
+func (l *Link) noFD(op string) error {
+	if _, err := l.kind.ownFD(""); err != nil {
+		return l.opErr(op, "", err)
+	}
+	return nil
 }
 
 // cFD returns the link's descriptor (bpf_link__fd for libbpf's links); the
@@ -121,12 +170,16 @@ func (b *bpfLink) pin(path string) error {
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	if ret := C.bpf_link__pin(b.l, cPath); ret < 0 {
 		// An attachment through a perf event and the PERF_EVENT_IOC_SET_BPF
-		// ioctl has the perf event's descriptor, which bpffs refuses.
-		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", C.bpf_link__fd(b.l))); err == nil && kind != "anon_inode:bpf-link" {
-			return fmt.Errorf("bpf_link__pin %q: the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
-				path, strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))
+		// ioctl has the perf event's descriptor, which bpffs refuses. The
+		// kernel names a link's file "bpf_link" when the link is made
+		// (bpf_link_prime) and "bpf-link" when it is opened again
+		// (bpf_link_new_fd).
+		if kind, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", C.bpf_link__fd(b.l))); err == nil &&
+			kind != "anon_inode:bpf-link" && kind != "anon_inode:bpf_link" {
+			return &callError{call: "bpf_link__pin " + strconv.Quote(path), err: fmt.Errorf("the attachment is a %s, not a kernel BPF link, and cannot be pinned (Disconnect keeps it attached for the process's life): %w",
+				strings.Trim(strings.TrimPrefix(kind, "anon_inode:"), "[]"), errnoErr(ret))}
 		}
-		return fmt.Errorf("bpf_link__pin %q: %w", path, errnoErr(ret))
+		return &callError{call: "bpf_link__pin " + strconv.Quote(path), err: errnoErr(ret)}
 	}
 	return nil
 }
@@ -138,11 +191,11 @@ func (b *bpfLink) unpin() error {
 	// b.l is valid under the lock; GoString copies and maps NULL to "".
 	if path := C.GoString(C.bpf_link__pin_path(b.l)); path != "" {
 		if err := checkPinPath(path); err != nil {
-			return fmt.Errorf("bpf_link__unpin: %w", err)
+			return err
 		}
 	}
 	if ret := C.bpf_link__unpin(b.l); ret < 0 {
-		return fmt.Errorf("bpf_link__unpin: %w", errnoErr(ret))
+		return &callError{call: "bpf_link__unpin", err: errnoErr(ret)}
 	}
 	return nil
 }
@@ -162,7 +215,7 @@ func (b *bpfLink) close() error {
 // the link even when detaching fails.
 func destroyErr(ret C.int) error {
 	if ret < 0 {
-		return fmt.Errorf("bpf_link__destroy: %w", errnoErr(ret))
+		return &callError{call: "bpf_link__destroy", err: errnoErr(ret)}
 	}
 	return nil
 }
@@ -175,14 +228,20 @@ type usdtLink struct {
 	obj *Object
 }
 
-// newUSDTLink wraps l, a USDT link of a program of o.
-func newUSDTLink(l *C.struct_bpf_link, o *Object) *Link {
-	return &Link{kind: &usdtLink{bpfLink: bpfLink{l: l}, obj: o}}
+// newUSDTLink wraps l, a USDT link of p, a program of o.
+func newUSDTLink(l *C.struct_bpf_link, o *Object, p *Program) *Link {
+	return &Link{kind: &usdtLink{bpfLink: bpfLink{l: l}, obj: o}, of: p.subject()}
 }
 
-func (u *usdtLink) ownFD(fn string) (C.int, error) {
-	return -1, fmt.Errorf("%s: a USDT link is a set of uprobes with no link file descriptor of its own: %w", fn, unix.EOPNOTSUPP)
+// ownFD returns the error of a USDT link, which has no descriptor (the
+// cause alone, whatever fn: noFD names the method).
+func (u *usdtLink) ownFD(string) (C.int, error) {
+	return -1, errUSDTNoFD
 }
+
+// errUSDTNoFD is the cause of the error of the methods that need a link's
+// descriptor on a USDT link.
+var errUSDTNoFD = fmt.Errorf("a USDT link is a set of uprobes with no link file descriptor of its own: %w", unix.EOPNOTSUPP)
 
 // close destroys the link through the object's USDT manager.
 func (u *usdtLink) close() error {
@@ -194,23 +253,25 @@ func (u *usdtLink) close() error {
 // wrapping EINVAL. Its PinPath is path, so Unpin removes that pin. Close
 // releases this process's reference; the pinned link stays attached.
 func OpenLink(path string) (*Link, error) {
+	const op = "OpenLink"
+	subject := strconv.Quote(path)
 	if err := checkPinPath(path); err != nil {
-		return nil, fmt.Errorf("bpf_link__open: %w", err)
+		return nil, opError(op, subject, "", err)
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory; libbpf copies it as the link's pin path.
 	l, err := C.bpf_link__open(cPath)
 	if l == nil {
-		return nil, fmt.Errorf("bpf_link__open %q: %w", path, pinnedErr(ptrErr(err)))
+		return nil, opError(op, subject, "bpf_link__open", pinnedErr(ptrErr(err)))
 	}
 	// libbpf opens any pinned BPF object; refuse maps and programs.
 	if err := checkFDKind(int(C.bpf_link__fd(l)), "bpf-link"); err != nil {
 		// l was just opened; destroying it only closes its descriptor.
 		C.bpf_link__destroy(l)
-		return nil, fmt.Errorf("bpf_link__open %q: %w", path, err)
+		return nil, opError(op, subject, "bpf_link__open", err)
 	}
-	return newLink(l), nil
+	return &Link{kind: &bpfLink{l: l}, from: path}, nil
 }
 
 // Disconnect makes Close stop short of detaching, with
@@ -264,7 +325,10 @@ func (l *Link) Close() error {
 	}
 	err := l.kind.close()
 	l.kind = nil
-	return err
+	if err != nil {
+		return l.kindErr("Link.Close", err)
+	}
+	return nil
 }
 
 // Detach detaches the program from its hook with bpf_link__detach
@@ -273,15 +337,16 @@ func (l *Link) Close() error {
 // still needed to free it. Links without a kernel link object fail with
 // an error from the kernel.
 func (l *Link) Detach() error {
+	const op = "Link.Detach"
 	if !l.lock() {
-		return closedError("bpf_link__detach")
+		return l.opErr(op, "", ErrClosed)
 	}
 	defer l.mu.RUnlock()
-	if err := l.noFD("bpf_link__detach"); err != nil {
+	if err := l.noFD(op); err != nil {
 		return err
 	}
 	if ret := l.kind.detach(); ret < 0 {
-		return fmt.Errorf("bpf_link__detach: %w", errnoErr(ret))
+		return l.opErr(op, "bpf_link__detach", errnoErr(ret))
 	}
 	return nil
 }
@@ -296,22 +361,26 @@ func (l *Link) Detach() error {
 // (ProbeAttachModePerf, or any perf-event attachment before kernel 5.15)
 // gives an error wrapping EINVAL that says so.
 func (l *Link) Pin(path string) error {
+	const op = "Link.Pin"
 	if l == nil {
-		return closedError("bpf_link__pin")
+		return l.opErr(op, "", ErrClosed)
 	}
 	// Pin records the pin path in the libbpf link.
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.open() {
-		return closedError("bpf_link__pin")
+		return l.opErr(op, "", ErrClosed)
 	}
-	if err := l.noFD("bpf_link__pin"); err != nil {
+	if err := l.noFD(op); err != nil {
 		return err
 	}
 	if err := checkPinPath(path); err != nil {
-		return fmt.Errorf("bpf_link__pin: %w", err)
+		return l.opErr(op, "", err)
 	}
-	return l.kind.pin(path)
+	if err := l.kind.pin(path); err != nil {
+		return l.kindErr(op, err)
+	}
+	return nil
 }
 
 // Unpin removes the link's pin (at PinPath) with bpf_link__unpin. The link
@@ -319,16 +388,42 @@ func (l *Link) Pin(path string) error {
 // for Pin, so that Unpin never removes a file outside bpffs (ErrNotBPFFS),
 // for example after the bpffs holding the pin was unmounted.
 func (l *Link) Unpin() error {
+	const op = "Link.Unpin"
 	if l == nil {
-		return closedError("bpf_link__unpin")
+		return l.opErr(op, "", ErrClosed)
 	}
 	// Unpin clears the pin path in the libbpf link.
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if !l.open() {
-		return closedError("bpf_link__unpin")
+		return l.opErr(op, "", ErrClosed)
 	}
-	return l.kind.unpin()
+	if err := l.kind.unpin(); err != nil {
+		return l.kindErr(op, err)
+	}
+	return nil
+}
+
+// callError is the error of a linkKind method (pin, unpin, close) whose
+// call failed: the Link's method puts call, the function with the
+// arguments that identify its target, in the OpError's Call and err in its
+// Err (kindErr). Any other error of those methods is a refusal before a
+// call.
+type callError struct {
+	call string
+	err  error
+}
+
+func (e *callError) Error() string { return e.call + ": " + e.err.Error() }
+func (e *callError) Unwrap() error { return e.err }
+
+// kindErr returns the *OpError of op on l for err, an error of one of
+// l.kind's methods: with the call a callError names, else with none.
+func (l *Link) kindErr(op string, err error) error {
+	if ce, ok := err.(*callError); ok {
+		return l.opErr(op, ce.call, ce.err)
+	}
+	return l.opErr(op, "", err)
 }
 
 // PinPath returns where the link is pinned (bpf_link__pin_path), or "" when
@@ -361,33 +456,36 @@ func (l *Link) FD() int {
 // and of a type the link accepts; perf-event based links (tracepoints,
 // kprobes) do not support it and fail with an error from the kernel.
 func (l *Link) UpdateProgram(p *Program) error {
+	const op = "Link.UpdateProgram"
 	if !l.lock() {
-		return closedError("bpf_link__update_program")
+		return l.opErr(op, "", ErrClosed)
 	}
 	defer l.mu.RUnlock()
-	if err := l.noFD("bpf_link__update_program"); err != nil {
+	if err := l.noFD(op); err != nil {
 		return err
 	}
 	progFD, ok := p.lockFD()
 	if !ok {
-		return fmt.Errorf("bpf_link__update_program: %w", p.closed("program"))
+		return l.opErr(op, "", fmt.Errorf("%s: %w", p.subject(), ErrClosed))
 	}
 	defer p.mu.RUnlock()
 	var ret C.int
+	call := "bpf_link__update_program"
 	if bl := l.kind.libbpfLink(); bl != nil && p.prog != nil {
 		// Both handles are valid under their read locks.
 		ret = C.bpf_link__update_program(bl, p.prog)
 	} else {
+		call = "bpf_link_update"
 		// bpf_link__update_program's own call, for the handles without a
 		// libbpf struct: a link opened by ID, a program opened without an
 		// object.
 		if progFD < 0 {
-			return fmt.Errorf("bpf_link__update_program %s: program not loaded: %w", p.name, unix.EINVAL)
+			return l.opErr(op, "", fmt.Errorf("%s not loaded: %w", p.subject(), unix.EINVAL))
 		}
 		ret = C.bpf_link_update(l.cFD(), progFD, nil)
 	}
 	if ret < 0 {
-		return fmt.Errorf("bpf_link__update_program %s: %w", p.name, errnoErr(ret))
+		return l.opErr(op, call+" "+p.subject(), errnoErr(ret))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,12 +35,12 @@ type ownedLink struct {
 // Unpin, UpdateProgram, Info and NewIterReader act on the kernel's link.
 // An ID no link has gives an error wrapping ENOENT.
 func OpenLinkID(id uint32) (*Link, error) {
-	const fn = "bpf_link_get_fd_by_id"
 	fd := C.bpf_link_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
+		return nil, opError("OpenLinkID", "id "+strconv.FormatUint(uint64(id), 10),
+			"bpf_link_get_fd_by_id", byIDErr(errnoErr(fd)))
 	}
-	return &Link{kind: &ownedLink{fd: fd}}, nil
+	return &Link{kind: &ownedLink{fd: fd}, id: id}, nil
 }
 
 func (b *ownedLink) ownFD(string) (C.int, error)    { return b.fd, nil }
@@ -67,10 +68,10 @@ func (b *ownedLink) detach() C.int {
 // path.
 func (b *ownedLink) pin(path string) error {
 	if b.pinned != "" {
-		return fmt.Errorf("bpf_link__pin %q: already pinned at %q: %w", path, b.pinned, unix.EBUSY)
+		return fmt.Errorf("already pinned at %q: %w", b.pinned, unix.EBUSY)
 	}
 	if err := objPin(b.fd, path); err != nil {
-		return fmt.Errorf("bpf_link__pin %q: %w", path, err)
+		return &callError{call: "bpf_obj_pin " + strconv.Quote(path), err: err}
 	}
 	b.pinned = path
 	return nil
@@ -80,13 +81,13 @@ func (b *ownedLink) pin(path string) error {
 // it removes the pin made by pin. The caller holds l.mu for writing.
 func (b *ownedLink) unpin() error {
 	if b.pinned == "" {
-		return fmt.Errorf("bpf_link__unpin: link not pinned: %w", unix.EINVAL)
+		return fmt.Errorf("link not pinned: %w", unix.EINVAL)
 	}
 	if err := checkPinPath(b.pinned); err != nil {
-		return fmt.Errorf("bpf_link__unpin: %w", err)
+		return err
 	}
 	if err := unix.Unlink(b.pinned); err != nil {
-		return fmt.Errorf("bpf_link__unpin %q: %w", b.pinned, err)
+		return &callError{call: "unlink " + strconv.Quote(b.pinned), err: err}
 	}
 	b.pinned = ""
 	return nil

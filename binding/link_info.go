@@ -89,25 +89,25 @@ const maxTracepointName = 256
 // links, the device, cgroup, network namespace, map or BTF target of the
 // link types that report one).
 func (l *Link) Info() (LinkInfo, error) {
-	const fn = "bpf_link_get_info_by_fd"
+	const op = "Link.Info"
 	if !l.lock() {
-		return LinkInfo{}, closedError(fn)
+		return LinkInfo{}, l.opErr(op, "", ErrClosed)
 	}
 	defer l.mu.RUnlock()
-	if err := l.noFD(fn); err != nil {
+	if err := l.noFD(op); err != nil {
 		return LinkInfo{}, err
 	}
 	// The link is valid under the read lock.
 	fd := l.cFD()
 	if fd < 0 {
-		return LinkInfo{}, fmt.Errorf("%s: link has no file descriptor: %w", fn, unix.EBADF)
+		return LinkInfo{}, l.opErr(op, "", fmt.Errorf("link has no file descriptor: %w", unix.EBADF))
 	}
 	var out C.struct_lbg_link_info
 	var name [maxTracepointName]byte
 	// out and name are Go memory without Go pointers; the kernel writes
 	// name during the call only.
 	if ret := C.lbg_link_get_info(fd, &out, (*C.char)(bytesPtr(name[:])), C.__u32(len(name))); ret < 0 {
-		return LinkInfo{}, fmt.Errorf("%s: %w", fn, errnoErr(ret))
+		return LinkInfo{}, l.opErr(op, "bpf_link_get_info_by_fd", errnoErr(ret))
 	}
 	info := LinkInfo{
 		Type:        LinkType(out._type),

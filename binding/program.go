@@ -8,6 +8,7 @@ import "C"
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -25,6 +26,12 @@ import (
 // program, and it can be given to Map.AttachProgram, Link.UpdateProgram,
 // SetAttachTarget and AttachFreplace as the program or target; the other
 // libbpf methods fail with EOPNOTSUPP, and Program.Close releases it.
+//
+// Its methods' errors are *OpError with Op the method ("Program.AttachXDP")
+// and Subject "program <name>" ("program id <ID>" for a program opened
+// without an object whose kernel name is empty); Call is the libbpf
+// function that failed with its target, or "" when the method refused
+// first (a closed or unloaded program, a bad argument).
 type Program struct {
 	// fdHandle is what every Program has, whatever its kind (see
 	// "Ownership of handles" in handle.go): the lock, state and
@@ -40,6 +47,10 @@ type Program struct {
 	// program of an Object.
 	own  *ownedProgram
 	name string
+	// id is the kernel ID of a program opened without an object, which
+	// names it in errors when its kernel name is empty (subject); 0 for
+	// a program of an Object.
+	id uint32
 	// progType is the type of a program opened without an object, as the
 	// kernel reports it; libbpf keeps the others' (progTypeLocked).
 	progType ProgramType
@@ -52,6 +63,10 @@ type Program struct {
 	// none.
 	logBuf  *C.char
 	logSize int
+	// unloaded is set by Unload (under the write lock), so that the
+	// errors of the methods that need the program loaded say why it is
+	// not.
+	unloaded bool
 }
 
 // ownedProgram is what only a program opened without an object has: the
@@ -101,22 +116,83 @@ func (p *Program) lockFD() (fd C.int, ok bool) {
 	return p.fd, true
 }
 
-// closed returns the error for calling fn on a closed program, or on a
-// program opened without an object when fn needs its struct bpf_program.
-func (p *Program) closed(fn string) error {
+// subject names p in its errors (OpError.Subject): "program <name>", or
+// "program id <ID>" for a program opened without an object whose kernel
+// name is empty, and "program" for a nil Program. It reads only what
+// stays known after Close, and makes no call.
+func (p *Program) subject() string {
+	switch {
+	case p == nil:
+		return "program"
+	case p.name == "" && p.id != 0:
+		return "program id " + strconv.FormatUint(uint64(p.id), 10)
+	}
+	return "program " + p.name
+}
+
+// opErr returns the *OpError of op on p: call failed with err (call ""
+// when op refused before any call).
+func (p *Program) opErr(op, call string, err error) error {
+	return opError(op, p.subject(), call, err)
+}
+
+// closed returns the error of op, a method of p, when lock, lockLoaded or
+// lockFD refused: p is closed (or nil), or is a program of an object that
+// is not loaded or that Load left unloaded, or is a program opened without
+// an object while op needs its struct bpf_program. Call is "": nothing
+// was called.
+func (p *Program) closed(op string) error {
+	return p.opErr(op, "", p.refusal())
+}
+
+// refusal is the cause closed reports.
+func (p *Program) refusal() error {
 	if p == nil || p.mu == nil {
-		return closedError(fn)
+		return ErrClosed
 	}
-	if err := p.notLoaded(fn); err != nil {
-		return err
+	fd, ok := p.lockFD()
+	if !ok {
+		return ErrClosed
 	}
-	if _, ok := p.lockFD(); ok {
-		p.mu.RUnlock()
-		if p.own != nil {
-			return fmt.Errorf("%s %s: program opened without an object: %w", fn, p.name, unix.EOPNOTSUPP)
-		}
+	defer p.mu.RUnlock()
+	switch {
+	case p.own != nil:
+		return errOpenedWithoutObject
+	case p.prog != nil && fd < 0:
+		return p.notLoadedCause(unix.EINVAL)
 	}
-	return closedError(fn + " " + p.name)
+	return ErrClosed
+}
+
+// errOpenedWithoutObject is the cause of a libbpf method's error on a
+// program opened without an object, which has no struct bpf_program.
+var errOpenedWithoutObject = fmt.Errorf("program opened without an object: %w", unix.EOPNOTSUPP)
+
+// notLoadedCause says why p, a program of an object, has no descriptor,
+// wrapping errno: the object is not loaded yet, or Load skipped or failed
+// the program, or Unload unloaded it. The caller holds the read lock.
+func (p *Program) notLoadedCause(errno error) error {
+	switch {
+	case !p.obj.loaded:
+		return fmt.Errorf("object %q is not loaded: call Object.Load first: %w", p.obj.name, errno)
+	case p.unloaded:
+		return fmt.Errorf("program was unloaded (Program.Unload): %w", errno)
+	case p.prog != nil && !bool(C.bpf_program__autoload(p.prog)): // p.prog is valid under the read lock.
+		return fmt.Errorf("program was not loaded (SetAutoload(false)): %w", errno)
+	}
+	return fmt.Errorf("program was not loaded: Object.Load failed: %w", errno)
+}
+
+// notLoadedErr returns the error of op on p, whose descriptor is -1,
+// wrapping errno: for a program of an object, why it is not loaded
+// (notLoadedCause); for one opened without an object (which always has
+// one until closed), "program not loaded". The caller holds the read
+// lock.
+func (p *Program) notLoadedErr(op string, errno error) error {
+	if p.prog == nil {
+		return p.opErr(op, "", fmt.Errorf("program not loaded: %w", errno))
+	}
+	return p.opErr(op, "", p.notLoadedCause(errno))
 }
 
 // Name returns the program's function name (bpf_program__name; for a
@@ -156,11 +232,11 @@ func (p *Program) Type() ProgramType {
 // called before Object.Load; afterwards libbpf refuses with EBUSY.
 func (p *Program) SetType(t ProgramType) error {
 	if !p.lock() {
-		return p.closed("bpf_program__set_type")
+		return p.closed("Program.SetType")
 	}
 	defer p.mu.RUnlock()
 	if ret := C.bpf_program__set_type(p.prog, C.enum_bpf_prog_type(t)); ret < 0 {
-		return fmt.Errorf("bpf_program__set_type %s %s: %w", p.name, t, errnoErr(ret))
+		return p.opErr("Program.SetType", "bpf_program__set_type "+t.String(), errnoErr(ret))
 	}
 	return nil
 }
@@ -180,11 +256,11 @@ func (p *Program) ExpectedAttachType() AttachType {
 // Object.Load; afterwards libbpf refuses with EBUSY.
 func (p *Program) SetExpectedAttachType(t AttachType) error {
 	if !p.lock() {
-		return p.closed("bpf_program__set_expected_attach_type")
+		return p.closed("Program.SetExpectedAttachType")
 	}
 	defer p.mu.RUnlock()
 	if ret := C.bpf_program__set_expected_attach_type(p.prog, C.enum_bpf_attach_type(t)); ret < 0 {
-		return fmt.Errorf("bpf_program__set_expected_attach_type %s %s: %w", p.name, t, errnoErr(ret))
+		return p.opErr("Program.SetExpectedAttachType", "bpf_program__set_expected_attach_type "+t.String(), errnoErr(ret))
 	}
 	return nil
 }
@@ -204,15 +280,16 @@ func (p *Program) Autoload() bool {
 // afterwards it fails with EBUSY like the other setters (libbpf itself
 // would answer EINVAL).
 func (p *Program) SetAutoload(autoload bool) error {
+	const op = "Program.SetAutoload"
 	if !p.lock() {
-		return p.closed("bpf_program__set_autoload")
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if p.loaded() {
-		return fmt.Errorf("bpf_program__set_autoload %s: object already loaded: %w", p.name, unix.EBUSY)
+		return p.opErr(op, "", fmt.Errorf("object already loaded: %w", unix.EBUSY))
 	}
 	if ret := C.bpf_program__set_autoload(p.prog, C.bool(autoload)); ret < 0 {
-		return fmt.Errorf("bpf_program__set_autoload %s: %w", p.name, errnoErr(ret))
+		return p.opErr(op, "bpf_program__set_autoload", errnoErr(ret))
 	}
 	return nil
 }
@@ -238,7 +315,7 @@ func (p *Program) FD() int {
 // wraps ENOENT) and be on a bpffs mount (else ErrNotBPFFS). A program
 // opened without an object is pinned with bpf_obj_pin, as libbpf would.
 func (p *Program) Pin(path string) error {
-	return p.pinOp("bpf_program__pin", path, func(cPath *C.char) C.int {
+	return p.pinOp("Program.Pin", "bpf_program__pin", path, func(cPath *C.char) C.int {
 		return C.bpf_program__pin(p.prog, cPath)
 	})
 }
@@ -247,28 +324,29 @@ func (p *Program) Pin(path string) error {
 // opened without an object, with unlink(2), as libbpf does). The path is
 // checked as for Pin, so that Unpin never unlinks files outside bpffs.
 func (p *Program) Unpin(path string) error {
-	return p.pinOp("bpf_program__unpin", path, func(cPath *C.char) C.int {
+	return p.pinOp("Program.Unpin", "bpf_program__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_program__unpin(p.prog, cPath)
 	})
 }
 
-// pinOp checks path and calls fn with it under the object's read lock.
-func (p *Program) pinOp(fn, path string, call func(*C.char) C.int) error {
+// pinOp is op (Program.Pin or Program.Unpin): it checks path and calls
+// fn, the libbpf function, with it under the object's read lock.
+func (p *Program) pinOp(op, fn, path string, call func(*C.char) C.int) error {
 	if p != nil && p.own != nil {
-		return p.pinOwned(fn, path)
+		return p.pinOwned(op, path)
 	}
 	if !p.lock() {
-		return p.closed(fn)
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if err := checkPinPath(path); err != nil {
-		return fmt.Errorf("%s %s: %w", fn, p.name, err)
+		return p.opErr(op, "", err)
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory and p.prog is valid under the read lock.
 	if ret := call(cPath); ret < 0 {
-		return fmt.Errorf("%s %s %q: %w", fn, p.name, path, errnoErr(ret))
+		return p.opErr(op, fn+" "+strconv.Quote(path), errnoErr(ret))
 	}
 	return nil
 }
@@ -316,9 +394,10 @@ type TestRunResult struct {
 // so the calling thread holds its signals (but SIGKILL and SIGSTOP) until
 // the run ends; a long run delays, say, a SIGINT handler until then.
 func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
+	const op = "Program.TestRun"
 	fd, ok := p.lockFD()
 	if !ok {
-		return nil, p.closed("bpf_prog_test_run_opts")
+		return nil, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if opts == nil {
@@ -326,14 +405,14 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 	}
 	for _, b := range [][]byte{opts.Data, opts.DataOut, opts.Context, opts.ContextOut} {
 		if len(b) > math.MaxUint32 {
-			return nil, fmt.Errorf("bpf_prog_test_run_opts %s: buffer of %d bytes: %w", p.name, len(b), ErrInvalidSize)
+			return nil, p.opErr(op, "", fmt.Errorf("buffer of %d bytes: %w", len(b), ErrInvalidSize))
 		}
 	}
 	if opts.Repeat < 0 || opts.Repeat > math.MaxInt32 {
-		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: repeat %d out of range: %w", p.name, opts.Repeat, unix.EINVAL)
+		return nil, p.opErr(op, "", fmt.Errorf("repeat %d out of range: %w", opts.Repeat, unix.EINVAL))
 	}
 	if fd < 0 {
-		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: program not loaded: %w", p.name, unix.EBADF)
+		return nil, p.notLoadedErr(op, unix.EBADF)
 	}
 	// The four buffers are Go memory without Go pointers, passed as call
 	// arguments: the kernel reads and writes them only during the call.
@@ -344,7 +423,7 @@ func (p *Program) TestRun(opts *TestRunOptions) (*TestRunResult, error) {
 		bytesPtr(opts.ContextOut), C.__u32(len(opts.ContextOut)),
 		C.int(opts.Repeat), C.__u32(opts.Flags), C.__u32(opts.CPU))
 	if res.err < 0 {
-		return nil, fmt.Errorf("bpf_prog_test_run_opts %s: %w", p.name, errnoErr(res.err))
+		return nil, p.opErr(op, "bpf_prog_test_run_opts", errnoErr(res.err))
 	}
 	out := &TestRunResult{
 		ReturnValue: uint32(res.retval),

@@ -44,47 +44,35 @@ const (
 	ProgramFlagXDPHasFrags uint32 = C.BPF_F_XDP_HAS_FRAGS
 )
 
-// setBeforeLoad runs call, one of libbpf's bpf_program__set_* functions
-// that only work before the program is loaded, under the object's write
-// lock (libbpf's getters and Load read the same fields). libbpf answers
-// EBUSY once the object is loaded.
-func (p *Program) setBeforeLoad(fn string, arg any, call func() C.int) error {
-	if err := p.writeLibbpf(fn); err != nil {
+// setBeforeLoad is op: it runs call, fn, one of libbpf's
+// bpf_program__set_* functions that only work before the program is
+// loaded, with arg, under the object's write lock (libbpf's getters and
+// Load read the same fields). libbpf answers EBUSY once the object is
+// loaded.
+func (p *Program) setBeforeLoad(op, fn string, arg any, call func() C.int) error {
+	if err := p.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer p.mu.Unlock()
 	// p.prog is valid under the write lock.
 	if ret := call(); ret < 0 {
-		return fmt.Errorf("program %s: %s %v: %w", p.name, fn, arg, errnoErr(ret))
+		return p.opErr(op, fmt.Sprintf("%s %v", fn, arg), errnoErr(ret))
 	}
 	return nil
 }
 
-// writeLibbpf takes the write lock for fn, a libbpf function that
-// changes the program's struct bpf_program, and checks that the program
-// is open and has one. Unless it returns an error, the caller must call
-// p.mu.Unlock.
-func (p *Program) writeLibbpf(fn string) error {
-	if p == nil || p.mu == nil {
-		return closedError(fn)
-	}
-	if !p.wlock() {
-		return closedError(fn + " " + p.name)
+// writeLibbpf takes the write lock for op, a method that changes the
+// program's struct bpf_program, and checks that the program is open and
+// has one. Unless it returns an error, the caller must call p.mu.Unlock.
+func (p *Program) writeLibbpf(op string) error {
+	if p == nil || p.mu == nil || !p.wlock() {
+		return p.opErr(op, "", ErrClosed)
 	}
 	if p.prog == nil {
 		p.mu.Unlock()
-		return p.closedLocked(fn)
+		return p.opErr(op, "", errOpenedWithoutObject)
 	}
 	return nil
-}
-
-// closedLocked is closed for an open program: it refuses fn, a libbpf
-// function, for a program opened without an object.
-func (p *Program) closedLocked(fn string) error {
-	if p.own != nil {
-		return fmt.Errorf("%s %s: program opened without an object: %w", fn, p.name, unix.EOPNOTSUPP)
-	}
-	return closedError(fn + " " + p.name)
 }
 
 // programGetter returns get() under the object's read lock, or zero for a
@@ -108,7 +96,7 @@ func programGetter[T any](p *Program, get func() T) T {
 // refuses with EBUSY. Levels the kernel does not know fail Load with
 // EINVAL.
 func (p *Program) SetLogLevel(level uint32) error {
-	return p.setBeforeLoad("bpf_program__set_log_level", level, func() C.int {
+	return p.setBeforeLoad("Program.SetLogLevel", "bpf_program__set_log_level", level, func() C.int {
 		return C.bpf_program__set_log_level(p.prog, C.__u32(level))
 	})
 }
@@ -131,20 +119,20 @@ func (p *Program) LogLevel() uint32 {
 // allocates the buffer in C and frees it at Object.Close; afterwards
 // libbpf refuses with EBUSY.
 func (p *Program) SetLogSize(size int) error {
-	const fn = "bpf_program__set_log_buf"
+	const op, fn = "Program.SetLogSize", "bpf_program__set_log_buf"
 	if size != 0 && (size < minKernelLogSize || size > maxKernelLogSize) {
-		return fmt.Errorf("program %s: %s: size %d is outside [%d, %d]: %w",
-			p.Name(), fn, size, minKernelLogSize, maxKernelLogSize, unix.EINVAL)
+		return p.opErr(op, "", fmt.Errorf("size %d is outside [%d, %d]: %w",
+			size, minKernelLogSize, maxKernelLogSize, unix.EINVAL))
 	}
 	var buf *C.char
 	if size > 0 {
 		// calloc leaves the pages untouched until the kernel writes.
 		buf = (*C.char)(C.calloc(1, C.size_t(size)))
 		if buf == nil {
-			return fmt.Errorf("program %s: %s: allocate %d bytes: %w", p.Name(), fn, size, unix.ENOMEM)
+			return p.opErr(op, "", fmt.Errorf("allocate %d bytes: %w", size, unix.ENOMEM))
 		}
 	}
-	err := p.setBeforeLoad(fn, size, func() C.int {
+	err := p.setBeforeLoad(op, fn, size, func() C.int {
 		// buf is C memory that lives until Object.Close or the next
 		// SetLogSize, and libbpf only writes to it during Load.
 		ret := C.bpf_program__set_log_buf(p.prog, buf, C.size_t(size))
@@ -196,7 +184,7 @@ func (p *Program) releaseLog() {
 // it does not know, or one the program type does not take, fails Load with
 // EINVAL. Afterwards libbpf refuses with EBUSY.
 func (p *Program) SetFlags(flags uint32) error {
-	return p.setBeforeLoad("bpf_program__set_flags", fmt.Sprintf("%#x", flags), func() C.int {
+	return p.setBeforeLoad("Program.SetFlags", "bpf_program__set_flags", fmt.Sprintf("%#x", flags), func() C.int {
 		return C.bpf_program__set_flags(p.prog, C.__u32(flags))
 	})
 }
@@ -273,14 +261,14 @@ type LineInfo struct {
 // an error wraps ErrClosed once closed, EOPNOTSUPP for a program opened
 // without an object, and EBADF before Load or after Unload.
 func (p *Program) FuncInfo() ([]FuncInfo, error) {
-	const fn = "bpf_program__func_info"
+	const op = "Program.FuncInfo"
 	var out []FuncInfo
-	err := p.btfInfo(fn, func(btf *C.struct_btf) error {
+	err := p.btfInfo(op, func(btf *C.struct_btf) error {
 		n := int(C.bpf_program__func_info_cnt(p.prog))
 		info, err := C.bpf_program__func_info(p.prog)
 		if info == nil || n == 0 {
 			if err != nil && n > 0 {
-				return fmt.Errorf("program %s: %s: %w", p.name, fn, ptrErr(err))
+				return p.opErr(op, "bpf_program__func_info", ptrErr(err))
 			}
 			return nil
 		}
@@ -304,14 +292,14 @@ func (p *Program) FuncInfo() ([]FuncInfo, error) {
 // order. It is nil when the object has no line information (compiled
 // without -g); errors are those of FuncInfo.
 func (p *Program) LineInfo() ([]LineInfo, error) {
-	const fn = "bpf_program__line_info"
+	const op = "Program.LineInfo"
 	var out []LineInfo
-	err := p.btfInfo(fn, func(btf *C.struct_btf) error {
+	err := p.btfInfo(op, func(btf *C.struct_btf) error {
 		n := int(C.bpf_program__line_info_cnt(p.prog))
 		info, err := C.bpf_program__line_info(p.prog)
 		if info == nil || n == 0 {
 			if err != nil && n > 0 {
-				return fmt.Errorf("program %s: %s: %w", p.name, fn, ptrErr(err))
+				return p.opErr(op, "bpf_program__line_info", ptrErr(err))
 			}
 			return nil
 		}
@@ -331,15 +319,16 @@ func (p *Program) LineInfo() ([]LineInfo, error) {
 	return out, err
 }
 
-// btfInfo runs read with the object's BTF (NULL when it has none) under
-// the read lock, once the program is loaded.
-func (p *Program) btfInfo(fn string, read func(*C.struct_btf) error) error {
+// btfInfo is op: it runs read with the object's BTF (NULL when it has
+// none) under the read lock, once the program is loaded. read returns
+// op's *OpError.
+func (p *Program) btfInfo(op string, read func(*C.struct_btf) error) error {
 	if !p.lock() {
-		return p.closed(fn)
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if p.fd < 0 {
-		return fmt.Errorf("program %s: %s: program not loaded: %w", p.name, fn, unix.EBADF)
+		return p.notLoadedErr(op, unix.EBADF)
 	}
 	return read(C.bpf_object__btf(p.obj.obj))
 }
@@ -375,14 +364,16 @@ func btfTypeName(btf *C.struct_btf, id C.__u32) string {
 // keeps running until they go. Unloading twice, or before Load, does
 // nothing. Unload waits for other users of the object.
 func (p *Program) Unload() error {
-	const fn = "bpf_program__unload"
-	if err := p.writeLibbpf(fn); err != nil {
+	if err := p.writeLibbpf("Program.Unload"); err != nil {
 		return err
 	}
 	defer p.mu.Unlock()
 	// p.prog is valid under the write lock; nothing else uses its
 	// descriptor meanwhile.
 	C.bpf_program__unload(p.prog)
+	// Only a program that was loaded is unloaded (else Unload does
+	// nothing, and the reason stays Load's).
+	p.unloaded = p.unloaded || p.fd >= 0
 	p.fd = -1
 	return nil
 }

@@ -223,6 +223,9 @@ func TestProgramUnloadRemovesTheObjectsProgramButNotItsPin(t *testing.T) {
 	assert.Equal(t, -1, p.FD())
 	_, err := p.Info()
 	assert.ErrorIs(t, err, unix.EBADF)
+	assert.EqualError(t, err, "Program.Info program xdp_mark: program was unloaded (Program.Unload): bad file descriptor")
+	_, err = p.AttachXDP(1)
+	assert.EqualError(t, err, "Program.AttachXDP program xdp_mark: program was unloaded (Program.Unload): invalid argument")
 	_, err = p.TestRun(&libbpf.TestRunOptions{Data: make([]byte, 64)})
 	assert.Error(t, err)
 	_, err = p.LineInfo()
@@ -246,13 +249,15 @@ func TestProgramConfigOnClosedAndStandalonePrograms(t *testing.T) {
 	defer alone.Close()
 	assert.ErrorIs(t, alone.SetLogLevel(1), unix.EOPNOTSUPP)
 	assert.ErrorIs(t, alone.Unload(), unix.EOPNOTSUPP)
+	assert.EqualError(t, alone.Unload(), "Program.Unload program xdp_mark: program opened without an object: operation not supported")
 	_, err = alone.FuncInfo()
 	assert.ErrorIs(t, err, unix.EOPNOTSUPP)
 	assert.Nil(t, alone.Instructions())
 
 	require.NoError(t, obj.Close())
-	for _, err := range []error{p.SetFlags(0), p.SetLogSize(4096), p.Unload()} {
+	for op, err := range map[string]error{"Program.SetFlags": p.SetFlags(0), "Program.SetLogSize": p.SetLogSize(4096), "Program.Unload": p.Unload()} {
 		assert.True(t, errors.Is(err, libbpf.ErrClosed), "%v", err)
+		assert.EqualError(t, err, op+" program xdp_mark: libbpf: use of closed handle")
 	}
 	_, err = p.LineInfo()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)

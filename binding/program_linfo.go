@@ -25,22 +25,24 @@ type JitedFunc struct {
 	Len uint32
 }
 
-// progLinfo fetches the program's JIT symbols and line table with the read
-// lock held; the caller frees the result with lbg_linfo_free.
-func (p *Program) progLinfo(fn string) (C.struct_lbg_linfo, *C.struct_btf, func(), error) {
+// progLinfo fetches, for op, the program's JIT symbols and line table
+// (bpf_prog_get_info_by_fd, then bpf_prog_linfo__new) with the read lock
+// held; the caller frees the result with release, which drops the lock.
+func (p *Program) progLinfo(op string) (C.struct_lbg_linfo, *C.struct_btf, func(), error) {
 	var l C.struct_lbg_linfo
 	fd, ok := p.lockFD()
 	if !ok {
-		return l, nil, nil, p.closed(fn)
+		return l, nil, nil, p.closed(op)
 	}
 	if fd < 0 {
+		err := p.notLoadedErr(op, unix.EBADF)
 		p.mu.RUnlock()
-		return l, nil, nil, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return l, nil, nil, err
 	}
 	// l is Go memory that C fills with C pointers only.
 	if ret := C.lbg_prog_linfo(fd, &l); ret < 0 {
 		p.mu.RUnlock()
-		return l, nil, nil, fmt.Errorf("%s %s: %w", fn, p.name, errnoErr(ret))
+		return l, nil, nil, p.opErr(op, "bpf_prog_get_info_by_fd", errnoErr(ret))
 	}
 	var btf *C.struct_btf
 	if p.prog != nil {
@@ -51,6 +53,10 @@ func (p *Program) progLinfo(fn string) (C.struct_lbg_linfo, *C.struct_btf, func(
 		p.mu.RUnlock()
 	}, nil
 }
+
+// errNoLineInfo is the cause of LineAt's and LineAtInstruction's error
+// for a program without jited line information.
+var errNoLineInfo = fmt.Errorf("no line information: %w", unix.ENOENT)
 
 // linfoFuncs returns l's JIT-compiled functions.
 func linfoFuncs(l *C.struct_lbg_linfo) []JitedFunc {
@@ -73,7 +79,7 @@ func linfoFuncs(l *C.struct_lbg_linfo) []JitedFunc {
 // compiled, or when the kernel hides kernel addresses from the caller
 // (kernel.kptr_restrict, or no CAP_SYSLOG/root).
 func (p *Program) JitedFunctions() ([]JitedFunc, error) {
-	l, _, release, err := p.progLinfo("bpf_prog_get_info_by_fd")
+	l, _, release, err := p.progLinfo("Program.JitedFunctions")
 	if err != nil {
 		return nil, err
 	}
@@ -101,14 +107,14 @@ func lineInfo(btf *C.struct_btf, li *C.struct_bpf_line_info) LineInfo {
 // for a program opened without an object they are "". An address outside
 // the program, or a program without line information, gives ENOENT.
 func (p *Program) LineAt(addr uint64) (LineInfo, error) {
-	const fn = "bpf_prog_linfo__lfind_addr_func"
-	l, btf, release, err := p.progLinfo(fn)
+	const op = "Program.LineAt"
+	l, btf, release, err := p.progLinfo(op)
 	if err != nil {
 		return LineInfo{}, err
 	}
 	defer release()
 	if l.linfo == nil {
-		return LineInfo{}, fmt.Errorf("%s %s: no line information: %w", fn, p.name, unix.ENOENT)
+		return LineInfo{}, p.opErr(op, "", errNoLineInfo)
 	}
 	for i, f := range linfoFuncs(&l) {
 		if addr < f.Addr || addr-f.Addr >= uint64(f.Len) {
@@ -117,11 +123,11 @@ func (p *Program) LineAt(addr uint64) (LineInfo, error) {
 		// l.linfo is libbpf's table, alive until release.
 		li, cerr := C.bpf_prog_linfo__lfind_addr_func(l.linfo, C.__u64(addr), C.__u32(i), 0)
 		if li == nil {
-			return LineInfo{}, fmt.Errorf("%s %s %#x: %w", fn, p.name, addr, ptrErr(cerr))
+			return LineInfo{}, p.opErr(op, fmt.Sprintf("bpf_prog_linfo__lfind_addr_func %#x", addr), ptrErr(cerr))
 		}
 		return lineInfo(btf, li), nil
 	}
-	return LineInfo{}, fmt.Errorf("%s %s: address %#x is outside the program: %w", fn, p.name, addr, unix.ENOENT)
+	return LineInfo{}, p.opErr(op, "", fmt.Errorf("address %#x is outside the program: %w", addr, unix.ENOENT))
 }
 
 // LineAtInstruction returns the source line of the instruction at offset
@@ -131,19 +137,19 @@ func (p *Program) LineAt(addr uint64) (LineInfo, error) {
 // line). A program without line information gives ENOENT; File and Source
 // are as for LineAt.
 func (p *Program) LineAtInstruction(off uint32) (LineInfo, error) {
-	const fn = "bpf_prog_linfo__lfind"
-	l, btf, release, err := p.progLinfo(fn)
+	const op = "Program.LineAtInstruction"
+	l, btf, release, err := p.progLinfo(op)
 	if err != nil {
 		return LineInfo{}, err
 	}
 	defer release()
 	if l.linfo == nil {
-		return LineInfo{}, fmt.Errorf("%s %s: no line information: %w", fn, p.name, unix.ENOENT)
+		return LineInfo{}, p.opErr(op, "", errNoLineInfo)
 	}
 	// l.linfo is libbpf's table, alive until release.
 	li, cerr := C.bpf_prog_linfo__lfind(l.linfo, C.__u32(off), 0)
 	if li == nil {
-		return LineInfo{}, fmt.Errorf("%s %s %d: %w", fn, p.name, off, ptrErr(cerr))
+		return LineInfo{}, p.opErr(op, fmt.Sprintf("bpf_prog_linfo__lfind %d", off), ptrErr(cerr))
 	}
 	return lineInfo(btf, li), nil
 }

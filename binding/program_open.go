@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 	"unsafe"
 
@@ -47,13 +48,14 @@ type ProgramInfo struct {
 }
 
 // programInfo reads fd's struct bpf_prog_info with bpf_prog_get_info_by_fd.
+// Its error is the cause alone: the caller names the call.
 func programInfo(fd C.int) (ProgramInfo, error) {
 	var info C.struct_bpf_prog_info
 	size := C.__u32(C.sizeof_struct_bpf_prog_info)
 	// info and size are Go memory without Go pointers, written only during
 	// the call; info asks for no arrays, so the kernel writes nothing else.
 	if ret := C.bpf_prog_get_info_by_fd(fd, &info, &size); ret < 0 {
-		return ProgramInfo{}, fmt.Errorf("bpf_prog_get_info_by_fd: %w", errnoErr(ret))
+		return ProgramInfo{}, errnoErr(ret)
 	}
 	pi := ProgramInfo{
 		Type:         ProgramType(info._type),
@@ -86,7 +88,7 @@ func programInfo(fd C.int) (ProgramInfo, error) {
 func programMapIDs(fd C.int, n C.__u32) ([]uint32, error) {
 	ids := (*C.__u32)(C.calloc(C.size_t(n), C.sizeof___u32))
 	if ids == nil {
-		return nil, fmt.Errorf("bpf_prog_get_info_by_fd: map IDs: %w", unix.ENOMEM)
+		return nil, fmt.Errorf("map IDs: %w", unix.ENOMEM)
 	}
 	defer C.free(unsafe.Pointer(ids))
 	var info C.struct_bpf_prog_info
@@ -97,7 +99,7 @@ func programMapIDs(fd C.int, n C.__u32) ([]uint32, error) {
 	info.map_ids = C.__u64(uintptr(unsafe.Pointer(ids)))
 	size := C.__u32(C.sizeof_struct_bpf_prog_info)
 	if ret := C.bpf_prog_get_info_by_fd(fd, &info, &size); ret < 0 {
-		return nil, fmt.Errorf("bpf_prog_get_info_by_fd: map IDs: %w", errnoErr(ret))
+		return nil, fmt.Errorf("map IDs: %w", errnoErr(ret))
 	}
 	// The program cannot gain maps after load, except by BindMap between
 	// the two calls; read no more than there is room for.
@@ -111,18 +113,19 @@ func programMapIDs(fd C.int, n C.__u32) ([]uint32, error) {
 
 // newOwnedProgram wraps fd, a program descriptor the caller hands over,
 // in a Program without an object, which owns it; it closes fd when it
-// fails.
-func newOwnedProgram(fd C.int, what string) (*Program, error) {
+// fails, with the error of op on subject.
+func newOwnedProgram(fd C.int, op, subject string) (*Program, error) {
 	info, err := programInfo(fd)
 	if err != nil {
 		unix.Close(int(fd))
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, opError(op, subject, "bpf_prog_get_info_by_fd", err)
 	}
 	own := &ownedProgram{}
 	return &Program{
 		fdHandle: fdHandle{mu: &own.mu, state: handleLoaded, fd: fd},
 		own:      own,
 		name:     info.Name,
+		id:       info.ID,
 		progType: info.Type,
 	}, nil
 }
@@ -137,39 +140,48 @@ func newOwnedProgram(fd C.int, what string) (*Program, error) {
 // (else the error wraps ENOENT) and be on bpffs (else ErrNotBPFFS); a pin
 // that is not a program gives an error wrapping EINVAL.
 func OpenProgramPinned(path string) (*Program, error) {
-	fd, err := objGetPinned(path, "bpf-prog")
-	if err != nil {
-		return nil, err
+	const op = "OpenProgramPinned"
+	subject := strconv.Quote(path)
+	if err := checkPinPath(path); err != nil {
+		return nil, opError(op, subject, "", err)
 	}
-	return newOwnedProgram(fd, fmt.Sprintf("bpf_obj_get %q", path))
+	cPath := C.CString(path)
+	defer freeCString(cPath)
+	// cPath is C memory, read only during the call.
+	fd := C.bpf_obj_get(cPath)
+	if fd < 0 {
+		return nil, opError(op, subject, "bpf_obj_get", pinnedErr(errnoErr(fd)))
+	}
+	// bpf_obj_get opens any pinned BPF object; refuse maps and links.
+	if err := checkFDKind(int(fd), "bpf-prog"); err != nil {
+		unix.Close(int(fd))
+		return nil, opError(op, subject, "bpf_obj_get", err)
+	}
+	return newOwnedProgram(fd, op, subject)
 }
 
-// pinOwned is Program.Pin and Program.Unpin (fn says which) for a
-// program opened without an object: bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4)
-// of its descriptor at path, or unlink(2) of path, which is what
+// pinOwned is op, Program.Pin or Program.Unpin, for a program opened
+// without an object: bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4) of its
+// descriptor at path, or unlink(2) of path, which is what
 // bpf_program__pin and bpf_program__unpin do, after the same check of path.
-func (p *Program) pinOwned(fn, path string) error {
+func (p *Program) pinOwned(op, path string) error {
 	fd, ok := p.lockFD()
 	if !ok {
-		return closedError(fn + " " + p.name)
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
-	call := "bpf_obj_pin"
-	if fn == "bpf_program__unpin" {
-		call = "unlink"
-	}
 	if err := checkPinPath(path); err != nil {
-		return fmt.Errorf("%s %s: %w", call, p.name, err)
+		return p.opErr(op, "", err)
 	}
-	if call == "unlink" {
+	if op == "Program.Unpin" {
 		if err := unix.Unlink(path); err != nil {
-			return fmt.Errorf("%s %s %q: %w", call, p.name, path, err)
+			return p.opErr(op, "unlink "+strconv.Quote(path), err)
 		}
 		return nil
 	}
 	// fd stays open under the read lock.
 	if err := objPin(fd, path); err != nil {
-		return fmt.Errorf("%s %s %q: %w", call, p.name, path, err)
+		return p.opErr(op, "bpf_obj_pin "+strconv.Quote(path), err)
 	}
 	return nil
 }
@@ -180,12 +192,13 @@ func (p *Program) pinOwned(fn, path string) error {
 // OpenProgramPinned and the caller must Close it. An ID no program has
 // gives an error wrapping ENOENT.
 func OpenProgramID(id uint32) (*Program, error) {
-	const fn = "bpf_prog_get_fd_by_id"
+	const op = "OpenProgramID"
+	subject := "id " + strconv.FormatUint(uint64(id), 10)
 	fd := C.bpf_prog_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
+		return nil, opError(op, subject, "bpf_prog_get_fd_by_id", byIDErr(errnoErr(fd)))
 	}
-	return newOwnedProgram(fd, fmt.Sprintf("%s %d", fn, id))
+	return newOwnedProgram(fd, op, subject)
 }
 
 // Close closes a program opened by OpenProgramPinned or OpenProgramID;
@@ -209,18 +222,18 @@ func (p *Program) Close() error {
 // Info returns what the kernel reports about the loaded program, with
 // bpf_prog_get_info_by_fd (kernel 4.13).
 func (p *Program) Info() (ProgramInfo, error) {
-	const fn = "bpf_prog_get_info_by_fd"
+	const op = "Program.Info"
 	fd, ok := p.lockFD()
 	if !ok {
-		return ProgramInfo{}, p.closed(fn)
+		return ProgramInfo{}, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if fd < 0 {
-		return ProgramInfo{}, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return ProgramInfo{}, p.notLoadedErr(op, unix.EBADF)
 	}
 	info, err := programInfo(fd)
 	if err != nil {
-		return ProgramInfo{}, fmt.Errorf("program %s: %w", p.name, err)
+		return ProgramInfo{}, p.opErr(op, "bpf_prog_get_info_by_fd", err)
 	}
 	return info, nil
 }

@@ -43,14 +43,14 @@ func (s Stream) String() string {
 // up to 100000 bytes per stream and drops what does not fit. Kernels
 // without streams fail with EINVAL; an unknown stream gives ENOENT.
 func (p *Program) ReadStream(s Stream, buf []byte) (int, error) {
-	const fn = "bpf_prog_stream_read"
+	const op = "Program.ReadStream"
 	fd, ok := p.lockFD()
 	if !ok {
-		return 0, p.closed(fn)
+		return 0, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if fd < 0 {
-		return 0, fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return 0, p.notLoadedErr(op, unix.EBADF)
 	}
 	if len(buf) == 0 {
 		return 0, nil
@@ -59,7 +59,7 @@ func (p *Program) ReadStream(s Stream, buf []byte) (int, error) {
 	// buf is Go memory without Go pointers, written during the call.
 	ret := C.bpf_prog_stream_read(fd, C.__u32(s), bytesPtr(buf), C.__u32(n), nil)
 	if ret < 0 {
-		return 0, fmt.Errorf("%s %s %v: %w", fn, p.name, s, errnoErr(ret))
+		return 0, p.opErr(op, "bpf_prog_stream_read "+s.String(), errnoErr(ret))
 	}
 	return int(ret), nil
 }
