@@ -295,3 +295,17 @@ func TestMapLookupMissAllocations(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 2.0)
 }
+
+// BenchmarkMapLookupMiss measures a Lookup of a missing key, whose cost is
+// the system call and the building of its OpError.
+func BenchmarkMapLookupMiss(b *testing.B) {
+	m := benchHash(b)
+	key, value := u64(1<<40), make([]byte, 8)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if m.Lookup(key, value) == nil {
+			b.Fatal("the key is not in the map")
+		}
+	}
+}
