@@ -70,23 +70,27 @@ func (c *consumer) init(wakeFD, epollFD C.int, release func()) {
 }
 
 // lock takes mu for Poll, Consume or Add, failing with ErrClosed once
-// closed and with EBUSY while another of them runs.
-func (c *consumer) lock(fn string) error {
+// closed and with EBUSY while another of them runs (causes, which the
+// exported method wraps in its OpError).
+func (c *consumer) lock() error {
 	if c.closed.Load() {
-		return closedError(fn)
+		return ErrClosed
 	}
 	if !c.mu.TryLock() {
 		if c.closed.Load() {
-			return closedError(fn)
+			return ErrClosed
 		}
-		return fmt.Errorf("%s: another Poll, Consume, Run or Add is running: %w", fn, unix.EBUSY)
+		return errBusy
 	}
 	if c.closed.Load() {
 		c.unlock()
-		return closedError(fn)
+		return ErrClosed
 	}
 	return nil
 }
+
+// errBusy is the cause of a consumer's method called while another runs.
+var errBusy = fmt.Errorf("another Poll, Consume, Run or Add is running: %w", unix.EBUSY)
 
 // unlock releases mu, freeing the C state first if Close was called while
 // the lock was held (Close leaves that to us when a callback was running).
@@ -176,18 +180,47 @@ func timeoutMillis(d time.Duration) C.int {
 
 // useMap checks that m is an open, loaded map of type want and calls call
 // with its file descriptor, under the object's read lock so that the
-// descriptor stays open during the call.
-func useMap(m *Map, fn string, want MapType, call func(fd C.int) error) error {
+// descriptor stays open during the call. Its errors are causes: the
+// caller's subject names m (consumerSubject), or the caller adds its name
+// (aboutMap).
+func useMap(m *Map, want MapType, call func(fd C.int) error) error {
 	if !m.lock() {
-		return m.closed(fn)
+		return ErrClosed
 	}
 	defer m.mu.RUnlock()
 	if m.mapType != want {
-		return fmt.Errorf("map %s: %s: map type is %s, want %s: %w", m.name, fn, m.mapType, want, unix.EINVAL)
+		return fmt.Errorf("map type is %s, want %s: %w", m.mapType, want, unix.EINVAL)
 	}
 	fd, ok := m.loadedFD()
 	if !ok {
-		return m.notLoaded(fn)
+		return errNotLoaded
 	}
 	return call(fd)
+}
+
+// consumerSubject returns the subject of an event consumer of kind ("ring
+// buffer", "perf buffer", "user ring buffer") made on m: the kind and m's
+// name, "ring buffer events"; for a map without a name, "ring buffer of
+// map id 12"; for a nil map, the kind alone. It reads only the map's
+// name, fixed at open, so that it works on a closed map.
+func consumerSubject(kind string, m *Map) string {
+	switch {
+	case m == nil:
+		return kind
+	case m.name != "":
+		return kind + " " + m.name
+	}
+	return kind + " of " + m.subject()
+}
+
+// aboutMap adds m's subject to err, an error of useMap or of a call on m,
+// for a method whose own subject is another map's (RingBuffer.Add).
+func aboutMap(m *Map, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ce, ok := err.(*callError); ok {
+		return &callError{call: ce.call, err: fmt.Errorf("%s: %w", m.subject(), ce.err)}
+	}
+	return fmt.Errorf("%s: %w", m.subject(), err)
 }

@@ -296,7 +296,7 @@ func TestOpenMapIDWithoutSysAdminNamesIt(t *testing.T) {
 	res := runPermChildEnv(t, scenarioPermOpenID, []string{childMapID + "=" + strconv.FormatUint(uint64(id), 10)}, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "opening by ID fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
-	assert.Contains(t, res.Error, fmt.Sprintf("bpf_map_get_fd_by_id %d: operation not permitted: missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN)", id))
+	assert.Contains(t, res.Error, fmt.Sprintf("OpenMapID id %d: bpf_map_get_fd_by_id: operation not permitted: missing CAP_SYS_ADMIN (needs CAP_SYS_ADMIN)", id))
 }
 
 // attachCall is one way to attach a program, with arguments that would do
@@ -414,7 +414,7 @@ func TestPinOutsideBPFFSSaysItOnce(t *testing.T) {
 	obj := loadObject(t, "counter")
 	err := objMap(t, obj, "counts").Pin(path)
 	require.ErrorIs(t, err, libbpf.ErrNotBPFFS)
-	assert.Equal(t, fmt.Sprintf("map counts: bpf_map__pin: pin path %q: %s is not on a bpffs mount (pins live in bpffs, usually mounted at /sys/fs/bpf)", path, dir),
+	assert.Equal(t, fmt.Sprintf("Map.Pin map counts: pin path %q: %s is not on a bpffs mount (pins live in bpffs, usually mounted at /sys/fs/bpf)", path, dir),
 		err.Error())
 	assert.Equal(t, 1, strings.Count(err.Error(), "bpffs mount"), "said once: %s", err)
 

@@ -7,6 +7,7 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -46,6 +47,14 @@ const (
 // use, check buffer sizes in Go (ErrInvalidSize), make the single bpf(2)
 // call libbpf's function would make, from Go without entering C, and do
 // not allocate when they succeed.
+//
+// Every error of its methods is an [OpError] whose Op is the method
+// ("Map.Lookup"), whose Subject is the map ("map counts", see
+// Map.subject), and whose Call is the bpf(2) command or libbpf function
+// that failed, or "" when the method refused before calling anything:
+//
+//	Map.Lookup map counts: bpf(BPF_MAP_LOOKUP_ELEM): no such file or directory
+//	Map.Update map counts: value is 4 bytes, want 8: libbpf: invalid size
 type Map struct {
 	mapCore
 	// obj and m are the Object and the libbpf map of a map of an Object;
@@ -85,8 +94,10 @@ type ownedMap struct {
 	mu         sync.RWMutex
 	res        mapResources
 	maxEntries uint32
-	pinPath    string
-	pinned     bool
+	// id is the map's kernel ID, for its subject when it has no name.
+	id      uint32
+	pinPath string
+	pinned  bool
 }
 
 // newObjectMap returns the Map of m, a map of o, with its cached fields
@@ -116,7 +127,7 @@ func (c *mapCore) derive() error {
 	c.rawElem = c.mapType.rawElemSafe()
 	c.valueBufSize = c.valueSize
 	if c.mapType.perCPU() {
-		n, err := NumPossibleCPUs()
+		n, err := numPossibleCPUs()
 		if err != nil {
 			return err
 		}
@@ -131,30 +142,97 @@ func (m *Map) lock() bool {
 	return m != nil && m.rlock()
 }
 
-// begin takes the read lock for fn, an operation on the map's elements,
+// subject names the map in the errors of its methods (OpError.Subject):
+// "map <name>"; for a map opened without an object whose kernel name is
+// empty, "map id <ID>"; for a nil Map, "map". It reads only what is known
+// since open (the name changes only under the write lock, by ReuseFD and
+// the setters before Load), so it works on a closed map and makes no
+// system call.
+func (m *Map) subject() string {
+	switch {
+	case m == nil:
+		return "map"
+	case m.name != "":
+		return "map " + m.name
+	case m.own != nil:
+		return "map id " + strconv.FormatUint(uint64(m.own.id), 10)
+	}
+	return "map <unnamed>"
+}
+
+// wrap returns err, the failure of op on the map, as an OpError (see
+// wrapOp), or nil for nil. The subject is built only on failure, so the
+// success path does not allocate.
+func (m *Map) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapOp(op, m.subject(), err)
+}
+
+// callError is the failure of one libbpf function or system call, as the
+// package's internal helpers return it: call names it with the arguments
+// that identify the target ("bpf_obj_get \"/sys/fs/bpf/x\""), err is the
+// cause. Its text, "call: err", is what those helpers returned before the
+// exported methods took their errors to OpError. The exported method that
+// gets one makes it its OpError's Call and Err (wrapOp).
+type callError struct {
+	call string
+	err  error
+}
+
+// Error returns "call: err".
+func (e *callError) Error() string { return e.call + ": " + e.err.Error() }
+
+// Unwrap returns the cause.
+func (e *callError) Unwrap() error { return e.err }
+
+// wrapOp returns err, the failure of op on subject, as an OpError: a
+// *callError gives the OpError's Call and Err; an *OpError of op already
+// (from a shared helper that made it) is returned as it is, so that no
+// prefix is doubled; any other error is the cause of a refusal before
+// any call (Call ""). nil stays nil.
+func wrapOp(op, subject string, err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *OpError:
+		if e.Op == op {
+			return e
+		}
+	case *callError:
+		return opError(op, subject, e.call, e.err)
+	}
+	return opError(op, subject, "", err)
+}
+
+// begin takes the read lock for op, an operation on the map's elements,
 // and checks that the map can take it: open and loaded. Unless it returns
-// an error, the caller must call m.mu.RUnlock.
-func (m *Map) begin(fn string) error {
+// an error (op's OpError), the caller must call m.mu.RUnlock.
+func (m *Map) begin(op string) error {
 	if !m.lock() {
-		return m.closed(fn)
+		return m.closed(op)
 	}
 	if !m.loaded() {
+		err := m.notLoaded(op)
 		m.mu.RUnlock()
-		return m.notLoaded(fn)
+		return err
 	}
 	return nil
 }
 
-// lockLibbpf takes the read lock for fn, a libbpf function on the map's
-// struct bpf_map, and checks that the map is open and has one. Unless it
-// returns an error, the caller must call m.mu.RUnlock.
-func (m *Map) lockLibbpf(fn string) error {
+// lockLibbpf takes the read lock for op, a method that calls a libbpf
+// function on the map's struct bpf_map, and checks that the map is open
+// and has one. Unless it returns an error (op's OpError), the caller must
+// call m.mu.RUnlock.
+func (m *Map) lockLibbpf(op string) error {
 	if !m.lock() {
-		return m.closed(fn)
+		return m.closed(op)
 	}
 	if m.m == nil {
+		err := m.noObject(op)
 		m.mu.RUnlock()
-		return m.noObject(fn)
+		return err
 	}
 	return nil
 }
@@ -162,29 +240,30 @@ func (m *Map) lockLibbpf(fn string) error {
 // writeLibbpf is lockLibbpf with the write lock, for the libbpf functions
 // that change the map's state. Unless it returns an error, the caller
 // must call m.mu.Unlock.
-func (m *Map) writeLibbpf(fn string) error {
+func (m *Map) writeLibbpf(op string) error {
 	if m == nil || !m.wlock() {
-		return m.closed(fn)
+		return m.closed(op)
 	}
 	if m.m == nil {
+		err := m.noObject(op)
 		m.mu.Unlock()
-		return m.noObject(fn)
+		return err
 	}
 	return nil
 }
 
-// noObject returns the error of fn, a libbpf function that needs the map's
-// struct bpf_map, for a map opened without an object.
-func (m *Map) noObject(fn string) error {
-	return fmt.Errorf("map %s: %s: map was opened without an object: %w", m.name, fn, unix.EOPNOTSUPP)
+// noObject returns the OpError of op, a method that needs the map's struct
+// bpf_map, for a map opened without an object; no call was made.
+func (m *Map) noObject(op string) error {
+	return opError(op, m.subject(), "", fmt.Errorf("map was opened without an object: %w", unix.EOPNOTSUPP))
 }
 
-// closed returns the error for calling fn on a closed map.
-func (m *Map) closed(fn string) error {
+// closed returns the OpError of op called on a closed or nil map.
+func (m *Map) closed(op string) error {
 	if m == nil || m.mu == nil {
-		return closedError(fn)
+		return opError(op, "map", "", ErrClosed)
 	}
-	return closedError(fmt.Sprintf("map %s: %s", m.name, fn))
+	return opError(op, m.subject(), "", ErrClosed)
 }
 
 // Name returns the map's name (bpf_map__name), or "" once the object is
@@ -261,12 +340,13 @@ func (m *Map) MaxEntries() uint32 {
 // allocate, fails Load with an error naming the map. For perf event arrays
 // 0 means one entry per possible CPU.
 func (m *Map) SetMaxEntries(n uint32) error {
-	if err := m.lockLibbpf("bpf_map__set_max_entries"); err != nil {
+	const op = "Map.SetMaxEntries"
+	if err := m.lockLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if ret := C.bpf_map__set_max_entries(m.m, C.__u32(n)); ret < 0 {
-		return fmt.Errorf("map %s: bpf_map__set_max_entries %d: %w", m.name, n, errnoErr(ret))
+		return opError(op, m.subject(), fmt.Sprintf("bpf_map__set_max_entries %d", n), errnoErr(ret))
 	}
 	return nil
 }
@@ -293,16 +373,17 @@ func (m *Map) FD() int {
 // be on a bpffs mount (else ErrNotBPFFS). A failed Pin leaves the map's pin
 // path as it was, although libbpf would keep the new one.
 func (m *Map) Pin(path string) error {
+	const op = "Map.Pin"
 	// Pin changes the map's pin path and pinned state.
 	if m == nil || !m.wlock() {
-		return m.closed("bpf_map__pin")
+		return m.closed(op)
 	}
 	defer m.mu.Unlock()
 	if m.own != nil {
-		return m.own.pin(&m.mapCore, path)
+		return m.wrap(op, m.own.pin(&m.mapCore, path))
 	}
 	if !m.loaded() {
-		return m.notLoaded("bpf_map__pin")
+		return m.notLoaded(op)
 	}
 	// m.m is valid under the lock; NULL means no pin path is set.
 	hadPath := C.bpf_map__pin_path(m.m) != nil
@@ -314,29 +395,31 @@ func (m *Map) Pin(path string) error {
 		// Pin elsewhere or a pin at Load is not affected.
 		C.bpf_map__set_pin_path(m.m, nil)
 	}
-	return err
+	return m.wrap(op, err)
 }
 
 // Unpin removes the map's pin at path with bpf_map__unpin; an empty path
 // uses the map's pin path. The path is checked as for Pin, so that Unpin
 // never unlinks files outside bpffs.
 func (m *Map) Unpin(path string) error {
+	const op = "Map.Unpin"
 	// Unpin changes the map's pinned state.
 	if m == nil || !m.wlock() {
-		return m.closed("bpf_map__unpin")
+		return m.closed(op)
 	}
 	defer m.mu.Unlock()
 	if m.own != nil {
-		return m.own.unpin(&m.mapCore, path)
+		return m.wrap(op, m.own.unpin(path))
 	}
-	return m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
+	return m.wrap(op, m.pinOp("bpf_map__unpin", path, func(cPath *C.char) C.int {
 		return C.bpf_map__unpin(m.m, cPath)
-	})
+	}))
 }
 
 // pinOp resolves an empty path to the map's pin path, checks it and calls
-// fn (NULL stands for the map's pin path). The caller holds the object's
-// write lock.
+// fn (NULL stands for the map's pin path); it returns the path's problem,
+// or fn's failure as a *callError. The caller holds the object's write
+// lock.
 func (m *Map) pinOp(fn, path string, call func(*C.char) C.int) error {
 	check := path
 	if check == "" {
@@ -344,13 +427,13 @@ func (m *Map) pinOp(fn, path string, call func(*C.char) C.int) error {
 		check = C.GoString(C.bpf_map__pin_path(m.m))
 	}
 	if err := checkPinPath(check); err != nil {
-		return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+		return err
 	}
 	cPath := cString(path)
 	defer freeCString(cPath)
 	// cPath is C memory or NULL, which libbpf reads as "the pin path".
 	if ret := call(cPath); ret < 0 {
-		return fmt.Errorf("map %s: %s %q: %w", m.name, fn, check, errnoErr(ret))
+		return &callError{call: fmt.Sprintf("%s %q", fn, check), err: errnoErr(ret)}
 	}
 	return nil
 }
@@ -361,7 +444,8 @@ func (m *Map) pinOp(fn, path string, call func(*C.char) C.int) error {
 // missing folders). The path is checked by Load, not here, since its
 // folder may not exist yet.
 func (m *Map) SetPinPath(path string) error {
-	if err := m.lockLibbpf("bpf_map__set_pin_path"); err != nil {
+	const op = "Map.SetPinPath"
+	if err := m.lockLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
@@ -369,7 +453,7 @@ func (m *Map) SetPinPath(path string) error {
 	defer freeCString(cPath)
 	// libbpf copies cPath (C memory or NULL to clear).
 	if ret := C.bpf_map__set_pin_path(m.m, cPath); ret < 0 {
-		return fmt.Errorf("map %s: bpf_map__set_pin_path %q: %w", m.name, path, errnoErr(ret))
+		return opError(op, m.subject(), fmt.Sprintf("bpf_map__set_pin_path %q", path), errnoErr(ret))
 	}
 	return nil
 }
@@ -410,25 +494,26 @@ func (m *Map) IsPinned() bool {
 // wraps EINVAL, or EBADF for a closed descriptor. It must be called before Object.Load and waits for other users of
 // the object.
 func (m *Map) ReuseFD(fd int) error {
-	if err := m.writeLibbpf("bpf_map__reuse_fd"); err != nil {
+	const op = "Map.ReuseFD"
+	if err := m.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.Unlock()
 	// libbpf would take any descriptor its fdinfo fallback can read, so
 	// make sure fd is a BPF map first.
 	if err := checkFDKind(fd, "bpf-map"); err != nil {
-		return fmt.Errorf("map %s: bpf_map__reuse_fd: %w", m.name, err)
+		return opError(op, m.subject(), "", err)
 	}
 	if ret := C.bpf_map__reuse_fd(m.m, C.int(fd)); ret < 0 {
-		return fmt.Errorf("map %s: bpf_map__reuse_fd %d: %w", m.name, fd, errnoErr(ret))
+		return opError(op, m.subject(), fmt.Sprintf("bpf_map__reuse_fd %d", fd), errnoErr(ret))
 	}
-	return m.refresh()
+	return m.wrap(op, m.refresh())
 }
 
 // checkKey returns ErrInvalidSize unless key is one key long.
 func (m *Map) checkKey(key []byte, what string) error {
 	if len(key) != m.keySize {
-		return fmt.Errorf("map %s: %s is %d bytes, want %d: %w", m.name, what, len(key), m.keySize, ErrInvalidSize)
+		return fmt.Errorf("%s is %d bytes, want %d: %w", what, len(key), m.keySize, ErrInvalidSize)
 	}
 	return nil
 }
@@ -436,26 +521,34 @@ func (m *Map) checkKey(key []byte, what string) error {
 // checkValue returns ErrInvalidSize unless value is ValueBufferSize long.
 func (m *Map) checkValue(value []byte) error {
 	if len(value) != m.valueBufSize {
-		return fmt.Errorf("map %s: value is %d bytes, want %d: %w", m.name, len(value), m.valueBufSize, ErrInvalidSize)
+		return fmt.Errorf("value is %d bytes, want %d: %w", len(value), m.valueBufSize, ErrInvalidSize)
 	}
 	return nil
 }
 
-// notLoaded returns the error for a map operation before Object.Load, when
-// the map does not exist in the kernel yet (libbpf would answer ENOENT,
-// which reads like a missing key).
-func (m *Map) notLoaded(fn string) error {
-	return fmt.Errorf("map %s: %s: object not loaded: %w", m.name, fn, unix.EBADF)
+// notLoaded returns the OpError of op before Object.Load, when the map
+// does not exist in the kernel yet (libbpf would answer ENOENT, which
+// reads like a missing key); no call was made.
+func (m *Map) notLoaded(op string) error {
+	return opError(op, m.subject(), "", errNotLoaded)
 }
 
-// opError wraps the error code of a map operation.
-func (m *Map) opError(fn string, ret C.int) error {
-	return fmt.Errorf("map %s: %s: %w", m.name, fn, errnoErr(ret))
-}
+// errNotLoaded is the cause of a map operation before Object.Load.
+var errNotLoaded = fmt.Errorf("object not loaded: %w", unix.EBADF)
 
-// elemError wraps the errno of an element operation.
-func (m *Map) elemError(fn string, err error) error {
-	return fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+// The calls of the element operations, as OpError.Call names them.
+const (
+	callLookupElem          = "bpf(BPF_MAP_LOOKUP_ELEM)"
+	callUpdateElem          = "bpf(BPF_MAP_UPDATE_ELEM)"
+	callDeleteElem          = "bpf(BPF_MAP_DELETE_ELEM)"
+	callGetNextKey          = "bpf(BPF_MAP_GET_NEXT_KEY)"
+	callLookupAndDeleteElem = "bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM)"
+)
+
+// fail returns the OpError of op on the map, when call (or "" for a
+// refusal before any call) failed with err.
+func (m *Map) fail(op, call string, err error) error {
+	return opError(op, m.subject(), call, err)
 }
 
 // Lookup copies the value stored under key into value, as libbpf's
@@ -464,19 +557,23 @@ func (m *Map) elemError(fn string, err error) error {
 // bytes. A missing key gives an error wrapping ENOENT (and so
 // os.ErrNotExist).
 func (m *Map) Lookup(key, value []byte) error {
-	const fn = "bpf(BPF_MAP_LOOKUP_ELEM)"
-	if err := m.begin(fn); err != nil {
+	return m.lookup("Map.Lookup", key, value)
+}
+
+// lookup is Lookup for op, the method the caller called.
+func (m *Map) lookup(op string, key, value []byte) error {
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.checkValue(value); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.elemCall(unix.BPF_MAP_LOOKUP_ELEM, key, value, 0); err != nil {
-		return m.elemError(fn, err)
+		return m.fail(op, callLookupElem, err)
 	}
 	return nil
 }
@@ -486,19 +583,23 @@ func (m *Map) Lookup(key, value []byte) error {
 // create and update (UpdateAny, UpdateNoExist, UpdateExist) and may add
 // UpdateLock. key must be KeySize bytes and value ValueBufferSize bytes.
 func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
-	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
-	if err := m.begin(fn); err != nil {
+	return m.update("Map.Update", key, value, flags)
+}
+
+// update is Update for op, the method the caller called.
+func (m *Map) update(op string, key, value []byte, flags MapUpdateFlags) error {
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.checkValue(value); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.elemCall(unix.BPF_MAP_UPDATE_ELEM, key, value, uint64(flags)); err != nil {
-		return m.elemError(fn, err)
+		return m.fail(op, callUpdateElem, err)
 	}
 	return nil
 }
@@ -508,16 +609,20 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 // key must be KeySize bytes. A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (m *Map) Delete(key []byte) error {
-	const fn = "bpf(BPF_MAP_DELETE_ELEM)"
-	if err := m.begin(fn); err != nil {
+	return m.delete("Map.Delete", key)
+}
+
+// delete is Delete for op, the method the caller called.
+func (m *Map) delete(op string, key []byte) error {
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.elemCall(unix.BPF_MAP_DELETE_ELEM, key, nil, 0); err != nil {
-		return m.elemError(fn, err)
+		return m.fail(op, callDeleteElem, err)
 	}
 	return nil
 }
@@ -528,21 +633,25 @@ func (m *Map) Delete(key []byte) error {
 // last key the error wraps ENOENT (and so os.ErrNotExist). To walk a map,
 // start with nil and pass each result back in as key.
 func (m *Map) NextKey(key, next []byte) error {
-	const fn = "bpf(BPF_MAP_GET_NEXT_KEY)"
-	if err := m.begin(fn); err != nil {
+	return m.nextKey("Map.NextKey", key, next)
+}
+
+// nextKey is NextKey for op, the method the caller called.
+func (m *Map) nextKey(op string, key, next []byte) error {
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if key != nil {
 		if err := m.checkKey(key, "key"); err != nil {
-			return err
+			return m.fail(op, "", err)
 		}
 	}
 	if err := m.checkKey(next, "next key"); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.elemCall(unix.BPF_MAP_GET_NEXT_KEY, key, next, 0); err != nil {
-		return m.elemError(fn, err)
+		return m.fail(op, callGetNextKey, err)
 	}
 	return nil
 }
@@ -554,19 +663,23 @@ func (m *Map) NextKey(key, next []byte) error {
 // (0 for queues and stacks) and value ValueBufferSize bytes. A missing key
 // gives an error wrapping ENOENT.
 func (m *Map) LookupAndDelete(key, value []byte) error {
-	const fn = "bpf(BPF_MAP_LOOKUP_AND_DELETE_ELEM)"
-	if err := m.begin(fn); err != nil {
+	return m.lookupAndDelete("Map.LookupAndDelete", key, value)
+}
+
+// lookupAndDelete is LookupAndDelete for op, the method the caller called.
+func (m *Map) lookupAndDelete(op string, key, value []byte) error {
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if err := m.checkKey(key, "key"); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.checkValue(value); err != nil {
-		return err
+		return m.fail(op, "", err)
 	}
 	if err := m.elemCall(unix.BPF_MAP_LOOKUP_AND_DELETE_ELEM, key, value, 0); err != nil {
-		return m.elemError(fn, err)
+		return m.fail(op, callLookupAndDeleteElem, err)
 	}
 	return nil
 }
@@ -574,10 +687,21 @@ func (m *Map) LookupAndDelete(key, value []byte) error {
 // NumPossibleCPUs returns the number of possible CPUs
 // (libbpf_num_possible_cpus), the number of value slots of per-CPU maps.
 // libbpf reads /sys/devices/system/cpu/possible once and caches the count.
+// Its error is an OpError with Op "NumPossibleCPUs" and Call
+// "libbpf_num_possible_cpus".
 func NumPossibleCPUs() (int, error) {
+	n, err := numPossibleCPUs()
+	if err != nil {
+		return 0, wrapOp("NumPossibleCPUs", "", err)
+	}
+	return n, nil
+}
+
+// numPossibleCPUs is NumPossibleCPUs with its failure as a *callError.
+func numPossibleCPUs() (int, error) {
 	ret := C.libbpf_num_possible_cpus()
 	if ret < 0 {
-		return 0, fmt.Errorf("libbpf_num_possible_cpus: %w", errnoErr(ret))
+		return 0, &callError{call: "libbpf_num_possible_cpus", err: errnoErr(ret)}
 	}
 	return int(ret), nil
 }

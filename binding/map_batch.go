@@ -50,28 +50,28 @@ func (c *MapBatchCursor) half(m *Map) int {
 // the walk can go on with larger buffers. Entries added or deleted
 // concurrently may or may not be seen.
 func (m *Map) LookupBatch(cursor *MapBatchCursor, keys, values []byte) (int, error) {
-	return m.batchWalk("bpf_map_lookup_batch", cursor, keys, values, false)
+	return m.batchWalk("Map.LookupBatch", "bpf_map_lookup_batch", cursor, keys, values, false)
 }
 
 // LookupAndDeleteBatch is LookupBatch that also deletes the entries it
 // copies, with bpf_map_lookup_and_delete_batch
 // (BPF_MAP_LOOKUP_AND_DELETE_BATCH, kernel 5.6; hash maps only).
 func (m *Map) LookupAndDeleteBatch(cursor *MapBatchCursor, keys, values []byte) (int, error) {
-	return m.batchWalk("bpf_map_lookup_and_delete_batch", cursor, keys, values, true)
+	return m.batchWalk("Map.LookupAndDeleteBatch", "bpf_map_lookup_and_delete_batch", cursor, keys, values, true)
 }
 
 // batchWalk does one step of a lookup (and delete) batch walk.
-func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, del bool) (int, error) {
-	if err := m.begin(fn); err != nil {
+func (m *Map) batchWalk(op, fn string, cursor *MapBatchCursor, keys, values []byte, del bool) (int, error) {
+	if err := m.begin(op); err != nil {
 		return 0, err
 	}
 	defer m.mu.RUnlock()
 	if cursor == nil {
-		return 0, fmt.Errorf("map %s: %s: nil cursor: %w", m.name, fn, unix.EINVAL)
+		return 0, m.fail(op, "", fmt.Errorf("nil cursor: %w", unix.EINVAL))
 	}
-	n, err := m.batchCount(fn, keys, values, true)
+	n, err := m.batchCount(keys, values, true)
 	if err != nil {
-		return 0, err
+		return 0, m.fail(op, "", err)
 	}
 	half := cursor.half(m)
 	if len(cursor.token) != 2*half {
@@ -97,7 +97,7 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 	copy(cursor.token[:half], cursor.token[half:])
 	cursor.started = true
 	if ret < 0 {
-		return int(count), m.opError(fn, ret)
+		return int(count), m.fail(op, fn, errnoErr(ret))
 	}
 	return int(count), nil
 }
@@ -109,18 +109,18 @@ func (m *Map) batchWalk(fn string, cursor *MapBatchCursor, keys, values []byte, 
 // The kernel takes only UpdateAny or UpdateLock here, for every entry;
 // other flags give an error wrapping EINVAL.
 func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error) {
-	const fn = "bpf_map_update_batch"
-	if err := m.begin(fn); err != nil {
+	const op, fn = "Map.UpdateBatch", "bpf_map_update_batch"
+	if err := m.begin(op); err != nil {
 		return 0, err
 	}
 	defer m.mu.RUnlock()
 	if flags&^UpdateLock != 0 {
-		return 0, fmt.Errorf("map %s: %s: flags %#x: batch updates take only UpdateAny or UpdateLock: %w",
-			m.name, fn, uint64(flags), unix.EINVAL)
+		return 0, m.fail(op, "", fmt.Errorf("flags %#x: batch updates take only UpdateAny or UpdateLock: %w",
+			uint64(flags), unix.EINVAL))
 	}
-	n, err := m.batchCount(fn, keys, values, true)
+	n, err := m.batchCount(keys, values, true)
 	if err != nil {
-		return 0, err
+		return 0, m.fail(op, "", err)
 	}
 	opts := C.struct_bpf_map_batch_opts{sz: C.sizeof_struct_bpf_map_batch_opts, elem_flags: C.__u64(flags)}
 	count := C.__u32(n)
@@ -128,7 +128,7 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 	// live on this stack; all are used only during the call.
 	ret := C.bpf_map_update_batch(m.fd, bytesPtr(keys), bytesPtr(values), &count, &opts)
 	if ret < 0 {
-		return int(count), m.opError(fn, ret)
+		return int(count), m.fail(op, fn, errnoErr(ret))
 	}
 	return int(count), nil
 }
@@ -138,21 +138,21 @@ func (m *Map) UpdateBatch(keys, values []byte, flags MapUpdateFlags) (int, error
 // 5.6), and returns how many it deleted: on an error (ENOENT for a key
 // that is not there) the keys before that count were deleted.
 func (m *Map) DeleteBatch(keys []byte) (int, error) {
-	const fn = "bpf_map_delete_batch"
-	if err := m.begin(fn); err != nil {
+	const op, fn = "Map.DeleteBatch", "bpf_map_delete_batch"
+	if err := m.begin(op); err != nil {
 		return 0, err
 	}
 	defer m.mu.RUnlock()
-	n, err := m.batchCount(fn, keys, nil, false)
+	n, err := m.batchCount(keys, nil, false)
 	if err != nil {
-		return 0, err
+		return 0, m.fail(op, "", err)
 	}
 	count := C.__u32(n)
 	// keys is Go memory without Go pointers and count lives on this stack;
 	// both are used only during the call.
 	ret := C.bpf_map_delete_batch(m.fd, bytesPtr(keys), &count, nil)
 	if ret < 0 {
-		return int(count), m.opError(fn, ret)
+		return int(count), m.fail(op, fn, errnoErr(ret))
 	}
 	return int(count), nil
 }
@@ -160,18 +160,18 @@ func (m *Map) DeleteBatch(keys []byte) (int, error) {
 // batchCount checks a batch's buffers and returns its number of entries:
 // keys must be a whole, non-zero number of keys and, withValues, values as
 // many values. The caller holds the object's read lock, taken by begin.
-func (m *Map) batchCount(fn string, keys, values []byte, withValues bool) (int, error) {
+func (m *Map) batchCount(keys, values []byte, withValues bool) (int, error) {
 	if len(keys) == 0 || len(keys)%m.keySize != 0 {
-		return 0, fmt.Errorf("map %s: %s: keys are %d bytes, want a non-zero multiple of %d: %w",
-			m.name, fn, len(keys), m.keySize, ErrInvalidSize)
+		return 0, fmt.Errorf("keys are %d bytes, want a non-zero multiple of %d: %w",
+			len(keys), m.keySize, ErrInvalidSize)
 	}
 	n := len(keys) / m.keySize
 	if n > int(^uint32(0)) {
-		return 0, fmt.Errorf("map %s: %s: %d keys are more than a batch can hold: %w", m.name, fn, n, ErrInvalidSize)
+		return 0, fmt.Errorf("%d keys are more than a batch can hold: %w", n, ErrInvalidSize)
 	}
 	if withValues && len(values) != n*m.valueBufSize {
-		return 0, fmt.Errorf("map %s: %s: values are %d bytes, want %d for %d keys: %w",
-			m.name, fn, len(values), n*m.valueBufSize, n, ErrInvalidSize)
+		return 0, fmt.Errorf("values are %d bytes, want %d for %d keys: %w",
+			len(values), n*m.valueBufSize, n, ErrInvalidSize)
 	}
 	return n, nil
 }

@@ -23,17 +23,17 @@ import (
 // map's BTF declares, libbpf creates the map without BTF. SetValueSize
 // waits for other users of the object.
 func (m *Map) SetValueSize(n uint32) error {
-	const fn = "bpf_map__set_value_size"
+	const op = "Map.SetValueSize"
 	// The cached sizes and, for internal maps, libbpf's memory-mapped
 	// copy of the globals change.
-	if err := m.writeLibbpf(fn); err != nil {
+	if err := m.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.Unlock()
 	if ret := C.bpf_map__set_value_size(m.m, C.__u32(n)); ret < 0 {
-		return fmt.Errorf("map %s: %s %d: %w", m.name, fn, n, errnoErr(ret))
+		return m.fail(op, fmt.Sprintf("bpf_map__set_value_size %d", n), errnoErr(ret))
 	}
-	return m.refresh()
+	return m.wrap(op, m.refresh())
 }
 
 // setBeforeLoad runs call, one of libbpf's bpf_map__set_* functions that
@@ -41,17 +41,17 @@ func (m *Map) SetValueSize(n uint32) error {
 // (libbpf's getters read the same fields), and refreshes the cached name,
 // type and sizes when refresh is set. libbpf answers EBUSY once the map
 // exists.
-func (m *Map) setBeforeLoad(fn string, arg any, refresh bool, call func() C.int) error {
-	if err := m.writeLibbpf(fn); err != nil {
+func (m *Map) setBeforeLoad(op, fn string, arg any, refresh bool, call func() C.int) error {
+	if err := m.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.Unlock()
 	// m.m is valid under the write lock.
 	if ret := call(); ret < 0 {
-		return fmt.Errorf("map %s: %s %v: %w", m.name, fn, arg, errnoErr(ret))
+		return m.fail(op, fmt.Sprintf("%s %v", fn, arg), errnoErr(ret))
 	}
 	if refresh {
-		return m.refresh()
+		return m.wrap(op, m.refresh())
 	}
 	return nil
 }
@@ -76,7 +76,7 @@ func mapGetter[T any](m *Map, get func() T) T {
 // no map: Info and the element operations fail. The default is true.
 // Afterwards libbpf refuses with EBUSY.
 func (m *Map) SetAutocreate(autocreate bool) error {
-	return m.setBeforeLoad("bpf_map__set_autocreate", autocreate, false, func() C.int {
+	return m.setBeforeLoad("Map.SetAutocreate", "bpf_map__set_autocreate", autocreate, false, func() C.int {
 		return C.bpf_map__set_autocreate(m.m, C.bool(autocreate))
 	})
 }
@@ -95,21 +95,21 @@ func (m *Map) Autocreate() bool {
 // .kconfig map, fail with EINVAL; after Load libbpf refuses with EBUSY.
 // SetInitialValue waits for other users of the object.
 func (m *Map) SetInitialValue(data []byte) error {
-	const fn = "bpf_map__set_initial_value"
-	if err := m.writeLibbpf(fn); err != nil {
+	const op, fn = "Map.SetInitialValue", "bpf_map__set_initial_value"
+	if err := m.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.Unlock()
 	if m.mapType != MapTypeArena && len(data) != m.valueSize {
-		return fmt.Errorf("map %s: %s: data is %d bytes, want %d: %w", m.name, fn, len(data), m.valueSize, ErrInvalidSize)
+		return m.fail(op, "", fmt.Errorf("data is %d bytes, want %d: %w", len(data), m.valueSize, ErrInvalidSize))
 	}
 	if len(data) == 0 {
-		return fmt.Errorf("map %s: %s: empty data: %w", m.name, fn, ErrInvalidSize)
+		return m.fail(op, "", fmt.Errorf("empty data: %w", ErrInvalidSize))
 	}
 	// libbpf copies len(data) bytes of Go memory (no Go pointers in it)
 	// during the call.
 	if ret := C.bpf_map__set_initial_value(m.m, unsafe.Pointer(&data[0]), C.size_t(len(data))); ret < 0 {
-		return m.opError(fn, ret)
+		return m.fail(op, fn, errnoErr(ret))
 	}
 	return nil
 }
@@ -119,7 +119,7 @@ func (m *Map) SetInitialValue(data []byte) error {
 // the combination of type, sizes and flags at Load. Afterwards libbpf
 // refuses with EBUSY. SetType waits for other users of the object.
 func (m *Map) SetType(t MapType) error {
-	return m.setBeforeLoad("bpf_map__set_type", t, true, func() C.int {
+	return m.setBeforeLoad("Map.SetType", "bpf_map__set_type", t, true, func() C.int {
 		return C.bpf_map__set_type(m.m, C.enum_bpf_map_type(t))
 	})
 }
@@ -131,7 +131,7 @@ func (m *Map) SetType(t MapType) error {
 // the size at Load (0 is valid only for the types without keys, such as
 // bloom filters and queues). Afterwards libbpf refuses with EBUSY.
 func (m *Map) SetKeySize(n uint32) error {
-	return m.setBeforeLoad("bpf_map__set_key_size", n, true, func() C.int {
+	return m.setBeforeLoad("Map.SetKeySize", "bpf_map__set_key_size", n, true, func() C.int {
 		return C.bpf_map__set_key_size(m.m, C.__u32(n))
 	})
 }
@@ -149,7 +149,7 @@ func (m *Map) MapFlags() uint32 {
 // map type does not take fails Load with EINVAL. Afterwards libbpf refuses
 // with EBUSY.
 func (m *Map) SetMapFlags(flags uint32) error {
-	return m.setBeforeLoad("bpf_map__set_map_flags", fmt.Sprintf("%#x", flags), false, func() C.int {
+	return m.setBeforeLoad("Map.SetMapFlags", "bpf_map__set_map_flags", fmt.Sprintf("%#x", flags), false, func() C.int {
 		return C.bpf_map__set_map_flags(m.m, C.__u32(flags))
 	})
 }
@@ -167,7 +167,7 @@ func (m *Map) NumaNode() uint32 {
 // ignores it otherwise. With that flag, a node that does not exist or is
 // offline fails Load with EINVAL. Afterwards libbpf refuses with EBUSY.
 func (m *Map) SetNumaNode(node uint32) error {
-	return m.setBeforeLoad("bpf_map__set_numa_node", node, false, func() C.int {
+	return m.setBeforeLoad("Map.SetNumaNode", "bpf_map__set_numa_node", node, false, func() C.int {
 		return C.bpf_map__set_numa_node(m.m, C.__u32(node))
 	})
 }
@@ -185,7 +185,7 @@ func (m *Map) MapExtra() uint64 {
 // of its user space mapping. Types that take none fail Load with EINVAL
 // when it is not 0. Afterwards libbpf refuses with EBUSY.
 func (m *Map) SetMapExtra(extra uint64) error {
-	return m.setBeforeLoad("bpf_map__set_map_extra", extra, false, func() C.int {
+	return m.setBeforeLoad("Map.SetMapExtra", "bpf_map__set_map_extra", extra, false, func() C.int {
 		return C.bpf_map__set_map_extra(m.m, C.__u64(extra))
 	})
 }
@@ -224,9 +224,9 @@ func (m *Map) BTFValueTypeID() uint32 {
 // created, fails with EINVAL. Both the map and p wait for other users of
 // the object.
 func (m *Map) SetExclusiveProgram(p *Program) error {
-	const fn = "bpf_map__set_exclusive_program"
+	const op, fn = "Map.SetExclusiveProgram", "bpf_map__set_exclusive_program"
 	if !m.lock() {
-		return m.closed(fn)
+		return m.closed(op)
 	}
 	m.mu.RUnlock()
 	if p == nil || m.obj == nil || p.obj != m.obj {
@@ -234,9 +234,9 @@ func (m *Map) SetExclusiveProgram(p *Program) error {
 		if p != nil {
 			name = p.name
 		}
-		return fmt.Errorf("map %s: %s: program %s does not belong to the map's object: %w", m.name, fn, name, unix.EINVAL)
+		return m.wrap(op, fmt.Errorf("program %s does not belong to the map's object: %w", name, unix.EINVAL))
 	}
-	return m.setBeforeLoad(fn, p.name, false, func() C.int {
+	return m.setBeforeLoad(op, fn, p.name, false, func() C.int {
 		if p.prog == nil {
 			return -C.int(unix.EINVAL)
 		}

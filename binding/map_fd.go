@@ -5,8 +5,6 @@ package libbpf
 */
 import "C"
 
-import "fmt"
-
 // The calls on a map's descriptor alone, which every Map makes the same
 // way whether it belongs to an Object or was opened without one (see
 // "Ownership of handles" in handle.go); the element and batch operations
@@ -37,14 +35,15 @@ type MapInfo struct {
 	MapExtra uint64
 }
 
-// mapInfo reads fd's struct bpf_map_info with bpf_map_get_info_by_fd.
+// mapInfo reads fd's struct bpf_map_info with bpf_map_get_info_by_fd; its
+// failure is a *callError.
 func mapInfo(fd C.int) (MapInfo, error) {
 	var info C.struct_bpf_map_info
 	size := C.__u32(C.sizeof_struct_bpf_map_info)
 	// info and size are Go memory without Go pointers, written only during
 	// the call.
 	if ret := C.bpf_map_get_info_by_fd(fd, &info, &size); ret < 0 {
-		return MapInfo{}, fmt.Errorf("bpf_map_get_info_by_fd: %w", errnoErr(ret))
+		return MapInfo{}, &callError{call: "bpf_map_get_info_by_fd", err: errnoErr(ret)}
 	}
 	return MapInfo{
 		Type:       MapType(info._type),
@@ -68,13 +67,13 @@ func mapInfo(fd C.int) (MapInfo, error) {
 // to freeze with EBUSY while the map is memory-mapped for writing. The
 // object must be loaded.
 func (m *Map) Freeze() error {
-	const fn = "bpf_map_freeze"
-	if err := m.begin(fn); err != nil {
+	const op = "Map.Freeze"
+	if err := m.begin(op); err != nil {
 		return err
 	}
 	defer m.mu.RUnlock()
 	if ret := C.bpf_map_freeze(m.fd); ret < 0 {
-		return m.opError(fn, ret)
+		return m.fail(op, "bpf_map_freeze", errnoErr(ret))
 	}
 	return nil
 }
@@ -82,18 +81,18 @@ func (m *Map) Freeze() error {
 // Info returns what the kernel reports about the map, with
 // bpf_map_get_info_by_fd (kernel 4.13). The object must be loaded.
 func (m *Map) Info() (MapInfo, error) {
-	const fn = "bpf_map_get_info_by_fd"
+	const op = "Map.Info"
 	if !m.lock() {
-		return MapInfo{}, m.closed(fn)
+		return MapInfo{}, m.closed(op)
 	}
 	defer m.mu.RUnlock()
 	fd, ok := m.loadedFD()
 	if !ok {
-		return MapInfo{}, m.notLoaded(fn)
+		return MapInfo{}, m.notLoaded(op)
 	}
 	info, err := mapInfo(fd)
 	if err != nil {
-		return MapInfo{}, fmt.Errorf("map %s: %w", m.name, err)
+		return MapInfo{}, m.wrap(op, err)
 	}
 	return info, nil
 }

@@ -20,29 +20,35 @@ func (t MapType) mapInMap() bool {
 
 // checkMapInMap returns an error wrapping EINVAL unless m is a map of maps.
 // The caller holds the object's lock.
-func (m *Map) checkMapInMap(fn string) error {
+func (m *Map) checkMapInMap() error {
 	if !m.mapType.mapInMap() {
-		return fmt.Errorf("map %s: %s: map type %s does not hold maps: %w", m.name, fn, m.mapType, unix.EINVAL)
+		return fmt.Errorf("map type %s does not hold maps: %w", m.mapType, unix.EINVAL)
 	}
 	return nil
 }
 
-// dupFD returns a duplicate of the descriptor of m, a created map, for fn,
-// where m is the inner map; the caller closes it. Duplicating lets the
-// caller use the map without holding m's lock, which may be the lock of
-// the caller's own object.
-func (m *Map) dupFD(fn string) (int, error) {
+// dupFD returns a duplicate of the descriptor of m, a created map that is
+// an argument of the caller's method; the caller closes it. Duplicating
+// lets the caller use the map without holding m's lock, which may be the
+// lock of the caller's own object. Its errors are causes that name m,
+// after role when it is not empty ("inner map x: ..."); the duplication's
+// failure is a *callError.
+func (m *Map) dupFD(role string) (int, error) {
+	name := m.subject()
+	if role != "" {
+		name = role + " " + name
+	}
 	if !m.lock() {
-		return -1, m.closed(fn + ": inner map")
+		return -1, fmt.Errorf("%s: %w", name, ErrClosed)
 	}
 	defer m.mu.RUnlock()
 	fd, ok := m.loadedFD()
 	if !ok {
-		return -1, m.notLoaded(fn + ": inner map")
+		return -1, fmt.Errorf("%s: %w", name, errNotLoaded)
 	}
 	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
-		return -1, fmt.Errorf("map %s: %s: duplicate inner map descriptor: %w", m.name, fn, err)
+		return -1, &callError{call: "fcntl(F_DUPFD_CLOEXEC) of " + name, err: err}
 	}
 	return dup, nil
 }
@@ -68,17 +74,17 @@ func (m *Map) dupFD(fn string) (int, error) {
 // EINVAL. Maps opened without an object cannot take a template (their
 // error wraps EOPNOTSUPP).
 func (m *Map) SetInnerMap(inner *Map) error {
-	const fn = "bpf_map__set_inner_map_fd"
+	const op = "Map.SetInnerMap"
 	if m == nil || m.mu == nil {
-		return closedError(fn)
+		return m.closed(op)
 	}
 	// Duplicate inner's descriptor before taking m's lock: inner may
 	// belong to the same object.
-	fd, err := inner.dupFD(fn)
+	fd, err := inner.dupFD("inner")
 	if err != nil {
-		return fmt.Errorf("map %s: %w", m.Name(), err)
+		return m.wrap(op, err)
 	}
-	if err := m.setInnerMapFD(fn, fd); err != nil {
+	if err := m.setInnerMapFD(op, fd); err != nil {
 		unix.Close(fd)
 		return err
 	}
@@ -86,29 +92,30 @@ func (m *Map) SetInnerMap(inner *Map) error {
 }
 
 // setInnerMapFD hands fd to libbpf as m's inner map template and keeps it
-// until the object is closed.
-func (m *Map) setInnerMapFD(fn string, fd int) error {
+// until the object is closed. Its errors are op's OpErrors.
+func (m *Map) setInnerMapFD(op string, fd int) error {
+	const fn = "bpf_map__set_inner_map_fd"
 	// libbpf's map state and the object's resources change.
-	if err := m.writeLibbpf(fn); err != nil {
+	if err := m.writeLibbpf(op); err != nil {
 		return err
 	}
 	defer m.mu.Unlock()
 	if m.loaded() {
-		return fmt.Errorf("map %s: %s: object already loaded: %w", m.name, fn, unix.EBUSY)
+		return m.fail(op, "", fmt.Errorf("object already loaded: %w", unix.EBUSY))
 	}
-	if err := m.checkMapInMap(fn); err != nil {
-		return err
+	if err := m.checkMapInMap(); err != nil {
+		return m.fail(op, "", err)
 	}
 	res := m.res
 	res.mu.Lock()
 	defer res.mu.Unlock()
 	if _, ok := res.innerFDs[m]; ok {
-		return fmt.Errorf("map %s: %s: inner map already set: %w", m.name, fn, unix.EINVAL)
+		return m.fail(op, "", fmt.Errorf("inner map already set: %w", unix.EINVAL))
 	}
 	// m.m is valid under the write lock; libbpf stores fd and uses it at
 	// Load without taking ownership.
 	if ret := C.bpf_map__set_inner_map_fd(m.m, C.int(fd)); ret < 0 {
-		return fmt.Errorf("map %s: %s: %w", m.name, fn, errnoErr(ret))
+		return m.fail(op, fn, errnoErr(ret))
 	}
 	if res.innerFDs == nil {
 		res.innerFDs = make(map[*Map]int)
@@ -130,23 +137,23 @@ func (m *Map) setInnerMapFD(fn string, fd int) error {
 // or Map is closed, until the entry is deleted or replaced (Map.Delete,
 // another SetInner) or m is freed.
 func (m *Map) SetInner(key []byte, inner *Map) error {
-	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
+	const op = "Map.SetInner"
 	if !m.lock() {
-		return m.closed(fn)
+		return m.closed(op)
 	}
-	err := m.checkMapInMap(fn)
+	err := m.wrap(op, m.checkMapInMap())
 	m.mu.RUnlock()
 	if err != nil {
 		return err
 	}
-	fd, err := inner.dupFD(fn)
+	fd, err := inner.dupFD("inner")
 	if err != nil {
-		return fmt.Errorf("map %s: %w", m.Name(), err)
+		return m.wrap(op, err)
 	}
 	defer unix.Close(fd)
 	var value [4]byte
 	binary.NativeEndian.PutUint32(value[:], uint32(fd))
-	return m.Update(key, value[:], UpdateAny)
+	return m.update(op, key, value[:], UpdateAny)
 }
 
 // InnerID returns the system-wide ID of the map stored under key in m, a
@@ -155,17 +162,21 @@ func (m *Map) SetInner(key []byte, inner *Map) error {
 // or use OpenInner. key must be KeySize bytes; an empty slot gives an
 // error wrapping ENOENT.
 func (m *Map) InnerID(key []byte) (uint32, error) {
-	const fn = "bpf(BPF_MAP_LOOKUP_ELEM)"
+	return m.innerID("Map.InnerID", key)
+}
+
+// innerID is InnerID for op, the method the caller called.
+func (m *Map) innerID(op string, key []byte) (uint32, error) {
 	if !m.lock() {
-		return 0, m.closed(fn)
+		return 0, m.closed(op)
 	}
-	err := m.checkMapInMap(fn)
+	err := m.wrap(op, m.checkMapInMap())
 	m.mu.RUnlock()
 	if err != nil {
 		return 0, err
 	}
 	var value [4]byte
-	if err := m.Lookup(key, value[:]); err != nil {
+	if err := m.lookup(op, key, value[:]); err != nil {
 		return 0, err
 	}
 	return binary.NativeEndian.Uint32(value[:]), nil
@@ -177,13 +188,15 @@ func (m *Map) InnerID(key []byte) (uint32, error) {
 // alive even if the entry is later replaced or deleted; if that happens
 // between InnerID and OpenMapID, the error wraps ENOENT.
 func (m *Map) OpenInner(key []byte) (*Map, error) {
-	id, err := m.InnerID(key)
+	const op = "Map.OpenInner"
+	id, err := m.innerID(op, key)
 	if err != nil {
 		return nil, err
 	}
 	inner, err := OpenMapID(id)
 	if err != nil {
-		return nil, fmt.Errorf("map %s: inner map: %w", m.Name(), err)
+		// err is OpenMapID's OpError, kept whole as the cause.
+		return nil, m.wrap(op, err)
 	}
 	return inner, nil
 }

@@ -67,7 +67,8 @@ func (m *Map) Iterate() *MapIterator {
 
 // Err returns the error that ended the last walk of All, or nil when that
 // walk reached the end of the map or the loop body stopped it. An error
-// wrapping ENOENT is never returned: it marks the end of the map.
+// wrapping ENOENT is never returned: it marks the end of the map. The
+// error is an OpError whose Op is "MapIterator.All", where the walk ran.
 func (it *MapIterator) Err() error {
 	return it.err
 }
@@ -81,11 +82,15 @@ func (it *MapIterator) All() iter.Seq2[[]byte, []byte] {
 	}
 }
 
+// iterOp is the Op of the errors of a walk, which MapIterator.Err
+// returns: the walk runs in All.
+const iterOp = "MapIterator.All"
+
 // walk runs one walk of the map and returns the error that ended it.
 func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 	m := it.m
 	if !m.lock() {
-		return m.closed("map iteration")
+		return m.closed(iterOp)
 	}
 	keySize, valueSize := m.keySize, m.valueBufSize
 	// An array's keys are its indexes, which are never deleted: the kernel
@@ -100,23 +105,23 @@ func (it *MapIterator) walk(yield func(key, value []byte) bool) error {
 	// the walk.
 	var seen keySet
 	revisits := 0
-	if err := m.NextKey(nil, cur); err != nil {
+	if err := m.nextKey(iterOp, nil, cur); err != nil {
 		return endOfWalk(err)
 	}
 	for {
 		// Fetch the successor first, so that the loop body may delete cur.
-		nextErr := m.NextKey(cur, next)
+		nextErr := m.nextKey(iterOp, cur, next)
 		if nextErr != nil && !errors.Is(nextErr, unix.ENOENT) {
 			return nextErr
 		}
 		if track && seen.has(cur) {
 			revisits++
 			if limit := int(m.MaxEntries()) + seen.len(); revisits > limit {
-				return fmt.Errorf("map %s: walk revisited %d keys after concurrent deletions: %w",
-					m.Name(), revisits, ErrIterationAborted)
+				return m.wrap(iterOp, fmt.Errorf("walk revisited %d keys after concurrent deletions: %w",
+					revisits, ErrIterationAborted))
 			}
 		} else {
-			switch err := m.Lookup(cur, value); {
+			switch err := m.lookup(iterOp, cur, value); {
 			case err == nil:
 				if track {
 					seen.add(cur)

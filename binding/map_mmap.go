@@ -52,25 +52,29 @@ import (
 // faults (a fatal error that recover cannot catch) or, if the address was
 // mapped again in between, touches unrelated memory.
 func (m *Map) Memory() ([]byte, error) {
-	const fn = "map memory"
-	if err := m.begin(fn); err != nil {
+	const op = "Map.Memory"
+	if err := m.begin(op); err != nil {
 		return nil, err
 	}
 	defer m.mu.RUnlock()
 	if m.mapType != MapTypeArray {
-		return nil, fmt.Errorf("map %s: %s: map type %s cannot be memory-mapped, only BPF_F_MMAPABLE arrays: %w", m.name, fn, m.mapType, unix.EINVAL)
+		return nil, m.fail(op, "", fmt.Errorf("map type %s cannot be memory-mapped, only BPF_F_MMAPABLE arrays: %w", m.mapType, unix.EINVAL))
 	}
 	fd := m.fd
 	if fd < 0 {
-		return nil, fmt.Errorf("map %s: %s: map was not created: %w", m.name, fn, unix.EBADF)
+		return nil, m.fail(op, "", fmt.Errorf("map was not created: %w", unix.EBADF))
 	}
-	return m.res.mmap(m, fd, fn)
+	mem, err := m.res.mmap(m, fd)
+	if err != nil {
+		return nil, m.wrap(op, err)
+	}
+	return mem, nil
 }
 
 // mmap returns m's mapping, mapping fd the first time: the values of a
 // BPF_F_MMAPABLE array, read and write. The caller holds the object's read
 // lock.
-func (r *mapResources) mmap(m *Map, fd C.int, fn string) ([]byte, error) {
+func (r *mapResources) mmap(m *Map, fd C.int) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if mem, ok := r.mmaps[m]; ok {
@@ -78,19 +82,19 @@ func (r *mapResources) mmap(m *Map, fd C.int, fn string) ([]byte, error) {
 	}
 	info, err := mapInfo(fd)
 	if err != nil {
-		return nil, fmt.Errorf("map %s: %s: %w", m.name, fn, err)
+		return nil, err
 	}
 	if info.Flags&C.BPF_F_MMAPABLE == 0 {
-		return nil, fmt.Errorf("map %s: %s: array was not created with BPF_F_MMAPABLE (global data has it from kernel 5.5): %w", m.name, fn, unix.EINVAL)
+		return nil, fmt.Errorf("array was not created with BPF_F_MMAPABLE (global data has it from kernel 5.5): %w", unix.EINVAL)
 	}
 	size := int(info.ValueSize+7) &^ 7 * int(info.MaxEntries)
 	page := os.Getpagesize()
 	mem, err := unix.Mmap(int(fd), 0, (size+page-1)/page*page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		if err == unix.EPERM {
-			return nil, fmt.Errorf("map %s: %s: mmap: the kernel refuses a writable mapping of a frozen or read-only map (.rodata and .kconfig are frozen at Load): %w", m.name, fn, err)
+			return nil, &callError{call: "mmap", err: fmt.Errorf("the kernel refuses a writable mapping of a frozen or read-only map (.rodata and .kconfig are frozen at Load): %w", err)}
 		}
-		return nil, fmt.Errorf("map %s: %s: mmap: %w", m.name, fn, err)
+		return nil, &callError{call: "mmap", err: err}
 	}
 	if r.mmaps == nil {
 		r.mmaps = make(map[*Map]mapping)

@@ -7,19 +7,31 @@ import "C"
 
 import (
 	"fmt"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
 
 // newOwnedMap wraps fd, a map descriptor the caller hands over, in a Map
-// without an object, which owns it; it closes fd when it fails.
+// without an object, which owns it; it closes fd when it fails, with a
+// *callError, or with what (the call that opened fd, for a caller that
+// does not make an OpError of its own) prefixed to it when what is set.
 func newOwnedMap(fd C.int, what string) (*Map, error) {
+	m, err := ownMap(fd)
+	if err != nil && what != "" {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return m, err
+}
+
+// ownMap is newOwnedMap with its failure as a *callError.
+func ownMap(fd C.int) (*Map, error) {
 	info, err := mapInfo(fd)
 	if err != nil {
 		unix.Close(int(fd))
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, err
 	}
-	own := &ownedMap{maxEntries: info.MaxEntries}
+	own := &ownedMap{maxEntries: info.MaxEntries, id: info.ID}
 	m := &Map{own: own}
 	m.mapCore = mapCore{
 		fdHandle:  fdHandle{mu: &own.mu, state: handleLoaded, fd: fd},
@@ -31,7 +43,7 @@ func newOwnedMap(fd C.int, what string) (*Map, error) {
 	}
 	if err := m.derive(); err != nil {
 		unix.Close(int(fd))
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, err
 	}
 	return m, nil
 }
@@ -46,32 +58,33 @@ func newOwnedMap(fd C.int, what string) (*Map, error) {
 // ENOENT) and be on bpffs (else ErrNotBPFFS); a pin that is not a map
 // gives an error wrapping EINVAL.
 func OpenMapPinned(path string) (*Map, error) {
-	fd, err := objGetPinned(path, "bpf-map")
+	const op = "OpenMapPinned"
+	fd, err := openPinned(path, "bpf-map")
 	if err != nil {
-		return nil, err
+		return nil, wrapOp(op, strconv.Quote(path), err)
 	}
-	m, err := newOwnedMap(fd, fmt.Sprintf("bpf_obj_get %q", path))
+	m, err := ownMap(fd)
 	if err != nil {
-		return nil, err
+		return nil, wrapOp(op, strconv.Quote(path), err)
 	}
 	m.own.pinPath, m.own.pinned = path, true
 	return m, nil
 }
 
-// pinTarget resolves path for fn, Pin or Unpin of an owned map, with
+// pinTarget resolves path for Pin or Unpin of an owned map, with
 // libbpf's rules for a map's pin path: "" means the pin path, and a map
 // keeps the one pin path it has.
-func (o *ownedMap) pinTarget(c *mapCore, fn, path string) (string, error) {
+func (o *ownedMap) pinTarget(path string) (string, error) {
 	switch {
 	case path == "" && o.pinPath == "":
-		return "", fmt.Errorf("map %s: %s: no pin path given or set: %w", c.name, fn, unix.EINVAL)
+		return "", fmt.Errorf("no pin path given or set: %w", unix.EINVAL)
 	case path != "" && o.pinPath != "" && path != o.pinPath:
-		return "", fmt.Errorf("map %s: %s %q: the map's pin path is %q: %w", c.name, fn, path, o.pinPath, unix.EINVAL)
+		return "", fmt.Errorf("pin path %q: the map's pin path is %q: %w", path, o.pinPath, unix.EINVAL)
 	case path == "":
 		path = o.pinPath
 	}
 	if err := checkPinPath(path); err != nil {
-		return "", fmt.Errorf("map %s: %s: %w", c.name, fn, err)
+		return "", err
 	}
 	return path, nil
 }
@@ -79,18 +92,18 @@ func (o *ownedMap) pinTarget(c *mapCore, fn, path string) (string, error) {
 // pin is Map.Pin for an owned map, whose fdHandle is c: it pins the map's
 // descriptor at path with bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4), with
 // bpf_map__pin's rules (see pinTarget); pinning it where it is pinned
-// does nothing. The caller holds the write lock.
+// does nothing. Its errors are causes, bpf_obj_pin's a *callError. The
+// caller holds the write lock.
 func (o *ownedMap) pin(c *mapCore, path string) error {
-	const fn = "bpf_obj_pin"
 	if o.pinned && (path == "" || path == o.pinPath) {
 		return nil
 	}
-	path, err := o.pinTarget(c, fn, path)
+	path, err := o.pinTarget(path)
 	if err != nil {
 		return err
 	}
 	if err := objPin(c.fd, path); err != nil {
-		return fmt.Errorf("map %s: %s %q: %w", c.name, fn, path, err)
+		return &callError{call: fmt.Sprintf("bpf_obj_pin %q", path), err: err}
 	}
 	o.pinPath, o.pinned = path, true
 	return nil
@@ -99,15 +112,15 @@ func (o *ownedMap) pin(c *mapCore, path string) error {
 // unpin is Map.Unpin for an owned map: it removes the pin at path ("" for
 // the pin path) with unlink(2), as bpf_map__unpin does, after checking
 // that path is on bpffs. As for a map of an object, the pin path stays set
-// and IsPinned becomes false. The caller holds the write lock.
-func (o *ownedMap) unpin(c *mapCore, path string) error {
-	const fn = "unlink"
-	path, err := o.pinTarget(c, fn, path)
+// and IsPinned becomes false. Its errors are as for pin. The caller holds
+// the write lock.
+func (o *ownedMap) unpin(path string) error {
+	path, err := o.pinTarget(path)
 	if err != nil {
 		return err
 	}
 	if err := unix.Unlink(path); err != nil {
-		return fmt.Errorf("map %s: %s %q: %w", c.name, fn, path, err)
+		return &callError{call: fmt.Sprintf("unlink %q", path), err: err}
 	}
 	o.pinned = false
 	return nil
@@ -119,12 +132,16 @@ func (o *ownedMap) unpin(c *mapCore, path string) error {
 // and the caller must Close it. An ID no map has gives an error wrapping
 // ENOENT.
 func OpenMapID(id uint32) (*Map, error) {
-	const fn = "bpf_map_get_fd_by_id"
+	const op = "OpenMapID"
 	fd := C.bpf_map_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, byIDErr(errnoErr(fd)))
+		return nil, opError(op, "id "+strconv.FormatUint(uint64(id), 10), "bpf_map_get_fd_by_id", byIDErr(errnoErr(fd)))
 	}
-	return newOwnedMap(fd, fmt.Sprintf("%s %d", fn, id))
+	m, err := ownMap(fd)
+	if err != nil {
+		return nil, wrapOp(op, "id "+strconv.FormatUint(uint64(id), 10), err)
+	}
+	return m, nil
 }
 
 // Close closes a map opened by OpenMapPinned or OpenMapID, after waiting

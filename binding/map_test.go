@@ -62,7 +62,8 @@ func TestHashMapOperations(t *testing.T) {
 	err := m.Lookup(u32(1), value)
 	assert.ErrorIs(t, err, os.ErrNotExist, "missing key")
 	assert.ErrorIs(t, err, syscall.ENOENT)
-	assert.Contains(t, err.Error(), "map hash_map: bpf(BPF_MAP_LOOKUP_ELEM)", "names the map and the system call made")
+	assert.Equal(t, "Map.Lookup map hash_map: bpf(BPF_MAP_LOOKUP_ELEM): no such file or directory", err.Error(),
+		"names the method, the map and the system call made")
 
 	require.NoError(t, m.Update(u32(1), u64(100), libbpf.UpdateAny))
 	require.NoError(t, m.Lookup(u32(1), value))
@@ -449,7 +450,7 @@ func TestMapSetMaxEntries(t *testing.T) {
 
 	err := m.SetMaxEntries(32)
 	assert.ErrorIs(t, err, syscall.EBUSY)
-	assert.ErrorContains(t, err, "bpf_map__set_max_entries")
+	assert.ErrorContains(t, err, "Map.SetMaxEntries map hash_map: bpf_map__set_max_entries 32: ")
 	assert.Equal(t, uint32(16), m.MaxEntries())
 }
 

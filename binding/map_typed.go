@@ -41,38 +41,39 @@ type TypedMap[K, V any] struct {
 // ErrClosed. NewTypedMap works before Load (the checks use the declared
 // sizes); the methods need the object loaded.
 func NewTypedMap[K, V any](m *Map) (*TypedMap[K, V], error) {
+	const op = "NewTypedMap"
 	if !m.lock() {
-		return nil, m.closed("typed map")
+		return nil, m.closed(op)
 	}
-	keySize, valueSize, mapType, name := m.keySize, m.valueSize, m.mapType, m.name
+	keySize, valueSize, mapType, subject := m.keySize, m.valueSize, m.mapType, m.subject()
 	m.mu.RUnlock()
 	if mapType.perCPU() {
-		return nil, fmt.Errorf("map %s: typed map: %s values are one slot per possible CPU, not one V (use NewPerCPUTypedMap): %w", name, mapType, unix.EINVAL)
+		return nil, opError(op, subject, "", fmt.Errorf("%s values are one slot per possible CPU, not one V (use NewPerCPUTypedMap): %w", mapType, unix.EINVAL))
 	}
-	if err := checkFixedType[K](name, "key", keySize, true); err != nil {
-		return nil, err
+	if err := checkFixedType[K]("key", keySize, true); err != nil {
+		return nil, opError(op, subject, "", err)
 	}
-	if err := checkFixedType[V](name, "value", valueSize, false); err != nil {
-		return nil, err
+	if err := checkFixedType[V]("value", valueSize, false); err != nil {
+		return nil, opError(op, subject, "", err)
 	}
 	return &TypedMap[K, V]{m: m}, nil
 }
 
 // checkFixedType checks that T is a fixed-size type without pointers of
 // size bytes, without implicit padding when noPadding is set.
-func checkFixedType[T any](name, what string, size int, noPadding bool) error {
+func checkFixedType[T any](what string, size int, noPadding bool) error {
 	var zero T
 	typ := reflect.TypeFor[T]()
 	packed := binary.Size(zero)
 	if packed < 0 {
-		return fmt.Errorf("map %s: typed map: %s type %s is not a fixed-size type without pointers: %w", name, what, typ, ErrInvalidSize)
+		return fmt.Errorf("%s type %s is not a fixed-size type without pointers: %w", what, typ, ErrInvalidSize)
 	}
 	mem := int(unsafe.Sizeof(zero))
 	if mem != size {
-		return fmt.Errorf("map %s: typed map: %s type %s is %d bytes, want %d: %w", name, what, typ, mem, size, ErrInvalidSize)
+		return fmt.Errorf("%s type %s is %d bytes, want %d: %w", what, typ, mem, size, ErrInvalidSize)
 	}
 	if noPadding && packed != mem {
-		return fmt.Errorf("map %s: typed map: %s type %s has %d bytes of implicit padding: %w", name, what, typ, mem-packed, ErrInvalidSize)
+		return fmt.Errorf("%s type %s has %d bytes of implicit padding: %w", what, typ, mem-packed, ErrInvalidSize)
 	}
 	return nil
 }
@@ -100,12 +101,13 @@ func bytesOf[T any](p *T) []byte {
 // (bpf_map__lookup_elem). A missing key gives an error wrapping ENOENT
 // (and so os.ErrNotExist).
 func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
+	const op = "TypedMap.Lookup"
 	if t == nil {
 		var zero V
-		return zero, closedError("typed map: bpf(BPF_MAP_LOOKUP_ELEM)")
+		return zero, opError(op, "map", "", ErrClosed)
 	}
 	var v V
-	if err := t.m.Lookup(bytesOf(&k), bytesOf(&v)); err != nil {
+	if err := t.m.lookup(op, bytesOf(&k), bytesOf(&v)); err != nil {
 		var zero V
 		return zero, err
 	}
@@ -115,20 +117,22 @@ func (t *TypedMap[K, V]) Lookup(k K) (V, error) {
 // Update stores v under k with Map.Update (bpf_map__update_elem); flags
 // are as for Map.Update.
 func (t *TypedMap[K, V]) Update(k K, v V, flags MapUpdateFlags) error {
+	const op = "TypedMap.Update"
 	if t == nil {
-		return closedError("typed map: bpf(BPF_MAP_UPDATE_ELEM)")
+		return opError(op, "map", "", ErrClosed)
 	}
-	return t.m.Update(bytesOf(&k), bytesOf(&v), flags)
+	return t.m.update(op, bytesOf(&k), bytesOf(&v), flags)
 }
 
 // Delete removes the element stored under k with Map.Delete
 // (bpf_map__delete_elem). A missing key gives an error wrapping ENOENT;
 // array maps cannot delete and fail with EINVAL.
 func (t *TypedMap[K, V]) Delete(k K) error {
+	const op = "TypedMap.Delete"
 	if t == nil {
-		return closedError("typed map: bpf(BPF_MAP_DELETE_ELEM)")
+		return opError(op, "map", "", ErrClosed)
 	}
-	return t.m.Delete(bytesOf(&k))
+	return t.m.delete(op, bytesOf(&k))
 }
 
 // Iterate returns an iterator over the map's entries as K and V; see

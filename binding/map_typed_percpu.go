@@ -36,19 +36,20 @@ type perCPUBuf struct {
 // implicit padding; otherwise the error wraps ErrInvalidSize. A nil or
 // closed map gives an error wrapping ErrClosed.
 func NewPerCPUTypedMap[K, V any](m *Map) (*PerCPUTypedMap[K, V], error) {
+	const op = "NewPerCPUTypedMap"
 	if !m.lock() {
-		return nil, m.closed("per-CPU typed map")
+		return nil, m.closed(op)
 	}
-	keySize, valueSize, bufSize, mapType, name := m.keySize, m.valueSize, m.valueBufSize, m.mapType, m.name
+	keySize, valueSize, bufSize, mapType, subject := m.keySize, m.valueSize, m.valueBufSize, m.mapType, m.subject()
 	m.mu.RUnlock()
 	if !mapType.perCPU() {
-		return nil, fmt.Errorf("map %s: per-CPU typed map: %s is not a per-CPU map type (use NewTypedMap): %w", name, mapType, unix.EINVAL)
+		return nil, opError(op, subject, "", fmt.Errorf("%s is not a per-CPU map type (use NewTypedMap): %w", mapType, unix.EINVAL))
 	}
-	if err := checkFixedType[K](name, "key", keySize, true); err != nil {
-		return nil, err
+	if err := checkFixedType[K]("key", keySize, true); err != nil {
+		return nil, opError(op, subject, "", err)
 	}
-	if err := checkFixedType[V](name, "value", valueSize, false); err != nil {
-		return nil, err
+	if err := checkFixedType[V]("value", valueSize, false); err != nil {
+		return nil, opError(op, subject, "", err)
 	}
 	slot := (valueSize + 7) &^ 7
 	return &PerCPUTypedMap[K, V]{m: m, cpus: bufSize / slot, slot: slot}, nil
@@ -83,12 +84,13 @@ func (t *PerCPUTypedMap[K, V]) buf() *perCPUBuf {
 // with Map.Lookup (bpf_map__lookup_elem). It allocates the returned slice.
 // A missing key gives an error wrapping ENOENT (and so os.ErrNotExist).
 func (t *PerCPUTypedMap[K, V]) Lookup(k K) ([]V, error) {
+	const op = "PerCPUTypedMap.Lookup"
 	if t == nil {
-		return nil, closedError("per-CPU typed map: bpf(BPF_MAP_LOOKUP_ELEM)")
+		return nil, opError(op, "map", "", ErrClosed)
 	}
 	b := t.buf()
 	defer t.bufs.Put(b)
-	if err := t.m.Lookup(bytesOf(&k), b.values); err != nil {
+	if err := t.m.lookup(op, bytesOf(&k), b.values); err != nil {
 		return nil, err
 	}
 	return t.decode(b.values), nil
@@ -107,12 +109,12 @@ func (t *PerCPUTypedMap[K, V]) decode(buf []byte) []V {
 // (bpf_map__update_elem); flags are as for Map.Update. values must hold
 // CPUs values, else the error wraps ErrInvalidSize.
 func (t *PerCPUTypedMap[K, V]) Update(k K, values []V, flags MapUpdateFlags) error {
-	const fn = "bpf(BPF_MAP_UPDATE_ELEM)"
+	const op = "PerCPUTypedMap.Update"
 	if t == nil {
-		return closedError("per-CPU typed map: " + fn)
+		return opError(op, "map", "", ErrClosed)
 	}
 	if len(values) != t.cpus {
-		return fmt.Errorf("map %s: %s: %d values for %d possible CPUs: %w", t.m.Name(), fn, len(values), t.cpus, ErrInvalidSize)
+		return t.m.wrap(op, fmt.Errorf("%d values for %d possible CPUs: %w", len(values), t.cpus, ErrInvalidSize))
 	}
 	b := t.buf()
 	defer t.bufs.Put(b)
@@ -120,17 +122,18 @@ func (t *PerCPUTypedMap[K, V]) Update(k K, values []V, flags MapUpdateFlags) err
 		// Each slot's bytes past the V are padding, sent as they are.
 		copy(b.values[i*t.slot:], bytesOf(&values[i]))
 	}
-	return t.m.Update(bytesOf(&k), b.values, flags)
+	return t.m.update(op, bytesOf(&k), b.values, flags)
 }
 
 // Delete removes the element stored under k with Map.Delete
 // (bpf_map__delete_elem). A missing key gives an error wrapping ENOENT;
 // per-CPU arrays cannot delete and fail with EINVAL.
 func (t *PerCPUTypedMap[K, V]) Delete(k K) error {
+	const op = "PerCPUTypedMap.Delete"
 	if t == nil {
-		return closedError("per-CPU typed map: bpf_map__delete_elem")
+		return opError(op, "map", "", ErrClosed)
 	}
-	return t.m.Delete(bytesOf(&k))
+	return t.m.delete(op, bytesOf(&k))
 }
 
 // Iterate returns an iterator over the map's entries, yielding each key

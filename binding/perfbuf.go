@@ -35,12 +35,14 @@ import (
 // PerfBuffer, including from inside a callback. Close and EpollFD may be
 // called from any goroutine at any time; Close wakes a blocked Poll or
 // Run, which then returns an error wrapping ErrClosed. Nothing frees the
-// PerfBuffer but Close.
+// PerfBuffer but Close. Every error of its methods is an [OpError] whose
+// Op is the method and whose Subject is "perf buffer <map name>".
 type PerfBuffer struct {
 	consumer
 	// c is the C state; set to nil by release, under mu and wakeMu.
-	c      *C.struct_lbg_perfbuf
-	name   string
+	c *C.struct_lbg_perfbuf
+	// subj is the PerfBuffer's subject in errors (see subject).
+	subj   string
 	sample func(cpu int, data []byte)
 	lost   func(cpu int, count uint64)
 	// rings are the per-CPU buffers, by libbpf's buffer index.
@@ -66,25 +68,35 @@ type PerfBuffer struct {
 // room for a record in that ring. data is valid only while sample runs:
 // copy it to keep it. Close releases the PerfBuffer.
 func NewPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), lost func(cpu int, count uint64)) (*PerfBuffer, error) {
+	p, err := newPerfBuffer(m, pagesPerCPU, sample, lost)
+	if err != nil {
+		return nil, wrapOp("NewPerfBuffer", consumerSubject("perf buffer", m), err)
+	}
+	return p, nil
+}
+
+// newPerfBuffer is NewPerfBuffer with its errors as causes (*callError for
+// a failed call).
+func newPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), lost func(cpu int, count uint64)) (*PerfBuffer, error) {
 	const what = "perf_buffer__new"
 	if sample == nil {
-		return nil, fmt.Errorf("%s: nil sample callback: %w", what, unix.EINVAL)
+		return nil, fmt.Errorf("nil sample callback: %w", unix.EINVAL)
 	}
 	if pagesPerCPU <= 0 || pagesPerCPU&(pagesPerCPU-1) != 0 {
-		return nil, fmt.Errorf("%s: %d pages per CPU, want a power of two greater than 0: %w", what, pagesPerCPU, unix.EINVAL)
+		return nil, fmt.Errorf("%d pages per CPU, want a power of two greater than 0: %w", pagesPerCPU, unix.EINVAL)
 	}
 	p := &PerfBuffer{sample: sample, lost: lost}
 	wantLost := C.int(0)
 	if lost != nil {
 		wantLost = 1
 	}
-	err := useMap(m, what, MapTypePerfEventArray, func(fd C.int) error {
+	err := useMap(m, MapTypePerfEventArray, func(fd C.int) error {
 		c, err := C.lbg_perfbuf_new(fd, C.size_t(pagesPerCPU), wantLost, batchLimit)
 		if c == nil {
-			return fmt.Errorf("map %s: %s: %w", m.name, what, ptrErr(err))
+			return &callError{call: what, err: ptrErr(err)}
 		}
 		p.c = c
-		p.name = m.name
+		p.subj = consumerSubject("perf buffer", m)
 		return nil
 	})
 	if err != nil {
@@ -92,7 +104,7 @@ func NewPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), l
 	}
 	if err := p.mapRings(); err != nil {
 		C.lbg_perfbuf_free(p.c)
-		return nil, fmt.Errorf("map %s: %s: %w", m.name, what, err)
+		return nil, err
 	}
 	p.init(p.c.wake_fd, C.perf_buffer__epoll_fd(p.c.pb), func() {
 		p.rings = nil
@@ -114,10 +126,16 @@ func NewPerfBuffer(m *Map, pagesPerCPU int, sample func(cpu int, data []byte), l
 // error wrapping ErrClosed when the PerfBuffer is closed, also when Close
 // is called during the Poll.
 func (p *PerfBuffer) Poll(timeout time.Duration) (int, error) {
+	n, err := p.poll(timeout)
+	return n, p.wrap("PerfBuffer.Poll", err)
+}
+
+// poll is Poll with its errors as causes (*callError for a failed call).
+func (p *PerfBuffer) poll(timeout time.Duration) (int, error) {
 	if p == nil {
-		return 0, closedError("perf_buffer__poll")
+		return 0, ErrClosed
 	}
-	if err := p.lock("perf_buffer__poll"); err != nil {
+	if err := p.lock(); err != nil {
 		return 0, err
 	}
 	defer p.unlock()
@@ -129,11 +147,11 @@ func (p *PerfBuffer) Poll(timeout time.Duration) (int, error) {
 		switch ret := C.lbg_perfbuf_wait(p.c, timeoutMillis(timeout)); {
 		case ret == C.LBG_WAIT_WOKEN:
 			if p.closed.Load() {
-				return 0, closedError("perf_buffer__poll")
+				return 0, ErrClosed
 			}
 			return 0, nil
 		case ret < 0:
-			return 0, fmt.Errorf("map %s: perf_buffer__poll: epoll_wait: %w", p.name, errnoErr(ret))
+			return 0, &callError{call: "epoll_wait", err: errnoErr(ret)}
 		}
 	}
 	return p.consumeRings()
@@ -146,10 +164,16 @@ func (p *PerfBuffer) Poll(timeout time.Duration) (int, error) {
 // on a record of a type that a BPF output event never writes (the
 // record is skipped, as libbpf's reader skips it).
 func (p *PerfBuffer) Consume() (int, error) {
+	n, err := p.consume()
+	return n, p.wrap("PerfBuffer.Consume", err)
+}
+
+// consume is Consume with its errors as causes.
+func (p *PerfBuffer) consume() (int, error) {
 	if p == nil {
-		return 0, closedError("perf_buffer__consume")
+		return 0, ErrClosed
 	}
-	if err := p.lock("perf_buffer__consume"); err != nil {
+	if err := p.lock(); err != nil {
 		return 0, err
 	}
 	defer p.unlock()
@@ -166,9 +190,9 @@ func (p *PerfBuffer) Consume() (int, error) {
 // keeps it.
 func (p *PerfBuffer) Run(ctx context.Context) error {
 	if p == nil {
-		return closedError("perf_buffer__poll")
+		return p.wrap("PerfBuffer.Run", ErrClosed)
 	}
-	return p.run(ctx, p.Poll)
+	return p.wrap("PerfBuffer.Run", p.run(ctx, p.poll))
 }
 
 // EpollFD returns libbpf's epoll file descriptor for the per-CPU rings
@@ -199,13 +223,32 @@ func (p *PerfBuffer) Close() error {
 
 // withC runs fn while the C state cannot be freed: under wakeMu, which
 // release holds while it frees. It fails with ErrClosed once released.
-func (p *PerfBuffer) withC(what string, fn func() error) error {
+func (p *PerfBuffer) withC(fn func() error) error {
 	p.wakeMu.Lock()
 	defer p.wakeMu.Unlock()
 	if p.wakeFD < 0 || p.closed.Load() {
-		return closedError(what)
+		return ErrClosed
 	}
 	return fn()
+}
+
+// subject names the PerfBuffer in the errors of its methods: "perf buffer
+// <name>" after its map (see consumerSubject), or "perf buffer" for a nil
+// PerfBuffer. It is fixed at creation.
+func (p *PerfBuffer) subject() string {
+	if p == nil {
+		return "perf buffer"
+	}
+	return p.subj
+}
+
+// wrap returns err, the failure of op, as an OpError of the PerfBuffer
+// (see wrapOp), or nil for nil.
+func (p *PerfBuffer) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapOp(op, p.subject(), err)
 }
 
 // BufferCount returns the number of per-CPU buffers
@@ -217,7 +260,7 @@ func (p *PerfBuffer) BufferCount() int {
 		return 0
 	}
 	n := 0
-	_ = p.withC("perf_buffer__buffer_cnt", func() error {
+	_ = p.withC(func() error {
 		n = int(p.c.buf_cnt)
 		return nil
 	})
@@ -229,19 +272,19 @@ func (p *PerfBuffer) BufferCount() int {
 // map. It fails with an error wrapping EINVAL when there is no such
 // buffer, and with ErrClosed once the PerfBuffer is closed.
 func (p *PerfBuffer) BufferCPU(idx int) (int, error) {
-	const what = "perf_buffer__buffer"
+	const op = "PerfBuffer.BufferCPU"
 	if p == nil {
-		return 0, closedError(what)
+		return 0, p.wrap(op, ErrClosed)
 	}
 	cpu := 0
-	err := p.withC(what, func() error {
+	err := p.withC(func() error {
 		if idx < 0 || idx >= len(p.rings) {
-			return fmt.Errorf("map %s: %s: buffer %d of %d: %w", p.name, what, idx, len(p.rings), unix.EINVAL)
+			return fmt.Errorf("buffer %d of %d: %w", idx, len(p.rings), unix.EINVAL)
 		}
 		cpu = p.rings[idx].cpu
 		return nil
 	})
-	return cpu, err
+	return cpu, p.wrap(op, err)
 }
 
 // BufferFD returns the perf event descriptor of per-CPU buffer idx
@@ -252,23 +295,23 @@ func (p *PerfBuffer) BufferCPU(idx int) (int, error) {
 // buffer (libbpf's EINVAL), and with ErrClosed once the PerfBuffer is
 // closed.
 func (p *PerfBuffer) BufferFD(idx int) (int, error) {
-	const what = "perf_buffer__buffer_fd"
+	const op = "PerfBuffer.BufferFD"
 	if p == nil {
-		return -1, closedError(what)
+		return -1, p.wrap(op, ErrClosed)
 	}
 	fd := -1
-	err := p.withC(what, func() error {
+	err := p.withC(func() error {
 		if idx < 0 {
-			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+			return fmt.Errorf("buffer %d: %w", idx, unix.EINVAL)
 		}
 		ret := C.perf_buffer__buffer_fd(p.c.pb, C.size_t(idx))
 		if ret < 0 {
-			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+			return &callError{call: fmt.Sprintf("perf_buffer__buffer_fd %d", idx), err: errnoErr(ret)}
 		}
 		fd = int(ret)
 		return nil
 	})
-	return fd, err
+	return fd, p.wrap(op, err)
 }
 
 // BufferSize returns the size in bytes of the data area of per-CPU buffer
@@ -276,24 +319,24 @@ func (p *PerfBuffer) BufferFD(idx int) (int, error) {
 // The binding reads the buffer's memory itself and does not hand it out:
 // a slice of it would outlive Close. It fails as BufferFD does.
 func (p *PerfBuffer) BufferSize(idx int) (int, error) {
-	const what = "perf_buffer__buffer"
+	const op = "PerfBuffer.BufferSize"
 	if p == nil {
-		return 0, closedError(what)
+		return 0, p.wrap(op, ErrClosed)
 	}
 	size := 0
-	err := p.withC(what, func() error {
+	err := p.withC(func() error {
 		var base unsafe.Pointer
 		var n C.size_t
 		if idx < 0 {
-			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, unix.EINVAL)
+			return fmt.Errorf("buffer %d: %w", idx, unix.EINVAL)
 		}
 		// base and n are Go memory without Go pointers, written during
 		// the call.
 		if ret := C.perf_buffer__buffer(p.c.pb, C.int(idx), &base, &n); ret < 0 {
-			return fmt.Errorf("map %s: %s: buffer %d: %w", p.name, what, idx, errnoErr(ret))
+			return &callError{call: fmt.Sprintf("perf_buffer__buffer %d", idx), err: errnoErr(ret)}
 		}
 		size = int(n)
 		return nil
 	})
-	return size, err
+	return size, p.wrap(op, err)
 }

@@ -60,10 +60,10 @@ func (p *PerfBuffer) mapRings() error {
 		// base and size are Go memory without Go pointers, written
 		// during the call.
 		if ret := C.perf_buffer__buffer(p.c.pb, C.int(i), &base, &size); ret < 0 {
-			return fmt.Errorf("perf_buffer__buffer %d: %w", i, errnoErr(ret))
+			return &callError{call: fmt.Sprintf("perf_buffer__buffer %d", i), err: errnoErr(ret)}
 		}
 		if size == 0 || size&(size-1) != 0 {
-			return fmt.Errorf("perf_buffer__buffer %d: ring size %d is not a power of two: %w", i, size, unix.EINVAL)
+			return fmt.Errorf("buffer %d: ring size %d is not a power of two: %w", i, size, unix.EINVAL)
 		}
 		// SAFETY: libbpf mapped the header page and size bytes of data
 		// pages at base; they stay mapped until perf_buffer__free, which
@@ -103,7 +103,7 @@ func (p *PerfBuffer) consumeRings() (int, error) {
 		}
 	}
 	if p.closed.Load() {
-		return total, closedError("perf_buffer__consume")
+		return total, ErrClosed
 	}
 	return total, nil
 }
@@ -133,7 +133,7 @@ func (p *PerfBuffer) drain(pr *perfRing) (n int, err error) {
 				sample(cpu, unsafe.Slice((*byte)(unsafe.Add(rec, perfRecHdr+4)), raw))
 				n++
 				if p.closed.Load() {
-					err = closedError("perf_buffer__consume")
+					err = ErrClosed
 				}
 				continue
 			}
@@ -142,7 +142,7 @@ func (p *PerfBuffer) drain(pr *perfRing) (n int, err error) {
 			// A size the kernel never writes: the ring cannot be walked
 			// further, so it is skipped to the head.
 			tail = head
-			err = fmt.Errorf("map %s: perf_buffer__consume: CPU %d: record of %d bytes: %w", p.name, pr.cpu, size, unix.EBADMSG)
+			err = fmt.Errorf("CPU %d: record of %d bytes: %w", pr.cpu, size, unix.EBADMSG)
 			break
 		}
 		var b []byte
@@ -165,7 +165,7 @@ func (p *PerfBuffer) drain(pr *perfRing) (n int, err error) {
 				raw = uint64(binary.NativeEndian.Uint32(b[perfRecHdr:]))
 			}
 			if size < perfRecHdr+4 || raw > size-perfRecHdr-4 {
-				err = fmt.Errorf("map %s: perf_buffer__consume: CPU %d: sample of %d bytes in a record of %d: %w", p.name, pr.cpu, raw, size, unix.EBADMSG)
+				err = fmt.Errorf("CPU %d: sample of %d bytes in a record of %d: %w", pr.cpu, raw, size, unix.EBADMSG)
 				break
 			}
 			end := perfRecHdr + 4 + raw
@@ -173,17 +173,17 @@ func (p *PerfBuffer) drain(pr *perfRing) (n int, err error) {
 			n++
 		case C.LBG_PERF_RECORD_LOST:
 			if size < perfRecHdr+16 {
-				err = fmt.Errorf("map %s: perf_buffer__consume: CPU %d: lost record of %d bytes: %w", p.name, pr.cpu, size, unix.EBADMSG)
+				err = fmt.Errorf("CPU %d: lost record of %d bytes: %w", pr.cpu, size, unix.EBADMSG)
 				break
 			}
 			if p.lost != nil {
 				p.lost(pr.cpu, binary.NativeEndian.Uint64(b[perfRecHdr+8:]))
 			}
 		default:
-			err = fmt.Errorf("map %s: perf_buffer__consume: CPU %d: record type %d: %w", p.name, pr.cpu, binary.NativeEndian.Uint32(b), unix.EBADMSG)
+			err = fmt.Errorf("CPU %d: record type %d: %w", pr.cpu, binary.NativeEndian.Uint32(b), unix.EBADMSG)
 		}
 		if err == nil && p.closed.Load() {
-			err = closedError("perf_buffer__consume")
+			err = ErrClosed
 		}
 	}
 	storeRelease(pr.tail, tail)

@@ -5,10 +5,7 @@ package libbpf
 */
 import "C"
 
-import (
-	"encoding/binary"
-	"fmt"
-)
+import "encoding/binary"
 
 // libbpf's own perf buffer consumer, the reference of the differential
 // tests (PerfBuffer.viaLibbpf): perf_buffer__consume_buffer runs libbpf's
@@ -35,7 +32,7 @@ func (p *PerfBuffer) collect(poll bool, timeout C.int) (int, error) {
 		p.pos = 0
 		if ret == C.LBG_WAIT_WOKEN {
 			if p.closed.Load() {
-				return total, closedError(what)
+				return total, ErrClosed
 			}
 			return total, nil
 		}
@@ -45,7 +42,7 @@ func (p *PerfBuffer) collect(poll bool, timeout C.int) (int, error) {
 			return total, err
 		}
 		if ret < 0 {
-			return total, fmt.Errorf("map %s: %s: %w", p.name, what, errnoErr(ret))
+			return total, &callError{call: what, err: errnoErr(ret)}
 		}
 		if b.stopped == 0 {
 			return total, nil
@@ -65,7 +62,7 @@ func (p *PerfBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
 	n := 0
 	for p.pos < len(recs) {
 		if p.closed.Load() {
-			return n, closedError("perf_buffer__consume")
+			return n, ErrClosed
 		}
 		tag, data, next := record(recs, p.pos)
 		p.pos = next
@@ -81,7 +78,7 @@ func (p *PerfBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
 	}
 	// Closed by the last callback: consume nothing more.
 	if p.closed.Load() {
-		return n, closedError("perf_buffer__consume")
+		return n, ErrClosed
 	}
 	return n, nil
 }

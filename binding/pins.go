@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -67,15 +68,25 @@ var pinKinds = map[string]PinKind{
 // while it runs. dir must exist (else the error wraps ENOENT) and be on
 // bpffs (else ErrNotBPFFS).
 func ListPins(dir string) ([]Pin, error) {
+	pins, err := listPins(dir)
+	if err != nil {
+		return nil, wrapOp("ListPins", strconv.Quote(dir), err)
+	}
+	return pins, nil
+}
+
+// listPins is ListPins with its errors as causes (*callError for a failed
+// call).
+func listPins(dir string) ([]Pin, error) {
 	if dir == "" {
-		return nil, fmt.Errorf("list pins: empty folder: %w", unix.EINVAL)
+		return nil, fmt.Errorf("empty folder: %w", unix.EINVAL)
 	}
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
-		return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+		return nil, &callError{call: "statfs", err: err}
 	}
 	if uint32(st.Type) != unix.BPF_FS_MAGIC {
-		return nil, fmt.Errorf("list pins in %s: %w", dir, ErrNotBPFFS)
+		return nil, ErrNotBPFFS
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -83,7 +94,7 @@ func ListPins(dir string) ([]Pin, error) {
 		if errors.As(err, &pathErr) {
 			err = pathErr.Err
 		}
-		return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+		return nil, &callError{call: "readdir", err: err}
 	}
 	var pins []Pin
 	for _, e := range entries {
@@ -95,26 +106,27 @@ func ListPins(dir string) ([]Pin, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("list pins in %s: %w", dir, err)
+			return nil, err
 		}
 		pins = append(pins, pin)
 	}
 	return pins, nil
 }
 
-// readPin opens the pin at path and reports its kind and ID.
+// readPin opens the pin at path and reports its kind and ID; a failed
+// call gives a *callError that names path.
 func readPin(path string) (Pin, error) {
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return Pin{}, fmt.Errorf("bpf_obj_get %q: %w", path, errnoErr(fd))
+		return Pin{}, &callError{call: fmt.Sprintf("bpf_obj_get %q", path), err: errnoErr(fd)}
 	}
 	defer unix.Close(int(fd))
 	target, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", fd))
 	if err != nil {
-		return Pin{}, fmt.Errorf("pin %q: %w", path, err)
+		return Pin{}, &callError{call: fmt.Sprintf("readlink of pin %q", path), err: err}
 	}
 	kind, ok := pinKinds[target]
 	if !ok {
@@ -127,7 +139,7 @@ func readPin(path string) (Pin, error) {
 	// head and size are Go memory without Go pointers, written only during
 	// the call.
 	if ret := C.bpf_obj_get_info_by_fd(fd, unsafe.Pointer(&head), &size); ret < 0 {
-		return Pin{}, fmt.Errorf("bpf_obj_get_info_by_fd %q: %w", path, errnoErr(ret))
+		return Pin{}, &callError{call: fmt.Sprintf("bpf_obj_get_info_by_fd %q", path), err: errnoErr(ret)}
 	}
 	return Pin{Path: path, Kind: kind, ID: head.id}, nil
 }
@@ -149,26 +161,44 @@ func checkPinPath(path string) error {
 	return nil
 }
 
-// objGetPinned opens the BPF object pinned at path with bpf_obj_get and
+// openPinned opens the BPF object pinned at path with bpf_obj_get and
 // checks that it is of kind ("bpf-map", "bpf-prog"); a pin of another kind
-// gives an error wrapping EINVAL. The caller owns the descriptor.
-func objGetPinned(path, kind string) (C.int, error) {
+// gives an error wrapping EINVAL. The caller owns the descriptor. A path
+// checkPinPath refuses gives its cause, the failure of bpf_obj_get, or a
+// pin of another kind, a *callError with Call "bpf_obj_get": the caller's
+// OpError names the path as its subject.
+func openPinned(path, kind string) (C.int, error) {
 	const fn = "bpf_obj_get"
 	if err := checkPinPath(path); err != nil {
-		return -1, fmt.Errorf("%s: %w", fn, err)
+		return -1, err
 	}
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory, read only during the call.
 	fd := C.bpf_obj_get(cPath)
 	if fd < 0 {
-		return -1, fmt.Errorf("%s %q: %w", fn, path, pinnedErr(errnoErr(fd)))
+		return -1, &callError{call: fn, err: pinnedErr(errnoErr(fd))}
 	}
 	if err := checkFDKind(int(fd), kind); err != nil {
 		unix.Close(int(fd))
-		return -1, fmt.Errorf("%s %q: %w", fn, path, err)
+		return -1, &callError{call: fn, err: err}
 	}
 	return fd, nil
+}
+
+// objGetPinned is openPinned for callers whose subject is not the path:
+// its *callError names the path in Call ("bpf_obj_get \"/sys/fs/bpf/x\""),
+// and a refused path is a *callError of Call "bpf_obj_get" too (the text
+// these errors always had).
+func objGetPinned(path, kind string) (C.int, error) {
+	fd, err := openPinned(path, kind)
+	if err == nil {
+		return fd, nil
+	}
+	if ce, ok := err.(*callError); ok {
+		return -1, &callError{call: fmt.Sprintf("%s %q", ce.call, path), err: ce.err}
+	}
+	return -1, &callError{call: "bpf_obj_get", err: err}
 }
 
 // objPin pins fd, the descriptor of an owned handle, at path with

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -37,6 +38,11 @@ import (
 //
 // The RingBuffer keeps the rings mapped, so it keeps working after the
 // Object that owns the maps is closed. Nothing frees it but Close.
+//
+// Every error of its methods is an [OpError] whose Op is the method and
+// whose Subject names the RingBuffer after the map given to
+// NewRingBuffer: "RingBuffer.Poll ring buffer events: callback: <the
+// callback's error>".
 type RingBuffer struct {
 	consumer
 	// c is the C state; set to nil by release, under mu and wakeMu.
@@ -44,6 +50,9 @@ type RingBuffer struct {
 	// rings are the rings in the order they were added (the index the
 	// C side tags the reference consumer's records with).
 	rings []*ring
+	// subj is the RingBuffer's subject in errors (see subject), set by
+	// NewRingBuffer.
+	subj string
 	// viaLibbpf makes Poll and Consume use libbpf's own consumer
 	// (ring__consume, copying into a C batch) instead of the in-place one:
 	// the reference the differential tests compare with. Set only by
@@ -67,20 +76,29 @@ type RingBuffer struct {
 // wrapping EINVAL for a map of another type, and with the errno of the
 // mmap(2) of the ring otherwise.
 func NewRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
-	const what = "ring_buffer__new"
-	if fn == nil {
-		return nil, fmt.Errorf("%s: nil callback: %w", what, unix.EINVAL)
+	r, err := newRingBuffer(m, fn)
+	if err != nil {
+		return nil, wrapOp("NewRingBuffer", consumerSubject("ring buffer", m), err)
 	}
-	r := &RingBuffer{}
-	err := useMap(m, what, MapTypeRingBuf, func(fd C.int) error {
-		rg, err := mapRing(fd, m.name, what, fn)
+	return r, nil
+}
+
+// newRingBuffer is NewRingBuffer with its errors as causes (*callError for
+// a failed call).
+func newRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
+	if fn == nil {
+		return nil, fmt.Errorf("nil callback: %w", unix.EINVAL)
+	}
+	r := &RingBuffer{subj: consumerSubject("ring buffer", m)}
+	err := useMap(m, MapTypeRingBuf, func(fd C.int) error {
+		rg, err := mapRing(fd, m.name, fn)
 		if err != nil {
 			return err
 		}
 		c, err := C.lbg_ringbuf_new(fd, batchLimit)
 		if c == nil {
 			rg.unmap()
-			return fmt.Errorf("map %s: %s: %w", m.name, what, ptrErr(err))
+			return &callError{call: "ring_buffer__new", err: ptrErr(err)}
 		}
 		r.c = c
 		r.rings = append(r.rings, rg)
@@ -107,19 +125,23 @@ func NewRingBuffer(m *Map, fn func(data []byte) error) (*RingBuffer, error) {
 //
 // Add fails with an error wrapping EBUSY while Poll, Consume or Run runs.
 func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
-	const what = "ring_buffer__add"
+	return r.wrap("RingBuffer.Add", r.add(m, fn))
+}
+
+// add is Add with its errors as causes; those about m name it.
+func (r *RingBuffer) add(m *Map, fn func(data []byte) error) error {
 	if r == nil {
-		return closedError(what)
+		return ErrClosed
 	}
 	if fn == nil {
-		return fmt.Errorf("%s: nil callback: %w", what, unix.EINVAL)
+		return fmt.Errorf("nil callback: %w", unix.EINVAL)
 	}
-	if err := r.lock(what); err != nil {
+	if err := r.lock(); err != nil {
 		return err
 	}
 	defer r.unlock()
-	return useMap(m, what, MapTypeRingBuf, func(fd C.int) error {
-		rg, err := mapRing(fd, m.name, what, fn)
+	err := useMap(m, MapTypeRingBuf, func(fd C.int) error {
+		rg, err := mapRing(fd, m.name, fn)
 		if err != nil {
 			return err
 		}
@@ -127,11 +149,12 @@ func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
 		// r.rings.
 		if ret := C.lbg_ringbuf_add(r.c, fd); ret < 0 {
 			rg.unmap()
-			return fmt.Errorf("map %s: %s: %w", m.name, what, errnoErr(ret))
+			return &callError{call: "ring_buffer__add", err: errnoErr(ret)}
 		}
 		r.rings = append(r.rings, rg)
 		return nil
 	})
+	return aboutMap(m, err)
 }
 
 // Poll waits up to timeout for samples in any ring (a negative timeout
@@ -152,10 +175,16 @@ func (r *RingBuffer) Add(m *Map, fn func(data []byte) error) error {
 // Consume. Poll returns an error wrapping ErrClosed when the RingBuffer is
 // closed, also when Close is called during the Poll.
 func (r *RingBuffer) Poll(timeout time.Duration) (int, error) {
+	n, err := r.poll(timeout)
+	return n, r.wrap("RingBuffer.Poll", err)
+}
+
+// poll is Poll with its errors as causes (*callError for a failed call).
+func (r *RingBuffer) poll(timeout time.Duration) (int, error) {
 	if r == nil {
-		return 0, closedError("ring_buffer__poll")
+		return 0, ErrClosed
 	}
-	if err := r.lock("ring_buffer__poll"); err != nil {
+	if err := r.lock(); err != nil {
 		return 0, err
 	}
 	defer r.unlock()
@@ -167,11 +196,11 @@ func (r *RingBuffer) Poll(timeout time.Duration) (int, error) {
 		switch ret := C.lbg_ringbuf_wait(r.c, timeoutMillis(timeout)); {
 		case ret == C.LBG_WAIT_WOKEN:
 			if r.closed.Load() {
-				return 0, closedError("ring_buffer__poll")
+				return 0, ErrClosed
 			}
 			return 0, nil
 		case ret < 0:
-			return 0, fmt.Errorf("ring_buffer__poll: epoll_wait: %w", errnoErr(ret))
+			return 0, &callError{call: "epoll_wait", err: errnoErr(ret)}
 		}
 	}
 	return r.consumeRings(math.MaxInt)
@@ -182,17 +211,30 @@ func (r *RingBuffer) Poll(timeout time.Duration) (int, error) {
 // available, ring after ring. It returns the number delivered, with the
 // same error rules as Poll. It makes no system call and no cgo call.
 func (r *RingBuffer) Consume() (int, error) {
+	n, err := r.consume(math.MaxInt, false)
+	return n, r.wrap("RingBuffer.Consume", err)
+}
+
+// consume is Consume, or with bounded ConsumeN of limit samples at most,
+// with their errors as causes.
+func (r *RingBuffer) consume(limit int, bounded bool) (int, error) {
 	if r == nil {
-		return 0, closedError("ring_buffer__consume")
+		return 0, ErrClosed
 	}
-	if err := r.lock("ring_buffer__consume"); err != nil {
+	if limit < 0 {
+		return 0, fmt.Errorf("n is %d: %w", limit, unix.EINVAL)
+	}
+	if err := r.lock(); err != nil {
 		return 0, err
 	}
 	defer r.unlock()
 	if r.viaLibbpf {
+		if bounded {
+			return 0, fmt.Errorf("not with libbpf's consumer: %w", unix.EOPNOTSUPP)
+		}
 		return r.collect(false, 0)
 	}
-	return r.consumeRings(math.MaxInt)
+	return r.consumeRings(limit)
 }
 
 // ConsumeN works as Consume but delivers at most n samples, as
@@ -201,21 +243,8 @@ func (r *RingBuffer) Consume() (int, error) {
 // delivered in all; the rest stay in the rings. It fails with an error
 // wrapping EINVAL when n is negative.
 func (r *RingBuffer) ConsumeN(n int) (int, error) {
-	const what = "ring_buffer__consume_n"
-	if r == nil {
-		return 0, closedError(what)
-	}
-	if n < 0 {
-		return 0, fmt.Errorf("%s: n is %d: %w", what, n, unix.EINVAL)
-	}
-	if err := r.lock(what); err != nil {
-		return 0, err
-	}
-	defer r.unlock()
-	if r.viaLibbpf {
-		return 0, fmt.Errorf("%s: not with libbpf's consumer: %w", what, unix.EOPNOTSUPP)
-	}
-	return r.consumeRings(n)
+	got, err := r.consume(n, true)
+	return got, r.wrap("RingBuffer.ConsumeN", err)
 }
 
 // Run polls until ctx is done, calling the callbacks as Poll does. It
@@ -225,9 +254,9 @@ func (r *RingBuffer) ConsumeN(n int) (int, error) {
 // callback that needs the count keeps it.
 func (r *RingBuffer) Run(ctx context.Context) error {
 	if r == nil {
-		return closedError("ring_buffer__poll")
+		return r.wrap("RingBuffer.Run", ErrClosed)
 	}
-	return r.run(ctx, r.Poll)
+	return r.wrap("RingBuffer.Run", r.run(ctx, r.poll))
 }
 
 // EpollFD returns libbpf's epoll file descriptor for the rings
@@ -273,57 +302,94 @@ type Ring struct {
 // fails with an error wrapping EINVAL when there is no such ring and with
 // ErrClosed once the RingBuffer is closed.
 func (r *RingBuffer) Ring(idx int) (*Ring, error) {
-	const what = "ring_buffer__ring"
+	const op = "RingBuffer.Ring"
 	if r == nil {
-		return nil, closedError(what)
+		return nil, r.wrap(op, ErrClosed)
 	}
 	var n int
-	err := r.withC(what, func() error {
+	err := r.withC(func() error {
 		n = int(r.c.ring_cnt)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, r.wrap(op, err)
 	}
 	if idx < 0 || idx >= n {
-		return nil, fmt.Errorf("%s: ring %d of %d: %w", what, idx, n, unix.EINVAL)
+		return nil, r.wrap(op, fmt.Errorf("ring %d of %d: %w", idx, n, unix.EINVAL))
 	}
 	return &Ring{rb: r, idx: idx}, nil
 }
 
+// subject names the RingBuffer in the errors of its methods: "ring buffer
+// <name>" after the map given to NewRingBuffer (see consumerSubject), or
+// "ring buffer" for a nil RingBuffer. It is fixed at creation.
+func (r *RingBuffer) subject() string {
+	if r == nil {
+		return "ring buffer"
+	}
+	return r.subj
+}
+
+// wrap returns err, the failure of op, as an OpError of the RingBuffer
+// (see wrapOp), or nil for nil.
+func (r *RingBuffer) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapOp(op, r.subject(), err)
+}
+
+// callbackErr returns the cause for err, the error of rg's callback: it
+// names rg's map when rg is not the RingBuffer's first ring, whose map
+// the subject names.
+func (r *RingBuffer) callbackErr(rg *ring, err error) error {
+	if len(r.rings) > 0 && rg != r.rings[0] {
+		return fmt.Errorf("callback of map %s: %w", rg.name, err)
+	}
+	return fmt.Errorf("callback: %w", err)
+}
+
 // withC runs fn while the C state cannot be freed: under wakeMu, which
 // release holds while it frees. It fails with ErrClosed once released.
-func (r *RingBuffer) withC(what string, fn func() error) error {
+func (r *RingBuffer) withC(fn func() error) error {
 	r.wakeMu.Lock()
 	defer r.wakeMu.Unlock()
 	if r.wakeFD < 0 || r.closed.Load() {
-		return closedError(what)
+		return ErrClosed
 	}
 	return fn()
 }
 
+// subject names the ring in errors: "ring <idx> of ring buffer <name>".
+func (g *Ring) subject() string {
+	return "ring " + strconv.Itoa(g.idx) + " of " + g.rb.subject()
+}
+
 // u64 calls one of libbpf's ring__* accessors on the ring, with the C
-// state kept alive.
-func (g *Ring) u64(what string, get func(*C.struct_ring) C.size_t) (uint64, error) {
+// state kept alive; op names the method for its error.
+func (g *Ring) u64(op string, get func(*C.struct_ring) C.size_t) (uint64, error) {
 	var v uint64
-	err := g.rb.withC(what, func() error {
+	err := g.rb.withC(func() error {
 		v = uint64(get(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
 		return nil
 	})
-	return v, err
+	if err != nil {
+		return 0, wrapOp(op, g.subject(), err)
+	}
+	return v, nil
 }
 
 // Size returns the size of the ring's data area in bytes (ring__size,
 // libbpf 1.3): the map's max_entries, a power of two.
 func (g *Ring) Size() (uint64, error) {
-	return g.u64("ring__size", func(c *C.struct_ring) C.size_t { return C.ring__size(c) })
+	return g.u64("Ring.Size", func(c *C.struct_ring) C.size_t { return C.ring__size(c) })
 }
 
 // ProducerPos returns the ring's producer position (ring__producer_pos,
 // libbpf 1.3): the bytes the BPF side has reserved since the ring was
 // created, headers and padding included, as the kernel counts them.
 func (g *Ring) ProducerPos() (uint64, error) {
-	return g.u64("ring__producer_pos", func(c *C.struct_ring) C.size_t {
+	return g.u64("Ring.ProducerPos", func(c *C.struct_ring) C.size_t {
 		return C.size_t(C.ring__producer_pos(c))
 	})
 }
@@ -331,7 +397,7 @@ func (g *Ring) ProducerPos() (uint64, error) {
 // ConsumerPos returns the ring's consumer position (ring__consumer_pos,
 // libbpf 1.3): the bytes consumed since the ring was created.
 func (g *Ring) ConsumerPos() (uint64, error) {
-	return g.u64("ring__consumer_pos", func(c *C.struct_ring) C.size_t {
+	return g.u64("Ring.ConsumerPos", func(c *C.struct_ring) C.size_t {
 		return C.size_t(C.ring__consumer_pos(c))
 	})
 }
@@ -341,7 +407,7 @@ func (g *Ring) ConsumerPos() (uint64, error) {
 // position minus the consumer position, the consumer's lag. Samples still
 // reserved (not yet submitted) count too.
 func (g *Ring) AvailableData() (uint64, error) {
-	return g.u64("ring__avail_data_size", func(c *C.struct_ring) C.size_t { return C.ring__avail_data_size(c) })
+	return g.u64("Ring.AvailableData", func(c *C.struct_ring) C.size_t { return C.ring__avail_data_size(c) })
 }
 
 // MapFD returns the descriptor of the ring's map (ring__map_fd, libbpf
@@ -349,9 +415,12 @@ func (g *Ring) AvailableData() (uint64, error) {
 // without one), not to the RingBuffer.
 func (g *Ring) MapFD() (int, error) {
 	var fd int
-	err := g.rb.withC("ring__map_fd", func() error {
+	err := g.rb.withC(func() error {
 		fd = int(C.ring__map_fd(C.ring_buffer__ring(g.rb.c.rb, C.uint(g.idx))))
 		return nil
 	})
-	return fd, err
+	if err != nil {
+		return fd, wrapOp("Ring.MapFD", g.subject(), err)
+	}
+	return fd, nil
 }

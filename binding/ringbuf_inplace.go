@@ -60,32 +60,32 @@ type ring struct {
 
 // mapRing maps the BPF_MAP_TYPE_RINGBUF map fd, as libbpf's
 // ring_buffer__add does: the consumer page read-write, then the producer
-// page and the data pages twice, read-only. what names the caller in
-// errors.
-func mapRing(fd C.int, name, what string, fn func([]byte) error) (*ring, error) {
+// page and the data pages twice, read-only. Its errors are causes, a
+// failed call's a *callError.
+func mapRing(fd C.int, name string, fn func([]byte) error) (*ring, error) {
 	info, err := mapInfo(fd)
 	if err != nil {
-		return nil, fmt.Errorf("map %s: %s: %w", name, what, err)
+		return nil, err
 	}
 	size := uint64(info.MaxEntries)
 	// The kernel makes ring sizes powers of two, multiples of the page.
 	if size == 0 || size&(size-1) != 0 {
-		return nil, fmt.Errorf("map %s: %s: ring size %d is not a power of two: %w", name, what, size, unix.EINVAL)
+		return nil, fmt.Errorf("ring size %d is not a power of two: %w", size, unix.EINVAL)
 	}
 	// The data pages are mapped twice: the length must fit in an int.
 	if size > math.MaxInt/4 {
-		return nil, fmt.Errorf("map %s: %s: ring size %d is too large to map twice: %w", name, what, size, unix.E2BIG)
+		return nil, fmt.Errorf("ring size %d is too large to map twice: %w", size, unix.E2BIG)
 	}
 	page := os.Getpagesize()
 	rg := &ring{fn: fn, name: name, mask: size - 1}
 	rg.consPage, err = unix.Mmap(int(fd), 0, page, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
-		return nil, fmt.Errorf("map %s: %s: mmap of the consumer page: %w", name, what, err)
+		return nil, &callError{call: "mmap of the consumer page", err: err}
 	}
 	rg.dataPages, err = unix.Mmap(int(fd), int64(page), page+2*int(size), unix.PROT_READ, unix.MAP_SHARED)
 	if err != nil {
 		rg.unmap()
-		return nil, fmt.Errorf("map %s: %s: mmap of the data pages: %w", name, what, err)
+		return nil, &callError{call: "mmap of the data pages", err: err}
 	}
 	// SAFETY: both mappings are page-aligned and at least a page long,
 	// and stay mapped until unmap, which only release calls, after the
@@ -139,7 +139,7 @@ func (r *RingBuffer) consumeRings(limit int) (int, error) {
 	}
 	// Closed by the last callback: consume nothing more.
 	if r.closed.Load() {
-		return total, closedError("ring_buffer__consume")
+		return total, ErrClosed
 	}
 	return total, nil
 }
@@ -180,10 +180,10 @@ func (r *RingBuffer) drain(rg *ring, limit int) (int, error) {
 			storeRelease(rg.consPos, cons)
 			n++
 			if err != nil {
-				return n, fmt.Errorf("ring buffer %s: callback: %w", rg.name, err)
+				return n, r.callbackErr(rg, err)
 			}
 			if r.closed.Load() {
-				return n, closedError("ring_buffer__consume")
+				return n, ErrClosed
 			}
 		}
 	}

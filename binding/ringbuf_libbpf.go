@@ -5,10 +5,6 @@ package libbpf
 */
 import "C"
 
-import (
-	"fmt"
-)
-
 // libbpf's own ring buffer consumer, the reference of the differential
 // tests (RingBuffer.viaLibbpf): ring__consume runs libbpf's sample loop,
 // whose C callback copies each sample into the C batch, and Go walks the
@@ -45,7 +41,7 @@ func (r *RingBuffer) collect(poll bool, timeout C.int) (int, error) {
 		switch {
 		case ret == C.LBG_WAIT_WOKEN:
 			if r.closed.Load() {
-				return total, closedError(what)
+				return total, ErrClosed
 			}
 			return total, nil
 		case ret < 0:
@@ -55,7 +51,7 @@ func (r *RingBuffer) collect(poll bool, timeout C.int) (int, error) {
 			if err != nil {
 				return total, err
 			}
-			return total, fmt.Errorf("%s: %w", what, errnoErr(ret))
+			return total, &callError{call: what, err: errnoErr(ret)}
 		}
 	}
 }
@@ -72,18 +68,18 @@ func (r *RingBuffer) deliver(b *C.struct_lbg_batch) (int, error) {
 	n := 0
 	for r.pos < len(recs) {
 		if r.closed.Load() {
-			return n, closedError("ring_buffer__consume")
+			return n, ErrClosed
 		}
 		ring, data, next := record(recs, r.pos)
 		r.pos = next
 		n++
 		if err := r.rings[ring].fn(data); err != nil {
-			return n, fmt.Errorf("ring buffer %s: callback: %w", r.rings[ring].name, err)
+			return n, r.callbackErr(r.rings[ring], err)
 		}
 	}
 	// Closed by the last callback: consume nothing more.
 	if r.closed.Load() {
-		return n, closedError("ring_buffer__consume")
+		return n, ErrClosed
 	}
 	return n, nil
 }

@@ -26,44 +26,47 @@ import (
 // a copy. Either way it is valid only while fn runs: copy *T to keep it.
 // More rings join with AddRingBufferOf or RingBuffer.Add.
 func NewRingBufferOf[T any](m *Map, fn func(*T) error) (*RingBuffer, error) {
-	const what = "ring_buffer__new"
-	cb, err := typedSample(m, what, fn)
+	const op = "NewRingBufferOf"
+	cb, err := typedSample(fn)
 	if err != nil {
-		return nil, err
+		return nil, wrapOp(op, consumerSubject("ring buffer", m), err)
 	}
-	return NewRingBuffer(m, cb)
+	r, err := newRingBuffer(m, cb)
+	if err != nil {
+		return nil, wrapOp(op, consumerSubject("ring buffer", m), err)
+	}
+	return r, nil
 }
 
 // AddRingBufferOf adds the ring buffer map m to r (RingBuffer.Add) with a
 // callback that gets each sample as a *T, under the rules of
 // NewRingBufferOf.
 func AddRingBufferOf[T any](r *RingBuffer, m *Map, fn func(*T) error) error {
-	const what = "ring_buffer__add"
-	cb, err := typedSample(m, what, fn)
+	const op = "AddRingBufferOf"
+	cb, err := typedSample(fn)
 	if err != nil {
-		return err
+		return r.wrap(op, aboutMap(m, err))
 	}
-	return r.Add(m, cb)
+	return r.wrap(op, r.add(m, cb))
 }
 
 // typedSample checks T and returns the []byte callback that hands fn
-// each sample as a *T.
-func typedSample[T any](m *Map, what string, fn func(*T) error) (func([]byte) error, error) {
+// each sample as a *T; its errors are causes.
+func typedSample[T any](fn func(*T) error) (func([]byte) error, error) {
 	typ := reflect.TypeFor[T]()
 	if fn == nil {
-		return nil, fmt.Errorf("%s: nil callback: %w", what, unix.EINVAL)
+		return nil, fmt.Errorf("nil callback: %w", unix.EINVAL)
 	}
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	if binary.Size(zero) < 0 || size == 0 {
-		return nil, fmt.Errorf("map %s: %s: sample type %s is not a fixed-size type without pointers: %w", m.Name(), what, typ, ErrInvalidSize)
+		return nil, fmt.Errorf("sample type %s is not a fixed-size type without pointers: %w", typ, ErrInvalidSize)
 	}
 	align := uintptr(typ.Align())
-	name := m.Name()
 	var spare T
 	return func(data []byte) error {
 		if len(data) != size {
-			return fmt.Errorf("map %s: sample of %d bytes, want %d for %s: %w", name, len(data), size, typ, ErrInvalidSize)
+			return fmt.Errorf("sample of %d bytes, want %d for %s: %w", len(data), size, typ, ErrInvalidSize)
 		}
 		p := unsafe.Pointer(unsafe.SliceData(data))
 		if uintptr(p)%align != 0 {

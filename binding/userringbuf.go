@@ -46,6 +46,9 @@ const maxDynptrSize = 1<<24 - 1
 // The UserRingBuffer keeps the ring mapped and holds its own duplicate of
 // the map's descriptor, so it keeps working after the Object that owns
 // the map is closed. Nothing frees it but Close.
+//
+// Every error of its methods is an [OpError] whose Op is the method and
+// whose Subject is "user ring buffer <map name>".
 type UserRingBuffer struct {
 	// mu serialises the calls into libbpf and guards rb, closed,
 	// pending, head and next. startWait adds to waiters under it.
@@ -66,7 +69,7 @@ type UserRingBuffer struct {
 	waiters sync.WaitGroup
 
 	// Set by NewUserRingBuffer, then constant.
-	name      string
+	subj      string // the subject in errors (see subject)
 	mapFD     int    // the producer's duplicate of the map's descriptor
 	wakeFD    int    // eventfd written by Close to wake the waiters
 	mask      uint64 // ring size - 1; the size is a power of two
@@ -96,32 +99,41 @@ func recordSize(size int) uint64 {
 // the process. m must belong to a loaded object; a map of another type
 // gives an error wrapping EINVAL. Close releases the UserRingBuffer.
 func NewUserRingBuffer(m *Map) (*UserRingBuffer, error) {
-	const what = "user_ring_buffer__new"
+	r, err := newUserRingBuffer(m)
+	if err != nil {
+		return nil, wrapOp("NewUserRingBuffer", consumerSubject("user ring buffer", m), err)
+	}
+	return r, nil
+}
+
+// newUserRingBuffer is NewUserRingBuffer with its errors as causes
+// (*callError for a failed call).
+func newUserRingBuffer(m *Map) (*UserRingBuffer, error) {
 	r := &UserRingBuffer{mapFD: -1, wakeFD: -1}
-	err := useMap(m, what, MapTypeUserRingBuf, func(fd C.int) error {
+	err := useMap(m, MapTypeUserRingBuf, func(fd C.int) error {
 		info, err := mapInfo(fd)
 		if err != nil {
-			return fmt.Errorf("map %s: %s: %w", m.name, what, err)
+			return err
 		}
-		r.name = m.name
+		r.subj = consumerSubject("user ring buffer", m)
 		r.mask = uint64(info.MaxEntries) - 1
 		r.maxSample = min(int(info.MaxEntries)-C.BPF_RINGBUF_HDR_SZ, maxDynptrSize)
 		// ReserveBlocking waits on the map's descriptor, which the
 		// object closes when it is closed: the producer keeps its own.
 		r.mapFD, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 		if err != nil {
-			return fmt.Errorf("map %s: %s: duplicate map descriptor: %w", m.name, what, err)
+			return &callError{call: "fcntl(F_DUPFD_CLOEXEC)", err: err}
 		}
 		r.wakeFD, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
 		if err != nil {
 			r.closeFDs()
-			return fmt.Errorf("map %s: %s: eventfd: %w", m.name, what, err)
+			return &callError{call: "eventfd", err: err}
 		}
 		// No options: libbpf's opts may be NULL.
 		rb, cerr := C.user_ring_buffer__new(C.int(r.mapFD), nil)
 		if rb == nil {
 			r.closeFDs()
-			return fmt.Errorf("map %s: %s: %w", m.name, what, ptrErr(cerr))
+			return &callError{call: "user_ring_buffer__new", err: ptrErr(cerr)}
 		}
 		r.rb = rb
 		return nil
@@ -142,16 +154,30 @@ func (r *UserRingBuffer) closeFDs() {
 	}
 }
 
-// closedErr returns the error of fn on a closed UserRingBuffer.
-func (r *UserRingBuffer) closedErr(fn string) error {
-	return closedError(fmt.Sprintf("user ring buffer %s: %s", r.name, fn))
+// subject names the UserRingBuffer in the errors of its methods: "user
+// ring buffer <name>" after its map (see consumerSubject), or "user ring
+// buffer" for a nil UserRingBuffer. It is fixed at creation.
+func (r *UserRingBuffer) subject() string {
+	if r == nil {
+		return "user ring buffer"
+	}
+	return r.subj
+}
+
+// wrap returns err, the failure of op, as an OpError of the
+// UserRingBuffer (see wrapOp), or nil for nil.
+func (r *UserRingBuffer) wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapOp(op, r.subject(), err)
 }
 
 // checkSize checks a sample size before libbpf sees it.
-func (r *UserRingBuffer) checkSize(fn string, size int) error {
+func (r *UserRingBuffer) checkSize(size int) error {
 	if size <= 0 || size > r.maxSample {
-		return fmt.Errorf("map %s: %s: sample of %d bytes, want 1 to %d: %w",
-			r.name, fn, size, r.maxSample, ErrInvalidSize)
+		return fmt.Errorf("sample of %d bytes, want 1 to %d: %w",
+			size, r.maxSample, ErrInvalidSize)
 	}
 	return nil
 }
@@ -167,25 +193,31 @@ func (r *UserRingBuffer) checkSize(fn string, size int) error {
 // ring has no room for the sample, the error wraps ENOSPC: room comes
 // back as a BPF program drains the ring.
 func (r *UserRingBuffer) Reserve(size int) ([]byte, error) {
+	const op = "UserRingBuffer.Reserve"
 	if r == nil {
-		return nil, closedError("user_ring_buffer__reserve")
+		return nil, r.wrap(op, ErrClosed)
 	}
-	return r.reserve("user_ring_buffer__reserve", size)
+	sample, err := r.reserve(size)
+	if err != nil {
+		return nil, r.wrap(op, err)
+	}
+	return sample, nil
 }
 
-// reserve implements Reserve, with fn naming the caller in errors.
-func (r *UserRingBuffer) reserve(fn string, size int) ([]byte, error) {
+// reserve implements Reserve, with its errors as causes (*callError for
+// a failed call).
+func (r *UserRingBuffer) reserve(size int) ([]byte, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, r.closedErr(fn)
+		return nil, ErrClosed
 	}
-	if err := r.checkSize(fn, size); err != nil {
+	if err := r.checkSize(size); err != nil {
 		return nil, err
 	}
 	p, err := C.user_ring_buffer__reserve(r.rb, C.__u32(size))
 	if p == nil {
-		return nil, fmt.Errorf("map %s: %s %d bytes: %w", r.name, fn, size, ptrErr(err))
+		return nil, &callError{call: fmt.Sprintf("user_ring_buffer__reserve %d", size), err: ptrErr(err)}
 	}
 	if r.head > 0 && len(r.pending) == cap(r.pending) {
 		// Reuse the room of the samples committed at the front.
@@ -216,16 +248,25 @@ func (r *UserRingBuffer) reserve(fn string, size int) ([]byte, error) {
 // its own, edge-triggered on the map (which the kernel wakes after each
 // drain that read a sample) and holding Close's eventfd.
 func (r *UserRingBuffer) ReserveBlocking(size int, timeout time.Duration) ([]byte, error) {
-	const what = "user_ring_buffer__reserve_blocking"
+	const op = "UserRingBuffer.ReserveBlocking"
 	if r == nil {
-		return nil, closedError(what)
+		return nil, r.wrap(op, ErrClosed)
 	}
+	sample, err := r.reserveBlocking(size, timeout)
+	if err != nil {
+		return nil, r.wrap(op, err)
+	}
+	return sample, nil
+}
+
+// reserveBlocking implements ReserveBlocking, with its errors as causes.
+func (r *UserRingBuffer) reserveBlocking(size int, timeout time.Duration) ([]byte, error) {
 	start := time.Now()
-	sample, err := r.reserve(what, size)
+	sample, err := r.reserve(size)
 	if timeout == 0 || !errors.Is(err, unix.ENOSPC) {
 		return sample, err
 	}
-	ep, err := r.startWait(what)
+	ep, err := r.startWait()
 	if err != nil {
 		return nil, err
 	}
@@ -239,33 +280,33 @@ func (r *UserRingBuffer) ReserveBlocking(size int, timeout time.Duration) ([]byt
 			}
 		}
 		if _, err := unix.EpollWait(ep, events[:], int(timeoutMillis(wait))); err != nil && !errors.Is(err, unix.EINTR) {
-			return nil, fmt.Errorf("map %s: %s: epoll_wait: %w", r.name, what, err)
+			return nil, &callError{call: "epoll_wait", err: err}
 		}
 		// After Close, reserve returns ErrClosed.
-		sample, err = r.reserve(what, size)
+		sample, err = r.reserve(size)
 		if !errors.Is(err, unix.ENOSPC) {
 			return sample, err
 		}
 	}
 	// As libbpf does, try once more at the timeout.
-	sample, err = r.reserve(what, size)
-	if errors.Is(err, unix.ENOSPC) {
-		return nil, fmt.Errorf("%w (waited %v)", err, timeout)
+	sample, err = r.reserve(size)
+	if ce, ok := err.(*callError); ok && errors.Is(err, unix.ENOSPC) {
+		return nil, &callError{call: ce.call, err: fmt.Errorf("%w (waited %v)", ce.err, timeout)}
 	}
 	return sample, err
 }
 
 // startWait registers a ReserveBlocking call as a waiter and returns the
 // epoll set it waits on, which endWait closes.
-func (r *UserRingBuffer) startWait(fn string) (int, error) {
+func (r *UserRingBuffer) startWait() (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return -1, r.closedErr(fn)
+		return -1, ErrClosed
 	}
 	ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
-		return -1, fmt.Errorf("map %s: %s: epoll_create1: %w", r.name, fn, err)
+		return -1, &callError{call: "epoll_create1", err: err}
 	}
 	// The map polls writable whenever the ring is not completely full,
 	// which says nothing about room for this sample: edge-triggered, the
@@ -277,7 +318,7 @@ func (r *UserRingBuffer) startWait(fn string) (int, error) {
 	} {
 		if err := unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, int(ev.Fd), &ev); err != nil {
 			unix.Close(ep)
-			return -1, fmt.Errorf("map %s: %s: epoll_ctl: %w", r.name, fn, err)
+			return -1, &callError{call: "epoll_ctl", err: err}
 		}
 	}
 	r.waiters.Add(1)
@@ -302,30 +343,30 @@ func (r *UserRingBuffer) endWait(ep int) {
 // later sample may be reserved at the same place with the same length,
 // and a stale slice then names that sample.
 func (r *UserRingBuffer) Submit(sample []byte) error {
-	return r.commit("user_ring_buffer__submit", sample, false)
+	return r.commit("UserRingBuffer.Submit", sample, false)
 }
 
 // Discard gives a sample from Reserve back with
 // user_ring_buffer__discard: the drain skips it, and its room is free
 // again once a drain has passed it. sample must be as for Submit.
 func (r *UserRingBuffer) Discard(sample []byte) error {
-	return r.commit("user_ring_buffer__discard", sample, true)
+	return r.commit("UserRingBuffer.Discard", sample, true)
 }
 
-// commit implements Submit and Discard.
-func (r *UserRingBuffer) commit(fn string, sample []byte, discard bool) error {
+// commit implements Submit and Discard, op.
+func (r *UserRingBuffer) commit(op string, sample []byte, discard bool) error {
 	if r == nil {
-		return closedError(fn)
+		return r.wrap(op, ErrClosed)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return r.closedErr(fn)
+		return r.wrap(op, ErrClosed)
 	}
 	i, ok := r.find(sample)
 	if !ok {
-		return fmt.Errorf("map %s: %s: the %d-byte slice is not a sample reserved in this ring and not yet submitted or discarded: %w",
-			r.name, fn, len(sample), unix.EINVAL)
+		return r.wrap(op, fmt.Errorf("the %d-byte slice is not a sample reserved in this ring and not yet submitted or discarded: %w",
+			len(sample), unix.EINVAL))
 	}
 	// find checked that the pointer starts a sample this ring reserved
 	// and has not committed, inside the ring's mapping.
@@ -373,21 +414,21 @@ func (r *UserRingBuffer) find(sample []byte) (int, bool) {
 // and when the ring has no room the error wraps ENOSPC; Write does not
 // wait. Write does not allocate.
 func (r *UserRingBuffer) Write(data []byte) error {
-	const what = "user_ring_buffer__reserve"
+	const op = "UserRingBuffer.Write"
 	if r == nil {
-		return closedError(what)
+		return r.wrap(op, ErrClosed)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return r.closedErr(what)
+		return r.wrap(op, ErrClosed)
 	}
-	if err := r.checkSize(what, len(data)); err != nil {
-		return err
+	if err := r.checkSize(len(data)); err != nil {
+		return r.wrap(op, err)
 	}
 	// data is Go memory without Go pointers, only read during the call.
 	if ret := C.lbg_user_ringbuf_write(r.rb, unsafe.Pointer(&data[0]), C.__u32(len(data))); ret < 0 {
-		return fmt.Errorf("map %s: %s %d bytes: %w", r.name, what, len(data), errnoErr(ret))
+		return r.wrap(op, &callError{call: fmt.Sprintf("user_ring_buffer__reserve %d", len(data)), err: errnoErr(ret)})
 	}
 	r.next += recordSize(len(data))
 	return nil
