@@ -125,6 +125,42 @@ func opError(op, subject, call string, err error) error {
 	return &OpError{Op: op, Subject: subject, Call: call, Err: err}
 }
 
+// callError is the failure of one libbpf function or system call, as the
+// package's internal helpers (and the kinds of Link) return it: call names it with the arguments
+// that identify the target ("bpf_obj_get \"/sys/fs/bpf/x\""), err is the
+// cause. Its text, "call: err", is what those helpers returned before the
+// exported methods took their errors to OpError. The exported method that
+// gets one makes it its OpError's Call and Err (wrapOp).
+type callError struct {
+	call string
+	err  error
+}
+
+// Error returns "call: err".
+func (e *callError) Error() string { return e.call + ": " + e.err.Error() }
+
+// Unwrap returns the cause.
+func (e *callError) Unwrap() error { return e.err }
+
+// wrapOp returns err, the failure of op on subject, as an OpError: a
+// *callError gives the OpError's Call and Err; an *OpError of op already
+// (from a shared helper that made it) is returned as it is, so that no
+// prefix is doubled; any other error is the cause of a refusal before
+// any call (Call ""). nil stays nil.
+func wrapOp(op, subject string, err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *OpError:
+		if e.Op == op {
+			return e
+		}
+	case *callError:
+		return opError(op, subject, e.call, e.err)
+	}
+	return opError(op, subject, "", err)
+}
+
 // closedError returns the error for a method called on a closed handle.
 func closedError(what string) error {
 	return fmt.Errorf("%s: %w", what, ErrClosed)

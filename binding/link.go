@@ -404,19 +404,6 @@ func (l *Link) Unpin() error {
 	return nil
 }
 
-// callError is the error of a linkKind method (pin, unpin, close) whose
-// call failed: the Link's method puts call, the function with the
-// arguments that identify its target, in the OpError's Call and err in its
-// Err (kindErr). Any other error of those methods is a refusal before a
-// call.
-type callError struct {
-	call string
-	err  error
-}
-
-func (e *callError) Error() string { return e.call + ": " + e.err.Error() }
-func (e *callError) Unwrap() error { return e.err }
-
 // kindErr returns the *OpError of op on l for err, an error of one of
 // l.kind's methods: with the call a callError names, else with none.
 func (l *Link) kindErr(op string, err error) error {

@@ -170,42 +170,6 @@ func (m *Map) wrap(op string, err error) error {
 	return wrapOp(op, m.subject(), err)
 }
 
-// callError is the failure of one libbpf function or system call, as the
-// package's internal helpers return it: call names it with the arguments
-// that identify the target ("bpf_obj_get \"/sys/fs/bpf/x\""), err is the
-// cause. Its text, "call: err", is what those helpers returned before the
-// exported methods took their errors to OpError. The exported method that
-// gets one makes it its OpError's Call and Err (wrapOp).
-type callError struct {
-	call string
-	err  error
-}
-
-// Error returns "call: err".
-func (e *callError) Error() string { return e.call + ": " + e.err.Error() }
-
-// Unwrap returns the cause.
-func (e *callError) Unwrap() error { return e.err }
-
-// wrapOp returns err, the failure of op on subject, as an OpError: a
-// *callError gives the OpError's Call and Err; an *OpError of op already
-// (from a shared helper that made it) is returned as it is, so that no
-// prefix is doubled; any other error is the cause of a refusal before
-// any call (Call ""). nil stays nil.
-func wrapOp(op, subject string, err error) error {
-	switch e := err.(type) {
-	case nil:
-		return nil
-	case *OpError:
-		if e.Op == op {
-			return e
-		}
-	case *callError:
-		return opError(op, subject, e.call, e.err)
-	}
-	return opError(op, subject, "", err)
-}
-
 // begin takes the read lock for op, an operation on the map's elements,
 // and checks that the map can take it: open and loaded. Unless it returns
 // an error (op's OpError), the caller must call m.mu.RUnlock.
