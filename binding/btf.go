@@ -20,24 +20,47 @@ type TypeID uint32
 // (LoadKernelBTF), those of a file (LoadBTF) or those of an Object
 // (Object.BTF). Its methods are safe for concurrent use.
 //
-// A BTF from LoadKernelBTF or LoadBTF belongs to the caller, who must Close
-// it. A BTF from Object.BTF belongs to the object: it is valid until
-// Object.Close, after which its methods return errors wrapping ErrClosed,
-// and its Close does nothing.
+// A BTF from LoadKernelBTF, LoadBTF, LoadKernelBTFByID or LoadModuleBTF
+// belongs to the caller, who must Close it. A BTF from Object.BTF belongs
+// to the object: it is valid until Object.Close, after which its methods
+// return errors wrapping ErrClosed, and its Close does nothing.
+//
+// Like a Map or Program (see "Ownership of handles" in handle.go), a BTF
+// has one lock pointer, decided when it is made: its Object's lock for an
+// object's BTF, which Object.Close takes for writing to mark the BTF
+// closed, or for parsed BTF a lock of its own, which its Close takes. The
+// methods take that lock and use the cached struct btf whatever the kind;
+// only Close tests the kind (own).
 type BTF struct {
-	// obj is the Object whose BTF this is, or nil for parsed BTF.
-	obj *Object
-	// mu guards btf for parsed BTF; Close takes it for writing.
-	mu sync.RWMutex
-	// btf is the parsed BTF, nil once closed; unused for an object's BTF,
-	// which is looked up under the object's lock at each call.
+	// mu is the lock that guards btf: &Object.mu for an object's BTF,
+	// &own.mu for parsed BTF.
+	mu *sync.RWMutex
+	// btf is the libbpf BTF, nil once closed. For an object's BTF it is
+	// the object's (bpf_object__btf, which libbpf sets at open and frees
+	// at bpf_object__close), cleared by Object.Close.
 	btf *C.struct_btf
+	// own holds what only parsed BTF has, its lock; nil for an object's
+	// BTF.
+	own *ownedBTF
 	// base is, for split BTF (LoadModuleBTF, LoadKernelBTFByID with a
 	// base), the BTF it builds on, whose read lock lock also takes.
 	base *BTF
 	// what says where the BTF comes from, for subject: "vmlinux", a
 	// path, "id 12", "of module nf_tables", "of object minimal".
 	what string
+}
+
+// ownedBTF is what parsed BTF has and an object's BTF has not: its own
+// lock.
+type ownedBTF struct {
+	mu sync.RWMutex
+}
+
+// newOwnedBTF wraps btf, parsed BTF that the caller owns, with a lock of
+// its own; what is as for BTF.what.
+func newOwnedBTF(btf *C.struct_btf, what string) *BTF {
+	own := &ownedBTF{}
+	return &BTF{mu: &own.mu, btf: btf, own: own, what: what}
 }
 
 // subject is the BTF's identity in the errors of its methods: "BTF" and
@@ -50,21 +73,13 @@ func (b *BTF) subject() string {
 	return "BTF " + b.what
 }
 
-// lock takes the read lock that keeps the BTF valid and returns it, or
-// nil (with no lock held) when the BTF or its object is closed. The caller
-// calls unlock when the result is not nil.
+// lock takes the read lock that keeps the BTF valid (its base's first,
+// for split BTF) and returns it, or nil (with no lock held) when the BTF,
+// its object or its base is closed. The caller calls unlock when the
+// result is not nil.
 func (b *BTF) lock() *C.struct_btf {
-	if b == nil {
+	if b == nil || b.mu == nil {
 		return nil
-	}
-	if b.obj != nil {
-		b.obj.mu.RLock()
-		if b.obj.obj == nil {
-			b.obj.mu.RUnlock()
-			return nil
-		}
-		// The object is open; its BTF lives as long as it does.
-		return C.bpf_object__btf(b.obj.obj)
 	}
 	if b.base != nil && b.base.lock() == nil {
 		return nil
@@ -80,12 +95,8 @@ func (b *BTF) lock() *C.struct_btf {
 	return b.btf
 }
 
-// unlock releases the lock taken by a successful lock.
+// unlock releases the locks taken by a successful lock.
 func (b *BTF) unlock() {
-	if b.obj != nil {
-		b.obj.mu.RUnlock()
-		return
-	}
 	b.mu.RUnlock()
 	if b.base != nil {
 		b.base.unlock()
@@ -100,7 +111,7 @@ func LoadKernelBTF() (*BTF, error) {
 	if b == nil {
 		return nil, opError("LoadKernelBTF", "vmlinux", "btf__load_vmlinux_btf", ptrErr(err))
 	}
-	return &BTF{btf: b, what: "vmlinux"}, nil
+	return newOwnedBTF(b, "vmlinux"), nil
 }
 
 // LoadBTF parses the BTF in the file at path with btf__parse: the .BTF
@@ -121,12 +132,13 @@ func LoadBTF(path string) (*BTF, error) {
 	if b == nil {
 		return nil, opError(op, what, "btf__parse", ptrErr(err))
 	}
-	return &BTF{btf: b, what: what}, nil
+	return newOwnedBTF(b, what), nil
 }
 
 // BTF returns the object's own BTF (bpf_object__btf), which clang wrote to
-// its .BTF section. It stays valid until Object.Close. An object built
-// without BTF (no -g) gives an error wrapping ErrNotFound.
+// its .BTF section: the same *BTF at every call, made at open. It stays
+// valid until Object.Close. An object built without BTF (no -g) gives an
+// error wrapping ErrNotFound.
 func (o *Object) BTF() (*BTF, error) {
 	const op = "Object.BTF"
 	if o == nil {
@@ -137,17 +149,18 @@ func (o *Object) BTF() (*BTF, error) {
 	if o.obj == nil {
 		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
-	if C.bpf_object__btf(o.obj) == nil {
+	if o.btf == nil {
 		return nil, opError(op, o.subject(), "bpf_object__btf", &notFoundError{what: "BTF (built without -g?)"})
 	}
-	return &BTF{obj: o, what: "of " + o.subject()}, nil
+	return o.btf, nil
 }
 
-// Close frees BTF from LoadKernelBTF or LoadBTF with btf__free, after
-// waiting for running methods. For an object's BTF it does nothing. Close
-// is idempotent and returns nil.
+// Close frees BTF from LoadKernelBTF, LoadBTF, LoadKernelBTFByID or
+// LoadModuleBTF with btf__free, after waiting for running methods. For an
+// object's BTF it does nothing (Object.Close frees it). Close is
+// idempotent and returns nil.
 func (b *BTF) Close() error {
-	if b == nil || b.obj != nil {
+	if b == nil || b.own == nil {
 		return nil
 	}
 	b.mu.Lock()

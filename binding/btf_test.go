@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -140,4 +142,44 @@ func TestObjectBTF(t *testing.T) {
 	var nilObj *libbpf.Object
 	_, err = nilObj.BTF()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+// Object.BTF gives the same BTF at every call, which shares the object's
+// lock: methods running while Object.Close runs finish before it or fail
+// with ErrClosed, and never use the BTF that bpf_object__close frees.
+func TestObjectBTFConcurrentClose(t *testing.T) {
+	requireKernel(t)
+	obj := openObject(t, "xdp", nil)
+	b, err := obj.BTF()
+	require.NoError(t, err)
+	again, err := obj.BTF()
+	require.NoError(t, err)
+	assert.Same(t, b, again, "one BTF per object")
+
+	const readers = 4
+	var found atomic.Int64
+	ends := make(chan error, readers)
+	for range readers {
+		go func() {
+			for {
+				if _, err := b.TypeByName("xdp_md"); err != nil {
+					ends <- err
+					return
+				}
+				found.Add(1)
+			}
+		}()
+	}
+	for found.Load() < 100 {
+		runtime.Gosched()
+	}
+	require.NoError(t, obj.Close())
+	for range readers {
+		err := <-ends
+		assert.ErrorIs(t, err, libbpf.ErrClosed)
+		assert.EqualError(t, err, "BTF.TypeByName BTF of object xdp: libbpf: use of closed handle")
+	}
+	_, err = b.Types()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.Zero(t, b.StartID())
 }

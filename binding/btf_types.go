@@ -290,7 +290,7 @@ func LoadKernelBTFByID(id uint32, base *BTF) (*BTF, error) {
 		if b == nil {
 			return nil, opError(op, what, "btf__load_from_kernel_by_id", ptrErr(err))
 		}
-		return &BTF{btf: b, what: what}, nil
+		return newOwnedBTF(b, what), nil
 	}
 	baseBTF := base.lock()
 	if baseBTF == nil {
@@ -303,7 +303,7 @@ func LoadKernelBTFByID(id uint32, base *BTF) (*BTF, error) {
 	if b == nil {
 		return nil, opError(op, what, "btf__load_from_kernel_by_id_split", ptrErr(err))
 	}
-	return (&BTF{btf: b, what: what}).bindBase(base), nil
+	return newOwnedBTF(b, what).bindBase(base), nil
 }
 
 // LoadModuleBTF reads the BTF of the loaded kernel module name (such as
@@ -332,7 +332,7 @@ func LoadModuleBTF(name string, vmlinux *BTF) (*BTF, error) {
 	if b == nil {
 		return nil, opError(op, what, "btf__load_module_btf", ptrErr(err))
 	}
-	return (&BTF{btf: b, what: "of " + what}).bindBase(vmlinux), nil
+	return newOwnedBTF(b, "of "+what).bindBase(vmlinux), nil
 }
 
 // The layout of the records that follow struct btf_type (linux/btf.h),

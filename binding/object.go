@@ -101,6 +101,9 @@ type Object struct {
 	// res holds the memory mappings and descriptors the binding made for
 	// the maps (Map.Memory, Map.SetInnerMap); Close releases them.
 	res mapResources
+	// btf is the object's BTF (Object.BTF), nil when it has none; it
+	// shares mu, and Close marks it closed.
+	btf *BTF
 }
 
 // OpenFile opens the BPF ELF object file at path, as bpf_object__open_file
@@ -343,6 +346,10 @@ func open(opts *ObjectOptions, op, subject, call string,
 	o := &Object{obj: obj, logBuf: logBuf, logSize: logSize}
 	// obj is valid; bpf_object__name returns a string owned by it.
 	o.name = C.GoString(C.bpf_object__name(obj))
+	// The object's BTF, if any, lives from open to bpf_object__close.
+	if b := C.bpf_object__btf(obj); b != nil {
+		o.btf = &BTF{mu: &o.mu, btf: b, what: "of " + o.subject()}
+	}
 	for p := C.bpf_object__next_program(obj, nil); p != nil; p = C.bpf_object__next_program(obj, p) {
 		o.progs = append(o.progs, newObjectProgram(o, p))
 	}
@@ -454,6 +461,10 @@ func (o *Object) Close() error {
 		return nil
 	}
 	o.res.release()
+	if o.btf != nil {
+		// bpf_object__close frees it; the write lock keeps its users out.
+		o.btf.btf = nil
+	}
 	for _, mp := range o.maps {
 		mp.markClosed()
 	}
