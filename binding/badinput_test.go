@@ -2,6 +2,7 @@ package libbpf_test
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -169,7 +170,7 @@ func TestInvalidObjectELF(t *testing.T) {
 			assert.Nil(t, obj)
 			assert.ErrorIs(t, err, libbpf.ErrInvalidObject)
 			assert.ErrorContains(t, err, c.want)
-			assert.ErrorContains(t, err, `bpf_object__open_mem "mutated"`)
+			requireOpError(t, err, "OpenMem", `"mutated"`, "")
 
 			path := filepath.Join(t.TempDir(), "mutated.bpf.o")
 			require.NoError(t, os.WriteFile(path, data, 0o600))
@@ -177,17 +178,18 @@ func TestInvalidObjectELF(t *testing.T) {
 			assert.Nil(t, obj)
 			assert.ErrorIs(t, err, libbpf.ErrInvalidObject)
 			assert.ErrorContains(t, err, c.want)
-			assert.ErrorContains(t, err, path)
+			requireOpError(t, err, "OpenFile", fmt.Sprintf("%q", path), "")
 		})
 	}
 }
 
 // OpenFile reads the file itself now: errors of the read keep their errno.
 func TestOpenFileNotAFile(t *testing.T) {
-	obj, err := libbpf.OpenFile(t.TempDir(), nil)
+	dir := t.TempDir()
+	obj, err := libbpf.OpenFile(dir, nil)
 	assert.Nil(t, obj)
 	assert.ErrorIs(t, err, syscall.EISDIR)
-	assert.ErrorContains(t, err, "bpf_object__open_file")
+	assert.EqualError(t, err, fmt.Sprintf("OpenFile %q: read: is a directory", dir))
 }
 
 // The methods TestNilHandles does not cover behave the same on nil
@@ -247,7 +249,7 @@ func TestKernelLogSizeOutOfRange(t *testing.T) {
 		obj, err := libbpf.OpenFile(path, &libbpf.ObjectOptions{KernelLogSize: size})
 		assert.Nil(t, obj, "%d", size)
 		assert.ErrorIs(t, err, syscall.EINVAL, "%d", size)
-		assert.ErrorContains(t, err, "kernel log size", "%d", size)
+		assert.EqualError(t, err, fmt.Sprintf("OpenFile %q: kernel log size %d is outside [128, 1073741823]: invalid argument", path, size))
 	}
 }
 
@@ -273,7 +275,8 @@ func TestSetMaxEntriesRefusedAtLoad(t *testing.T) {
 			require.NoError(t, m.SetMaxEntries(c.max), "libbpf takes any value")
 			err := obj.Load()
 			assert.ErrorIs(t, err, c.errno)
-			assert.ErrorContains(t, err, "map "+c.m+":")
+			requireOpError(t, err, "Object.Load", "object maps", "bpf_object__prepare")
+			assert.ErrorContains(t, err, "Object.Load object maps: bpf_object__prepare: map "+c.m+": ")
 			assert.Equal(t, -1, m.FD())
 		})
 	}
@@ -287,7 +290,9 @@ func TestBTFPathNotBTFError(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("this is not BTF at all"), 0o600))
 	obj := openObject(t, "core", &libbpf.ObjectOptions{BTFPath: path})
 	err := obj.Load()
-	assert.ErrorContains(t, err, "bpf_object__load")
+	oe := opErrorOf(t, err)
+	assert.Equal(t, "Object.Load", oe.Op)
+	assert.Equal(t, "object core", oe.Subject)
 	assert.ErrorContains(t, err, "format invalid")
 	var errno syscall.Errno
 	require.ErrorAs(t, err, &errno)

@@ -27,14 +27,13 @@ import (
 //
 // libbpf makes the text in C memory with one cgo call; it is copied once.
 func (b *BTF) DumpC(ids ...TypeID) (string, error) {
-	const fn = "btf_dump__dump_type"
+	const op = "BTF.DumpC"
 	btf := b.lock()
 	if btf == nil {
-		return "", closedError(fn)
+		return "", opError(op, b.subject(), "", ErrClosed)
 	}
 	defer b.unlock()
 	// btf is valid under the lock.
-	count := TypeID(C.btf__type_cnt(btf))
 	start := TypeID(1)
 	if base := C.btf__base_btf(btf); base != nil {
 		start = TypeID(C.btf__type_cnt(base))
@@ -42,13 +41,13 @@ func (b *BTF) DumpC(ids ...TypeID) (string, error) {
 	var cIDs *C.__u32
 	if len(ids) > 0 {
 		for _, id := range ids {
-			if id >= count {
-				return "", fmt.Errorf("%s: type ID %d is beyond the last type: %w", fn, id, unix.EINVAL)
+			if err := checkTypeID(btf, id); err != nil {
+				return "", opError(op, b.subject(), "", err)
 			}
 		}
 		cIDs = (*C.__u32)(C.malloc(C.size_t(len(ids)) * C.size_t(unsafe.Sizeof(C.__u32(0)))))
 		if cIDs == nil {
-			return "", fmt.Errorf("%s: %w", fn, unix.ENOMEM)
+			return "", opError(op, b.subject(), "malloc", unix.ENOMEM)
 		}
 		defer C.free(unsafe.Pointer(cIDs))
 		// cIDs holds len(ids) __u32 of C memory.
@@ -57,7 +56,7 @@ func (b *BTF) DumpC(ids ...TypeID) (string, error) {
 			dst[i] = C.__u32(id)
 		}
 	}
-	return dumpText(fn, func(buf *C.struct_lbg_dump_buf) C.int {
+	return dumpText(op, b.subject(), "btf_dump__dump_type", func(buf *C.struct_lbg_dump_buf) C.int {
 		// btf is valid under the lock; cIDs and buf are C memory that
 		// libbpf uses only during the call.
 		return C.lbg_btf_dump_c(btf, cIDs, C.size_t(len(ids)), C.__u32(start), buf)
@@ -70,32 +69,34 @@ func (b *BTF) DumpC(ids ...TypeID) (string, error) {
 // empty name it is the abstract declarator, such as "struct event *". An
 // ID beyond TypeCount gives an error wrapping EINVAL.
 func (b *BTF) DumpCDecl(id TypeID, name string) (string, error) {
-	const fn = "btf_dump__emit_type_decl"
+	const op = "BTF.DumpCDecl"
 	btf := b.lock()
 	if btf == nil {
-		return "", closedError(fn)
+		return "", opError(op, b.subject(), "", ErrClosed)
 	}
 	defer b.unlock()
 	// btf is valid under the lock.
-	if id >= TypeID(C.btf__type_cnt(btf)) {
-		return "", fmt.Errorf("%s: type ID %d is beyond the last type: %w", fn, id, unix.EINVAL)
+	if err := checkTypeID(btf, id); err != nil {
+		return "", opError(op, b.subject(), "", err)
 	}
 	cName := C.CString(name)
 	defer freeCString(cName)
-	return dumpText(fn, func(buf *C.struct_lbg_dump_buf) C.int {
+	return dumpText(op, b.subject(), fmt.Sprintf("btf_dump__emit_type_decl %d", id), func(buf *C.struct_lbg_dump_buf) C.int {
 		// btf is valid under the lock; cName and buf are C memory that
 		// libbpf uses only during the call.
 		return C.lbg_btf_dump_decl(btf, C.__u32(id), cName, buf)
 	})
 }
 
-// dumpText runs dump with a fresh C output buffer and returns its text.
-func dumpText(fn string, dump func(*C.struct_lbg_dump_buf) C.int) (string, error) {
+// dumpText runs dump, which calls the libbpf function fn, with a fresh C
+// output buffer and returns its text; its errors are the OpErrors of op on
+// subject.
+func dumpText(op, subject, fn string, dump func(*C.struct_lbg_dump_buf) C.int) (string, error) {
 	// libbpf keeps a pointer to the buffer as its callback's context, so
 	// it is C memory; the text it points to is malloc'd by the glue.
 	buf := (*C.struct_lbg_dump_buf)(C.calloc(1, C.sizeof_struct_lbg_dump_buf))
 	if buf == nil {
-		return "", fmt.Errorf("%s: %w", fn, unix.ENOMEM)
+		return "", opError(op, subject, "calloc", unix.ENOMEM)
 	}
 	defer func() {
 		// data is NULL or from realloc; buf is from calloc.
@@ -103,7 +104,7 @@ func dumpText(fn string, dump func(*C.struct_lbg_dump_buf) C.int) (string, error
 		C.free(unsafe.Pointer(buf))
 	}()
 	if ret := dump(buf); ret < 0 {
-		return "", fmt.Errorf("%s: %w", fn, errnoErr(ret))
+		return "", opError(op, subject, fn, errnoErr(ret))
 	}
 	if buf.len == 0 {
 		return "", nil

@@ -1,9 +1,12 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -88,9 +91,10 @@ func TestLoadBTF(t *testing.T) {
 
 	_, err = libbpf.LoadBTF("")
 	assert.ErrorIs(t, err, syscall.EINVAL)
-	_, err = libbpf.LoadBTF(filepath.Join(t.TempDir(), "missing"))
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err = libbpf.LoadBTF(missing)
 	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.ErrorContains(t, err, "btf__parse")
+	assert.EqualError(t, err, fmt.Sprintf("LoadBTF %q: btf__parse: no such file or directory", missing))
 	junk := filepath.Join(t.TempDir(), "junk")
 	require.NoError(t, os.WriteFile(junk, []byte("not BTF at all, just text\n"), 0o600))
 	_, err = libbpf.LoadBTF(junk)
@@ -138,4 +142,44 @@ func TestObjectBTF(t *testing.T) {
 	var nilObj *libbpf.Object
 	_, err = nilObj.BTF()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+}
+
+// Object.BTF gives the same BTF at every call, which shares the object's
+// lock: methods running while Object.Close runs finish before it or fail
+// with ErrClosed, and never use the BTF that bpf_object__close frees.
+func TestObjectBTFConcurrentClose(t *testing.T) {
+	requireKernel(t)
+	obj := openObject(t, "xdp", nil)
+	b, err := obj.BTF()
+	require.NoError(t, err)
+	again, err := obj.BTF()
+	require.NoError(t, err)
+	assert.Same(t, b, again, "one BTF per object")
+
+	const readers = 4
+	var found atomic.Int64
+	ends := make(chan error, readers)
+	for range readers {
+		go func() {
+			for {
+				if _, err := b.TypeByName("xdp_md"); err != nil {
+					ends <- err
+					return
+				}
+				found.Add(1)
+			}
+		}()
+	}
+	for found.Load() < 100 {
+		runtime.Gosched()
+	}
+	require.NoError(t, obj.Close())
+	for range readers {
+		err := <-ends
+		assert.ErrorIs(t, err, libbpf.ErrClosed)
+		assert.EqualError(t, err, "BTF.TypeByName BTF of object xdp: libbpf: use of closed handle")
+	}
+	_, err = b.Types()
+	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.Zero(t, b.StartID())
 }

@@ -205,22 +205,26 @@ func (b *BTF) StartID() TypeID {
 // with Kind BTFKindUnknown); names come from btf__name_by_offset. An ID
 // at or beyond TypeCount gives an error wrapping EINVAL.
 func (b *BTF) Type(id TypeID) (*BTFType, error) {
-	const fn = "btf__type_by_id"
+	const op = "BTF.Type"
 	btf := b.lock()
 	if btf == nil {
-		return nil, closedError(fn)
+		return nil, opError(op, b.subject(), "", ErrClosed)
 	}
 	defer b.unlock()
-	return decodeBTFType(btf, id)
+	t, call, err := decodeBTFType(btf, id)
+	if err != nil {
+		return nil, opError(op, b.subject(), call, err)
+	}
+	return t, nil
 }
 
 // Types decodes every type from StartID to TypeCount-1, in ID order: the
 // index of a type in the result is its ID minus StartID.
 func (b *BTF) Types() ([]*BTFType, error) {
-	const fn = "btf__type_by_id"
+	const op = "BTF.Types"
 	btf := b.lock()
 	if btf == nil {
-		return nil, closedError(fn)
+		return nil, opError(op, b.subject(), "", ErrClosed)
 	}
 	defer b.unlock()
 	start := TypeID(1)
@@ -231,9 +235,9 @@ func (b *BTF) Types() ([]*BTFType, error) {
 	n := TypeID(C.btf__type_cnt(btf))
 	types := make([]*BTFType, 0, n-start)
 	for id := start; id < n; id++ {
-		t, err := decodeBTFType(btf, id)
+		t, call, err := decodeBTFType(btf, id)
 		if err != nil {
-			return nil, err
+			return nil, opError(op, b.subject(), call, err)
 		}
 		types = append(types, t)
 	}
@@ -244,7 +248,7 @@ func (b *BTF) Types() ([]*BTFType, error) {
 // with btf__find_by_name_kind: unlike TypeByName it tells "struct foo"
 // from "typedef foo". An unknown name gives an error wrapping ErrNotFound.
 func (b *BTF) TypeByNameKind(name string, kind BTFKind) (TypeID, error) {
-	return b.findType("btf__find_by_name_kind", name, fmt.Sprintf("%s %q", kind, name), fmt.Sprintf("%s %q", kind, name),
+	return b.findType("BTF.TypeByNameKind", "btf__find_by_name_kind", name, fmt.Sprintf("%s %q", kind, name),
 		func(btf *C.struct_btf, cName *C.char) C.int {
 			return C.int(C.btf__find_by_name_kind(btf, cName, C.__u32(kind)))
 		})
@@ -254,17 +258,17 @@ func (b *BTF) TypeByNameKind(name string, kind BTFKind) (TypeID, error) {
 // strings), as the kernel accepts it and /sys/kernel/btf/* holds it, with
 // btf__raw_data. For split BTF it is only the split part.
 func (b *BTF) RawData() ([]byte, error) {
-	const fn = "btf__raw_data"
+	const op = "BTF.RawData"
 	btf := b.lock()
 	if btf == nil {
-		return nil, closedError(fn)
+		return nil, opError(op, b.subject(), "", ErrClosed)
 	}
 	defer b.unlock()
 	var size C.__u32
 	// btf is valid under the lock; size is written during the call only.
 	data, err := C.btf__raw_data(btf, &size)
 	if data == nil {
-		return nil, fmt.Errorf("%s: %w", fn, ptrErr(err))
+		return nil, opError(op, b.subject(), "btf__raw_data", ptrErr(err))
 	}
 	// data points to size bytes that libbpf owns until the BTF changes or
 	// is freed, which the read lock prevents; they are copied right away.
@@ -279,26 +283,27 @@ func (b *BTF) RawData() ([]byte, error) {
 // result's methods fail with ErrClosed). A missing ID gives an error
 // wrapping ENOENT. The caller must Close the result.
 func LoadKernelBTFByID(id uint32, base *BTF) (*BTF, error) {
+	const op = "LoadKernelBTFByID"
+	what := fmt.Sprintf("id %d", id)
 	if base == nil {
 		b, err := C.btf__load_from_kernel_by_id(C.__u32(id))
 		if b == nil {
-			return nil, fmt.Errorf("btf__load_from_kernel_by_id %d: %w", id, ptrErr(err))
+			return nil, opError(op, what, "btf__load_from_kernel_by_id", ptrErr(err))
 		}
-		return &BTF{btf: b}, nil
+		return newOwnedBTF(b, what), nil
 	}
-	const fn = "btf__load_from_kernel_by_id_split"
 	baseBTF := base.lock()
 	if baseBTF == nil {
-		return nil, closedError(fn)
+		return nil, opError(op, what, "", fmt.Errorf("base %s: %w", base.subject(), ErrClosed))
 	}
 	defer base.unlock()
 	// baseBTF is valid under base's lock; the split BTF keeps pointing to
 	// it, which bindBase makes every later use check.
 	b, err := C.btf__load_from_kernel_by_id_split(C.__u32(id), baseBTF)
 	if b == nil {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, ptrErr(err))
+		return nil, opError(op, what, "btf__load_from_kernel_by_id_split", ptrErr(err))
 	}
-	return (&BTF{btf: b}).bindBase(base), nil
+	return newOwnedBTF(b, what).bindBase(base), nil
 }
 
 // LoadModuleBTF reads the BTF of the loaded kernel module name (such as
@@ -308,13 +313,14 @@ func LoadKernelBTFByID(id uint32, base *BTF) (*BTF, error) {
 // the result's methods fail with ErrClosed). A module that is not loaded
 // or has no BTF gives an error wrapping ENOENT. The caller must Close it.
 func LoadModuleBTF(name string, vmlinux *BTF) (*BTF, error) {
-	const fn = "btf__load_module_btf"
+	const op = "LoadModuleBTF"
+	what := fmt.Sprintf("module %q", name)
 	if name == "" {
-		return nil, fmt.Errorf("%s: empty module name: %w", fn, unix.EINVAL)
+		return nil, opError(op, what, "", fmt.Errorf("empty module name: %w", unix.EINVAL))
 	}
 	baseBTF := vmlinux.lock()
 	if baseBTF == nil {
-		return nil, closedError(fn + " " + name + ": vmlinux BTF")
+		return nil, opError(op, what, "", fmt.Errorf("base %s: %w", vmlinux.subject(), ErrClosed))
 	}
 	defer vmlinux.unlock()
 	cName := C.CString(name)
@@ -324,9 +330,9 @@ func LoadModuleBTF(name string, vmlinux *BTF) (*BTF, error) {
 	// check.
 	b, err := C.btf__load_module_btf(cName, baseBTF)
 	if b == nil {
-		return nil, fmt.Errorf("%s %q: %w", fn, name, ptrErr(err))
+		return nil, opError(op, what, "btf__load_module_btf", ptrErr(err))
 	}
-	return (&BTF{btf: b}).bindBase(vmlinux), nil
+	return newOwnedBTF(b, "of "+what).bindBase(vmlinux), nil
 }
 
 // The layout of the records that follow struct btf_type (linux/btf.h),
@@ -348,18 +354,18 @@ type (
 	rawBTFSecinfo struct{ typ, offset, size uint32 }
 )
 
-// decodeBTFType decodes type id of btf, which the caller keeps valid.
-func decodeBTFType(btf *C.struct_btf, id TypeID) (*BTFType, error) {
-	const fn = "btf__type_by_id"
-	if id >= TypeID(C.btf__type_cnt(btf)) {
-		return nil, fmt.Errorf("%s: type ID %d is beyond the last type: %w", fn, id, unix.EINVAL)
+// decodeBTFType decodes type id of btf, which the caller keeps valid. On
+// failure call is the libbpf function that failed, "" when none did.
+func decodeBTFType(btf *C.struct_btf, id TypeID) (t *BTFType, call string, err error) {
+	if err := checkTypeID(btf, id); err != nil {
+		return nil, "", err
 	}
 	if id == 0 {
-		return &BTFType{Kind: BTFKindUnknown, Name: "void"}, nil
+		return &BTFType{Kind: BTFKindUnknown, Name: "void"}, "", nil
 	}
 	p, err := C.btf__type_by_id(btf, C.__u32(id))
 	if p == nil {
-		return nil, fmt.Errorf("%s %d: %w", fn, id, ptrErr(err))
+		return nil, fmt.Sprintf("btf__type_by_id %d", id), ptrErr(err)
 	}
 	name := func(off uint32) string {
 		// btf is valid; the string is libbpf's and copied right away.
@@ -375,7 +381,7 @@ func decodeBTFType(btf *C.struct_btf, id TypeID) (*BTFType, error) {
 	raw := (*rawBTFType)(unsafe.Pointer(p))
 	vlen := int(raw.info & 0xffff)
 	kflag := raw.info>>31 == 1
-	t := &BTFType{
+	t = &BTFType{
 		ID:   id,
 		Kind: BTFKind((raw.info >> 24) & 0x1f),
 		Name: name(raw.nameOff),
@@ -450,5 +456,5 @@ func decodeBTFType(btf *C.struct_btf, id TypeID) (*BTFType, error) {
 			t.Vars[i] = BTFVarSecinfo{Type: TypeID(v.typ), Offset: v.offset, Size: v.size}
 		}
 	}
-	return t, nil
+	return t, "", nil
 }

@@ -73,7 +73,7 @@ func (e *notFoundError) Is(target error) bool {
 //
 // as net.OpError's does. Call is empty when the method refused before any
 // call (a bad argument, a closed handle); Subject is empty for a package
-// function whose argument says everything (ProbeMapType). Unwrap returns
+// function that has no argument to name (EnableStats). Unwrap returns
 // Err, so errors.Is(err, unix.ENOENT), errors.Is(err, ErrClosed) and
 // errors.As(err, **VerifierError) see through it.
 type OpError struct {
@@ -207,8 +207,9 @@ func ptrErr(err error) error {
 	return unix.EINVAL
 }
 
-// VerifierError is returned by Object.Load when the kernel rejects one of
-// the object's programs, most often because the BPF verifier refused it.
+// VerifierError is the cause (OpError.Err) of the error of Object.Load when
+// the kernel rejects one of the object's programs, most often because the
+// BPF verifier refused it; errors.As(err, &verr) finds it.
 // Log holds the kernel's log for that program as libbpf captured it in the
 // object's kernel log buffer (see ObjectOptions.KernelLogSize); it may be
 // empty when the kernel failed the load before the verifier ran, and holds
@@ -228,10 +229,13 @@ type VerifierError struct {
 // VerifierError.Error quotes.
 const verifierTailLines = 3
 
-// Error names the program and the error code and quotes the last non-empty
-// lines of the verifier log, which usually state the reason.
+// Error names the program, the system call and the error code and quotes
+// the last non-empty lines of the verifier log, which usually state the
+// reason: "program handle: bpf(BPF_PROG_LOAD): permission denied: verifier
+// log: ...", which reads on from the "Object.Load object x:
+// bpf_object__load: " of the OpError that holds it.
 func (e *VerifierError) Error() string {
-	msg := fmt.Sprintf("load program %s: %v", e.Program, e.Err)
+	msg := fmt.Sprintf("program %s: bpf(BPF_PROG_LOAD): %v", e.Program, e.Err)
 	var tail []string
 	for line := range strings.Lines(e.Log) {
 		if line = strings.TrimSpace(line); line != "" {

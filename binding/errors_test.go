@@ -243,7 +243,7 @@ func TestLoadWithoutPerfmonNamesIt(t *testing.T) {
 	require.NotEmpty(t, res.Error, "the load fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
 	assert.True(t, res.ErrPermission, "errors.Is(err, os.ErrPermission): %s", res.Error)
-	assert.Contains(t, res.Error, "load program count_")
+	assert.Regexp(t, `^Object\.Load object counter: bpf_object__load: program count_\w+: bpf\(BPF_PROG_LOAD\): `, res.Error)
 	assert.Contains(t, res.Error, "operation not permitted: missing CAP_PERFMON (needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)")
 	assert.NotContains(t, res.Error, "missing CAP_BPF")
 	assert.NotContains(t, res.Error, "RLIMIT_MEMLOCK")
@@ -272,7 +272,7 @@ func TestMapCreateWithoutNetAdminNamesIt(t *testing.T) {
 	res := runPermChild(t, scenarioPermLoad, "sockmap", "", unix.CAP_NET_ADMIN, unix.CAP_SYS_ADMIN)
 	require.NotEmpty(t, res.Error, "the load fails")
 	assert.True(t, res.EPERM, "errors.Is(err, syscall.EPERM): %s", res.Error)
-	assert.Regexp(t, `bpf_object__prepare: map sock_(map|hash): `, res.Error)
+	assert.Regexp(t, `^Object\.Load object sockmap: bpf_object__prepare: map sock_(map|hash): `, res.Error)
 	assert.Contains(t, res.Error, "operation not permitted: missing CAP_NET_ADMIN (needs CAP_BPF and CAP_NET_ADMIN, or CAP_SYS_ADMIN)")
 }
 

@@ -29,16 +29,24 @@ var ErrNotSupported = fmt.Errorf("libbpf: not supported by the running kernel: %
 // architecture or configuration cannot build).
 const errENOTSUPP = unix.Errno(524)
 
-// probeResult turns the return value of one of libbpf's probe functions
-// (1: supported, 0: not supported, negative: error) into an error.
-func probeResult(what, fn string, ret C.int) error {
+// The errors of the probes are OpErrors whose Op is the probe called,
+// Subject what it probes (the argument, or the feature: "program type
+// kprobe", "fentry programs"), Call the libbpf function or system call
+// whose answer decided, and Err ErrNotSupported (with the errno the kernel
+// gave, when it gave one) or the error that kept the probe from an
+// answer.
+
+// probeResult turns the return value of fn, one of libbpf's probe
+// functions (1: supported, 0: not supported, negative: error), into the
+// error of op on what.
+func probeResult(op, what, fn string, ret C.int) error {
 	switch {
 	case ret > 0:
 		return nil
 	case ret == 0:
-		return fmt.Errorf("%s: %w", what, ErrNotSupported)
+		return opError(op, what, fn, ErrNotSupported)
 	default:
-		return fmt.Errorf("%s %s: %w", fn, what, errnoErr(ret))
+		return opError(op, what, fn, errnoErr(ret))
 	}
 }
 
@@ -49,8 +57,13 @@ func probeResult(what, fn string, ret C.int) error {
 // example for lack of privileges. Program types appeared over many kernel
 // versions (BPF_PROG_TYPE_TRACING in 5.5, BPF_PROG_TYPE_LSM in 5.7, ...).
 func ProbeProgramType(t ProgramType) error {
+	return probeProgramType("ProbeProgramType", t)
+}
+
+// probeProgramType is ProbeProgramType for op, the probe called.
+func probeProgramType(op string, t ProgramType) error {
 	// No options: libbpf's opts must be NULL.
-	return probeResult("program type "+t.String(), "libbpf_probe_bpf_prog_type",
+	return probeResult(op, "program type "+t.String(), "libbpf_probe_bpf_prog_type",
 		C.libbpf_probe_bpf_prog_type(C.enum_bpf_prog_type(t), nil))
 }
 
@@ -60,7 +73,7 @@ func ProbeProgramType(t ProgramType) error {
 // appeared over many kernel versions (BPF_MAP_TYPE_RINGBUF in 5.8, ...).
 func ProbeMapType(t MapType) error {
 	// No options: libbpf's opts must be NULL.
-	return probeResult("map type "+t.String(), "libbpf_probe_bpf_map_type",
+	return probeResult("ProbeMapType", "map type "+t.String(), "libbpf_probe_bpf_map_type",
 		C.libbpf_probe_bpf_map_type(C.enum_bpf_map_type(t), nil))
 }
 
@@ -71,7 +84,7 @@ func ProbeMapType(t MapType) error {
 // ProbeProgramType; when t itself is not supported the error says so.
 func ProbeHelper(t ProgramType, helper uint32) error {
 	// No options: libbpf's opts must be NULL.
-	return probeResult(fmt.Sprintf("helper %d in program type %s", helper, t), "libbpf_probe_bpf_helper",
+	return probeResult("ProbeHelper", fmt.Sprintf("helper %d in program type %s", helper, t), "libbpf_probe_bpf_helper",
 		C.libbpf_probe_bpf_helper(C.enum_bpf_prog_type(t), C.enum_bpf_func_id(helper), nil))
 }
 
@@ -92,7 +105,8 @@ var kprobeInterfaces = []string{
 // tracefs's kprobe_events (which needs tracefs mounted). A kernel built
 // without CONFIG_KPROBES has neither, and the error wraps ErrNotSupported.
 func ProbeKprobes() error {
-	if err := ProbeProgramType(ProgramTypeKprobe); err != nil {
+	const op = "ProbeKprobes"
+	if err := probeProgramType(op, ProgramTypeKprobe); err != nil {
 		return err
 	}
 	for _, path := range kprobeInterfaces {
@@ -100,8 +114,8 @@ func ProbeKprobes() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("kprobes: none of %s exists (kernel without CONFIG_KPROBES?): %w",
-		strings.Join(kprobeInterfaces, ", "), ErrNotSupported)
+	return opError(op, "kprobes", "", fmt.Errorf("none of %s exists (kernel without CONFIG_KPROBES?): %w",
+		strings.Join(kprobeInterfaces, ", "), ErrNotSupported))
 }
 
 // kprobeMultiProbeSymbol is a kernel symbol that does not exist, used to
@@ -118,7 +132,7 @@ const kprobeMultiProbeSymbol = "libbpf_go_no_such_symbol"
 // the symbol up (ESRCH or ENOENT) supports such links; one that rejects the
 // request (EINVAL before 5.18, EOPNOTSUPP without CONFIG_FPROBE) does not.
 func ProbeKprobeMulti() error {
-	return probeMultiLink("kprobe_multi links", AttachTypeTraceKprobeMulti, kprobeMultiProbeSymbol,
+	return probeMultiLink("ProbeKprobeMulti", "kprobe_multi links", AttachTypeTraceKprobeMulti, kprobeMultiProbeSymbol,
 		unix.ESRCH, unix.ENOENT)
 }
 
@@ -131,7 +145,7 @@ func ProbeKprobeMulti() error {
 // (bpf_link_create). A kernel that gets as far as checking the file (EBADF)
 // supports such links; one that rejects the request (EINVAL) does not.
 func ProbeUprobeMulti() error {
-	return probeMultiLink("uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti, "/", unix.EBADF)
+	return probeMultiLink("ProbeUprobeMulti", "uprobe_multi links (kernel 6.6)", AttachTypeTraceUprobeMulti, "/", unix.EBADF)
 }
 
 // ProbeUprobeSession reports whether the running kernel supports uprobe
@@ -139,16 +153,16 @@ func ProbeUprobeMulti() error {
 // 6.13), as ProbeUprobeMulti does for attach type
 // BPF_TRACE_UPROBE_SESSION.
 func ProbeUprobeSession() error {
-	return probeMultiLink("uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession, "/", unix.EBADF)
+	return probeMultiLink("ProbeUprobeSession", "uprobe session links (kernel 6.13)", AttachTypeTraceUprobeSession, "/", unix.EBADF)
 }
 
 // probeMultiLink probes the multi-probe links of attach type at: it loads
 // a trivial kprobe program of that expected attach type and asks for a
 // link on target, a kernel symbol or a file that the kernel refuses. The
 // errnos in looked say that the kernel got as far as looking the target
-// up, so it has such links.
-func probeMultiLink(what string, at AttachType, target string, looked ...unix.Errno) error {
-	fd, err := loadTrivialProgram(what, ProgramTypeKprobe, at, 0)
+// up, so it has such links. Its errors are the OpErrors of op on what.
+func probeMultiLink(op, what string, at AttachType, target string, looked ...unix.Errno) error {
+	fd, err := loadTrivialProgram(op, what, ProgramTypeKprobe, at, 0)
 	if err != nil {
 		return err
 	}
@@ -166,9 +180,9 @@ func probeMultiLink(what string, at AttachType, target string, looked ...unix.Er
 	case slices.Contains(looked, errno):
 		return nil
 	case errno == unix.EINVAL, errno == unix.EOPNOTSUPP, errno == errENOTSUPP, errno == unix.EPERM:
-		return refusal(what, "bpf_link_create", errno)
+		return opError(op, what, "bpf_link_create", refusal(errno))
 	default:
-		return fmt.Errorf("bpf_link_create %s: %w", what, errno)
+		return opError(op, what, "bpf_link_create", errno)
 	}
 }
 
@@ -187,7 +201,7 @@ const tracingProbeFunction = "bpf_fentry_test1"
 // policy even to root) give an error wrapping ErrNotSupported. It does
 // not attach the program.
 func ProbeTracing() error {
-	return probeBTFProgram("fentry programs", tracingProbeFunction, ProgramTypeTracing, AttachTypeTraceFentry)
+	return probeBTFProgram("ProbeTracing", "fentry programs", tracingProbeFunction, ProgramTypeTracing, AttachTypeTraceFentry)
 }
 
 // lsmProbeHook is the LSM hook ProbeLSM loads its program for.
@@ -207,18 +221,18 @@ const lsmList = "/sys/kernel/security/lsm"
 // an error wrapping ErrNotSupported; an unreadable list (securityfs not
 // mounted) gives another error.
 func ProbeLSM() error {
-	const what = "LSM programs"
-	if err := probeBTFProgram(what, lsmProbeHook, ProgramTypeLSM, AttachTypeLSMMAC); err != nil {
+	const op, what = "ProbeLSM", "LSM programs"
+	if err := probeBTFProgram(op, what, lsmProbeHook, ProgramTypeLSM, AttachTypeLSMMAC); err != nil {
 		return err
 	}
 	data, err := os.ReadFile(lsmList)
 	if err != nil {
-		return fmt.Errorf("%s: read the active security modules (is securityfs mounted?): %w", what, err)
+		return opError(op, what, "", fmt.Errorf("read the active security modules (is securityfs mounted?): %w", err))
 	}
 	active := strings.Split(strings.TrimSpace(string(data)), ",")
 	if !slices.Contains(active, "bpf") {
-		return fmt.Errorf("%s: the BPF LSM is not active (lsm=%s; add bpf to the lsm= boot parameter): %w",
-			what, strings.Join(active, ","), ErrNotSupported)
+		return opError(op, what, "", fmt.Errorf("the BPF LSM is not active (lsm=%s; add bpf to the lsm= boot parameter): %w",
+			strings.Join(active, ","), ErrNotSupported))
 	}
 	return nil
 }
@@ -226,8 +240,8 @@ func ProbeLSM() error {
 // vmlinuxBTFID returns the BTF id of the kernel function or hook name for
 // attach type t (libbpf_find_vmlinux_btf_id, which adds the prefix the
 // attach type uses, such as bpf_lsm_). Missing BTF or a missing name wrap
-// ErrNotSupported.
-func vmlinuxBTFID(what, name string, t AttachType) (int, error) {
+// ErrNotSupported. Its errors are the OpErrors of op on what.
+func vmlinuxBTFID(op, what, name string, t AttachType) (int, error) {
 	cName := C.CString(name)
 	defer freeCString(cName)
 	// cName is C memory.
@@ -235,11 +249,12 @@ func vmlinuxBTFID(what, name string, t AttachType) (int, error) {
 	if ret >= 0 {
 		return int(ret), nil
 	}
+	call := "libbpf_find_vmlinux_btf_id " + name
 	switch errno := unix.Errno(-ret); errno {
 	case unix.ENOENT, unix.ESRCH:
-		return 0, fmt.Errorf("%s: kernel BTF has no %s: %w: %w", what, name, errno, ErrNotSupported)
+		return 0, opError(op, what, call, fmt.Errorf("kernel BTF has no %s: %w: %w", name, errno, ErrNotSupported))
 	default:
-		return 0, fmt.Errorf("libbpf_find_vmlinux_btf_id %s: %w", name, errnoErr(ret))
+		return 0, opError(op, what, call, errnoErr(ret))
 	}
 }
 
@@ -251,8 +266,9 @@ var trivialProgram = [16]byte{0: 0xb7, 8: 0x95}
 // expected attach type at and, when not 0, the vmlinux BTF id btfID
 // (bpf_prog_load). It returns the program's fd, which the caller closes.
 // A refusal that means the kernel lacks the feature (EINVAL, EPERM,
-// ENOTSUPP, EOPNOTSUPP, E2BIG) wraps ErrNotSupported.
-func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (int, error) {
+// ENOTSUPP, EOPNOTSUPP, E2BIG) wraps ErrNotSupported. Its errors are the
+// OpErrors of op on what.
+func loadTrivialProgram(op, what string, t ProgramType, at AttachType, btfID int) (int, error) {
 	license := C.CString("GPL")
 	defer freeCString(license)
 	opts := C.struct_bpf_prog_load_opts{
@@ -270,9 +286,9 @@ func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (i
 	}
 	switch errno := unix.Errno(-ret); errno {
 	case unix.EINVAL, unix.EPERM, unix.EOPNOTSUPP, errENOTSUPP, unix.E2BIG:
-		return -1, refusal(what, "bpf_prog_load", errno)
+		return -1, opError(op, what, "bpf_prog_load", refusal(errno))
 	default:
-		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
+		return -1, opError(op, what, "bpf_prog_load", errnoErr(ret))
 	}
 }
 
@@ -287,25 +303,25 @@ func loadTrivialProgram(what string, t ProgramType, at AttachType, btfID int) (i
 // root, as they do tracing programs) gives an error wrapping
 // ErrNotSupported. It does not attach the extension.
 func ProbeFreplace() error {
-	const what = "freplace (extension) programs"
+	const op, what = "ProbeFreplace", "freplace (extension) programs"
 	// probeFuncBTF is Go memory without pointers, read during the call;
 	// the kernel copies it.
 	btfFD := C.bpf_btf_load(unsafe.Pointer(&probeFuncBTF[0]), C.size_t(len(probeFuncBTF)), nil)
 	if btfFD < 0 {
 		errno := unix.Errno(-btfFD)
 		if errno == unix.EINVAL || errno == unix.EPERM {
-			return refusal(what, "bpf_btf_load", errno)
+			return opError(op, what, "bpf_btf_load", refusal(errno))
 		}
-		return fmt.Errorf("bpf_btf_load %s: %w", what, errnoErr(btfFD))
+		return opError(op, what, "bpf_btf_load", errnoErr(btfFD))
 	}
 	defer unix.Close(int(btfFD))
-	target, err := loadProbeFuncs(what, ProgramTypeSocketFilter, btfFD, 0, probeTarget[:],
+	target, err := loadProbeFuncs(op, what, ProgramTypeSocketFilter, btfFD, 0, probeTarget[:],
 		[]probeFunc{{0, probeMainID}, {2, probeFuncID}})
 	if err != nil {
 		return err
 	}
 	defer unix.Close(target)
-	ext, err := loadProbeFuncs(what, ProgramTypeExt, btfFD, target, trivialProgram[:],
+	ext, err := loadProbeFuncs(op, what, ProgramTypeExt, btfFD, target, trivialProgram[:],
 		[]probeFunc{{0, probeFuncID}})
 	if err != nil {
 		return err
@@ -356,15 +372,16 @@ type probeFunc struct{ insnOff, typeID uint32 }
 // funcs describes with the BTF btfFD and, when targetFD is not 0, which
 // extends the function probeFuncID of the program targetFD
 // (bpf_prog_load). It returns the program's fd, which the caller closes.
-// Refusals are as for loadTrivialProgram.
-func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns []byte, funcs []probeFunc) (int, error) {
+// Refusals are as for loadTrivialProgram; its errors are the OpErrors of
+// op on what.
+func loadProbeFuncs(op, what string, t ProgramType, btfFD C.int, targetFD int, insns []byte, funcs []probeFunc) (int, error) {
 	license := C.CString("GPL")
 	defer freeCString(license)
 	// The options, Go memory, may hold only C pointers: func_info is C
 	// memory, read by the kernel during the call.
 	info := (*[2]C.struct_bpf_func_info)(C.calloc(2, C.sizeof_struct_bpf_func_info))
 	if info == nil {
-		return -1, fmt.Errorf("%s: %w", what, unix.ENOMEM)
+		return -1, opError(op, what, "calloc", unix.ENOMEM)
 	}
 	defer C.free(unsafe.Pointer(info))
 	for i, f := range funcs {
@@ -388,11 +405,12 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 	if ret >= 0 {
 		return int(ret), nil
 	}
+	call := "bpf_prog_load type " + t.String()
 	switch errno := unix.Errno(-ret); errno {
 	case unix.EINVAL, unix.EPERM, unix.EOPNOTSUPP, errENOTSUPP, unix.E2BIG:
-		return -1, refusal(what, "bpf_prog_load of a program of type "+t.String(), errno)
+		return -1, opError(op, what, call, refusal(errno))
 	default:
-		return -1, fmt.Errorf("bpf_prog_load %s: %w", what, errnoErr(ret))
+		return -1, opError(op, what, call, errnoErr(ret))
 	}
 }
 
@@ -419,23 +437,25 @@ func loadProbeFuncs(what string, t ProgramType, btfFD C.int, targetFD int, insns
 // CAP_BPF or CAP_PERFMON (and CAP_SYS_ADMIN) is a missing privilege, not a
 // missing feature, and does not wrap ErrNotSupported.
 func ProbeIterTarget(target string) error {
-	what := "iterator target " + target
+	const op = "ProbeIterTarget"
+	what := fmt.Sprintf("iterator target %q", target)
 	if target == "" || strings.ContainsAny(target, "/\x00") {
-		return fmt.Errorf("%s: not a target name: %w", what, unix.EINVAL)
+		return opError(op, what, "", fmt.Errorf("not a target name: %w", unix.EINVAL))
 	}
 	// libbpf adds the prefix bpf_iter_ for BPF_TRACE_ITER.
-	return probeBTFProgram(what, target, ProgramTypeTracing, AttachTypeTraceIter)
+	return probeBTFProgram(op, what, target, ProgramTypeTracing, AttachTypeTraceIter)
 }
 
 // probeBTFProgram loads a trivial program of type t and attach type at for
 // the kernel function, hook or iterator name (vmlinuxBTFID,
-// loadTrivialProgram) and closes it.
-func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
-	id, err := vmlinuxBTFID(what, name, at)
+// loadTrivialProgram) and closes it. Its errors are the OpErrors of op on
+// what.
+func probeBTFProgram(op, what, name string, t ProgramType, at AttachType) error {
+	id, err := vmlinuxBTFID(op, what, name, at)
 	if err != nil {
 		return err
 	}
-	fd, err := loadTrivialProgram(what, t, at, id)
+	fd, err := loadTrivialProgram(op, what, t, at, id)
 	if err != nil {
 		return err
 	}
@@ -443,24 +463,23 @@ func probeBTFProgram(what, name string, t ProgramType, at AttachType) error {
 	return nil
 }
 
-// refusal is the error of a probe whose system call (call, for example
-// bpf_prog_load) the kernel refused with errno. EINVAL, EOPNOTSUPP,
+// refusal is the cause of the error of a probe whose system call the
+// kernel refused with errno (the caller names the call). EINVAL, EOPNOTSUPP,
 // ENOTSUPP and E2BIG mean the kernel lacks the feature. EPERM means
 // either that the process lacks a capability, which is not a missing
 // feature (so that a test that relies on the probe fails instead of
 // skipping), or, when it has them all, that the kernel's policy refuses
 // the feature, which is reported as not supported, with the capabilities
 // and the lockdown mode as the reason.
-func refusal(what, call string, errno unix.Errno) error {
+func refusal(errno unix.Errno) error {
 	if errno != unix.EPERM {
-		return fmt.Errorf("%s: kernel refused %s: %w: %w", what, call, errno, ErrNotSupported)
+		return fmt.Errorf("%w: %w", errno, ErrNotSupported)
 	}
 	const need = privilege.BPF | privilege.Perfmon
 	state := privilege.Current()
 	why := privilege.Explain(need, state)
 	if len(state.Missing(need)) > 0 || !state.InitUserNS {
-		return fmt.Errorf("%s: kernel refused %s: %w: %s", what, call, errno, why)
+		return fmt.Errorf("%w: %s", errno, why)
 	}
-	return fmt.Errorf("%s: kernel refused %s: %w (%s): refused by this kernel's policy: %w",
-		what, call, errno, why, ErrNotSupported)
+	return fmt.Errorf("%w (%s): refused by this kernel's policy: %w", errno, why, ErrNotSupported)
 }

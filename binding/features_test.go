@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -36,16 +37,17 @@ func TestProbeUnsupported(t *testing.T) {
 	requireKernel(t)
 	err := libbpf.ProbeProgramType(libbpf.ProgramType(1 << 20))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "libbpf_probe_bpf_prog_type")
+	requireOpError(t, err, "ProbeProgramType", "program type "+libbpf.ProgramType(1<<20).String(), "libbpf_probe_bpf_prog_type")
 
 	err = libbpf.ProbeMapType(libbpf.MapType(1 << 20))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "libbpf_probe_bpf_map_type")
+	requireOpError(t, err, "ProbeMapType", "map type "+libbpf.MapType(1<<20).String(), "libbpf_probe_bpf_map_type")
 
 	err = libbpf.ProbeHelper(libbpf.ProgramTypeTracepoint, 1<<20)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, libbpf.ErrNotSupported)
-	assert.Contains(t, err.Error(), "helper 1048576")
+	assert.EqualError(t, err, "ProbeHelper helper 1048576 in program type "+libbpf.ProgramTypeTracepoint.String()+
+		": libbpf_probe_bpf_helper: "+libbpf.ErrNotSupported.Error())
 }
 
 // ErrNotSupported also matches errors.ErrUnsupported.
@@ -74,6 +76,8 @@ func TestProbeAttachKinds(t *testing.T) {
 			err := probe.fn()
 			if err != nil {
 				require.ErrorIs(t, err, libbpf.ErrNotSupported)
+				oe := opErrorOf(t, err)
+				assert.True(t, strings.HasPrefix(oe.Op, "Probe"), "Op %q is the probe called", oe.Op)
 				assert.NotEqual(t, libbpf.ErrNotSupported.Error(), err.Error(), "the error gives a reason")
 				t.Logf("not supported here: %v", err)
 			}
@@ -88,12 +92,15 @@ func TestProbeIterTarget(t *testing.T) {
 	requireKernel(t)
 	err := libbpf.ProbeIterTarget("lbg_no_such_target")
 	require.ErrorIs(t, err, libbpf.ErrNotSupported)
-	assert.Contains(t, err.Error(), "lbg_no_such_target")
+	assert.EqualError(t, err, `ProbeIterTarget iterator target "lbg_no_such_target": `+
+		"libbpf_find_vmlinux_btf_id lbg_no_such_target: kernel BTF has no lbg_no_such_target: "+
+		"no such file or directory: "+libbpf.ErrNotSupported.Error())
 
 	for _, bad := range []string{"", "task/x", "ta\x00sk"} {
 		err = libbpf.ProbeIterTarget(bad)
 		assert.ErrorIs(t, err, syscall.EINVAL, "target %q", bad)
 		assert.NotErrorIs(t, err, libbpf.ErrNotSupported, "target %q", bad)
+		requireOpError(t, err, "ProbeIterTarget", fmt.Sprintf("iterator target %q", bad), "")
 	}
 }
 

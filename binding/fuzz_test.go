@@ -59,7 +59,11 @@ func FuzzOpenMem(f *testing.F) {
 		obj, err := libbpf.OpenMem("fuzz", data, &libbpf.ObjectOptions{PinRoot: pinRoot})
 		if err != nil {
 			assert.Nil(t, obj)
-			assert.ErrorContains(t, err, "bpf_object__open_mem")
+			var oe *libbpf.OpError
+			if assert.ErrorAs(t, err, &oe) {
+				assert.Equal(t, "OpenMem", oe.Op)
+				assert.Equal(t, `"fuzz"`, oe.Subject)
+			}
 			return
 		}
 		defer func() { assert.NoError(t, obj.Close()) }()

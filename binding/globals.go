@@ -30,11 +30,11 @@ func (o *Object) findGlobal(name string) (*global, error) {
 	// owned by the object's BTF and copied right away.
 	res := C.lbg_find_global(o.obj, cName)
 	if res.err < 0 {
-		return nil, &notFoundError{what: fmt.Sprintf("object %s: global variable %q", o.name, name)}
+		return nil, &notFoundError{what: fmt.Sprintf("global variable %q", name)}
 	}
 	g := &global{name: name, sec: C.GoString(res.sec), m: res._map, off: int(res.offset), size: int(res.size)}
 	if g.m == nil {
-		return nil, &notFoundError{what: fmt.Sprintf("object %s: global variable %q: no map backs section %s", o.name, name, g.sec)}
+		return nil, &notFoundError{what: fmt.Sprintf("global variable %q: no map backs section %s", name, g.sec)}
 	}
 	return g, nil
 }
@@ -63,7 +63,7 @@ func (g *global) memory() ([]byte, error) {
 // recorded in the object's BTF. An unknown name gives an error wrapping
 // ErrNotFound.
 func (o *Object) GlobalSize(name string) (int, error) {
-	g, unlock, err := o.lockGlobal(name)
+	g, unlock, err := o.lockGlobal("Object.GlobalSize", name)
 	if err != nil {
 		return 0, err
 	}
@@ -72,19 +72,20 @@ func (o *Object) GlobalSize(name string) (int, error) {
 }
 
 // lockGlobal takes the object's read lock and finds the global variable
-// name; unless it returns an error, the caller must call unlock.
-func (o *Object) lockGlobal(name string) (g *global, unlock func(), err error) {
+// name for op; unless it returns an error (an OpError of op), the caller
+// must call unlock.
+func (o *Object) lockGlobal(op, name string) (g *global, unlock func(), err error) {
 	if o == nil {
-		return nil, nil, closedError("global variable " + name)
+		return nil, nil, opError(op, o.subject(), "", fmt.Errorf("global variable %q: %w", name, ErrClosed))
 	}
 	o.mu.RLock()
 	if o.obj == nil {
 		o.mu.RUnlock()
-		return nil, nil, closedError("global variable " + name)
+		return nil, nil, opError(op, o.subject(), "", fmt.Errorf("global variable %q: %w", name, ErrClosed))
 	}
 	if g, err = o.findGlobal(name); err != nil {
 		o.mu.RUnlock()
-		return nil, nil, err
+		return nil, nil, opError(op, o.subject(), "", err)
 	}
 	return g, o.mu.RUnlock, nil
 }
@@ -112,7 +113,7 @@ func (g *global) checkSize(name string, value []byte) error {
 // private image of the initial values, not the kernel map. Read and write
 // such a map with Map.Lookup and Map.Update, or Map.Memory.
 func (o *Object) Global(name string, value []byte) error {
-	return o.accessGlobal(name, value, false)
+	return o.accessGlobal("Object.Global", name, value, false)
 }
 
 // SetGlobal sets the global variable name to value, which must be
@@ -127,32 +128,32 @@ func (o *Object) Global(name string, value []byte) error {
 // Writes after Load are not atomic with respect to BPF programs reading
 // the variable, nor with respect to other SetGlobal or Global calls.
 func (o *Object) SetGlobal(name string, value []byte) error {
-	return o.accessGlobal(name, value, true)
+	return o.accessGlobal("Object.SetGlobal", name, value, true)
 }
 
 // accessGlobal copies the global variable name into value, or with write
 // value into the variable, under the object's read lock, once value has
 // the variable's size and, for a write, the variable's section can take
-// one.
-func (o *Object) accessGlobal(name string, value []byte, write bool) error {
-	g, unlock, err := o.lockGlobal(name)
+// one. Its errors are the OpErrors of op.
+func (o *Object) accessGlobal(op, name string, value []byte, write bool) error {
+	g, unlock, err := o.lockGlobal(op, name)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	if err := g.checkSize(name, value); err != nil {
-		return err
+		return opError(op, o.subject(), "", err)
 	}
 	if write && g.sec == ".kconfig" {
-		return fmt.Errorf("global variable %q: section %s is set from the kernel configuration: %w", name, g.sec, unix.EPERM)
+		return opError(op, o.subject(), "", fmt.Errorf("global variable %q: section %s is set from the kernel configuration: %w", name, g.sec, unix.EPERM))
 	}
 	// g.m is valid under the read lock.
 	if write && o.loaded && C.bpf_map__map_flags(g.m)&C.BPF_F_RDONLY_PROG != 0 {
-		return fmt.Errorf("global variable %q: section %s is read-only once loaded: %w", name, g.sec, unix.EPERM)
+		return opError(op, o.subject(), "", fmt.Errorf("global variable %q: section %s is read-only once loaded: %w", name, g.sec, unix.EPERM))
 	}
 	mem, err := g.memory()
 	if err != nil {
-		return err
+		return opError(op, o.subject(), "", err)
 	}
 	if write {
 		copy(mem, value)

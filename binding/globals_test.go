@@ -110,7 +110,8 @@ func TestGlobalUnknownName(t *testing.T) {
 		err := obj.SetGlobal("no_such_var", u32(0))
 		assert.ErrorIs(t, err, libbpf.ErrNotFound)
 		assert.ErrorIs(t, err, os.ErrNotExist)
-		assert.ErrorContains(t, err, "no_such_var")
+		assert.EqualError(t, err, `Object.SetGlobal object xdp: global variable "no_such_var": libbpf: not found`)
+		requireOpError(t, err, "Object.SetGlobal", "object xdp", "")
 		assert.ErrorIs(t, obj.Global("no_such_var", make([]byte, 4)), libbpf.ErrNotFound)
 		_, err = obj.GlobalSize("no_such_var")
 		assert.ErrorIs(t, err, libbpf.ErrNotFound)
@@ -127,7 +128,7 @@ func TestGlobalWrongSize(t *testing.T) {
 	check := func(t *testing.T) {
 		err := obj.SetGlobal("runs", u32(1))
 		assert.ErrorIs(t, err, libbpf.ErrInvalidSize)
-		assert.ErrorContains(t, err, "runs")
+		assert.EqualError(t, err, `Object.SetGlobal object xdp: global variable "runs": value is 4 bytes, want 8: libbpf: invalid size`)
 		assert.ErrorIs(t, obj.SetGlobal("mark", u32(1)), libbpf.ErrInvalidSize, "too long")
 		assert.ErrorIs(t, obj.SetGlobal("mark", nil), libbpf.ErrInvalidSize)
 		assert.ErrorIs(t, obj.Global("runs", make([]byte, 4)), libbpf.ErrInvalidSize)

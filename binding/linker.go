@@ -39,46 +39,59 @@ type Linker struct {
 // path is "", to memory, with bpf_linker__new_fd on a memfd (libbpf 1.6).
 // Close releases it.
 func NewLinker(path string) (*Linker, error) {
+	const op = "NewLinker"
 	l := &Linker{memfd: -1, path: path}
 	if path == "" {
-		const fn = "bpf_linker__new_fd"
 		fd, err := unix.MemfdCreate("libbpf-go-linker", unix.MFD_CLOEXEC)
 		if err != nil {
-			return nil, fmt.Errorf("%s: memfd_create: %w", fn, err)
+			return nil, opError(op, l.subject(), "memfd_create", err)
 		}
 		cl, err := C.bpf_linker__new_fd(C.int(fd), nil)
 		if cl == nil {
 			unix.Close(fd)
-			return nil, fmt.Errorf("%s: %w", fn, ptrErr(err))
+			return nil, opError(op, l.subject(), "bpf_linker__new_fd", ptrErr(err))
 		}
 		l.l, l.memfd = cl, fd
 		return l, nil
 	}
-	const fn = "bpf_linker__new"
 	cPath := C.CString(path)
 	defer freeCString(cPath)
 	// cPath is C memory, copied by libbpf.
 	cl, err := C.bpf_linker__new(cPath, nil)
 	if cl == nil {
-		return nil, fmt.Errorf("%s %q: %w", fn, path, ptrErr(err))
+		return nil, opError(op, l.subject(), "bpf_linker__new", ptrErr(err))
 	}
 	l.l = cl
 	return l, nil
 }
 
-// lock takes the linker's lock and checks that it can still take objects.
-func (l *Linker) lock(fn string) error {
+// subject is the linker's identity in errors: "linker" and its output,
+// the file's path or memory. path never changes, so it is known once
+// closed too.
+func (l *Linker) subject() string {
+	switch {
+	case l == nil:
+		return "linker"
+	case l.path == "":
+		return "linker to memory"
+	}
+	return fmt.Sprintf("linker to %q", l.path)
+}
+
+// lock takes the linker's lock and checks that it can still take objects;
+// its error is the OpError of op.
+func (l *Linker) lock(op string) error {
 	if l == nil {
-		return closedError(fn)
+		return opError(op, l.subject(), "", ErrClosed)
 	}
 	l.mu.Lock()
 	if l.l == nil {
 		l.mu.Unlock()
-		return closedError(fn)
+		return opError(op, l.subject(), "", ErrClosed)
 	}
 	if l.finalized {
 		l.mu.Unlock()
-		return fmt.Errorf("%s: linker already finalized: %w", fn, unix.EINVAL)
+		return opError(op, l.subject(), "", fmt.Errorf("linker already finalized: %w", unix.EINVAL))
 	}
 	return nil
 }
@@ -90,22 +103,23 @@ func (l *Linker) lock(fn string) error {
 // definitions, fail with EINVAL (libbpf's log, see SetLogger, says why);
 // the linker is unusable afterwards, as in libbpf.
 func (l *Linker) AddFile(path string) error {
-	const fn = "bpf_linker__add_file"
+	const op = "Linker.AddFile"
 	if l == nil {
-		return closedError(fn)
+		return opError(op, l.subject(), "", ErrClosed)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
+		call := fmt.Sprintf("read %q", path)
 		var pathErr *os.PathError
 		if errors.As(err, &pathErr) {
-			err = pathErr.Err
+			call, err = fmt.Sprintf("%s %q", pathErr.Op, path), pathErr.Err
 		}
-		return fmt.Errorf("%s %q: %w", fn, path, err)
+		return opError(op, l.subject(), call, err)
 	}
 	if err := checkELF(data); err != nil {
-		return fmt.Errorf("%s %q: %w", fn, path, err)
+		return opError(op, l.subject(), "", fmt.Errorf("file %q: %w", path, err))
 	}
-	if err := l.lock(fn); err != nil {
+	if err := l.lock(op); err != nil {
 		return err
 	}
 	defer l.mu.Unlock()
@@ -113,7 +127,7 @@ func (l *Linker) AddFile(path string) error {
 	defer freeCString(cPath)
 	// l.l is valid under the lock; cPath is C memory.
 	if ret := C.bpf_linker__add_file(l.l, cPath, nil); ret < 0 {
-		return fmt.Errorf("%s %q: %w", fn, path, errnoErr(ret))
+		return opError(op, l.subject(), fmt.Sprintf("bpf_linker__add_file %q", path), errnoErr(ret))
 	}
 	return nil
 }
@@ -123,21 +137,21 @@ func (l *Linker) AddFile(path string) error {
 // structure is checked in Go first (see ErrInvalidObject); other errors
 // are those of AddFile.
 func (l *Linker) AddBytes(name string, data []byte) error {
-	const fn = "bpf_linker__add_buf"
+	const op = "Linker.AddBytes"
 	if len(data) == 0 {
-		return fmt.Errorf("%s %q: empty object data: %w", fn, name, unix.EINVAL)
+		return opError(op, l.subject(), "", fmt.Errorf("object %q: empty object data: %w", name, unix.EINVAL))
 	}
 	if err := checkELF(data); err != nil {
-		return fmt.Errorf("%s %q: %w", fn, name, err)
+		return opError(op, l.subject(), "", fmt.Errorf("object %q: %w", name, err))
 	}
-	if err := l.lock(fn); err != nil {
+	if err := l.lock(op); err != nil {
 		return err
 	}
 	defer l.mu.Unlock()
 	// data is Go memory without Go pointers, which libbpf writes to a
 	// memfd during the call and does not keep.
 	if ret := C.bpf_linker__add_buf(l.l, unsafe.Pointer(&data[0]), C.size_t(len(data)), nil); ret < 0 {
-		return fmt.Errorf("%s %q: %w", fn, name, errnoErr(ret))
+		return opError(op, l.subject(), fmt.Sprintf("bpf_linker__add_buf %q", name), errnoErr(ret))
 	}
 	return nil
 }
@@ -149,35 +163,40 @@ func (l *Linker) AddBytes(name string, data []byte) error {
 // libbpf to resolve at open (a kernel function or variable) and fails
 // there if it is not one. Nothing can be added afterwards (EINVAL).
 func (l *Linker) Finalize() ([]byte, error) {
-	const fn = "bpf_linker__finalize"
-	if err := l.lock(fn); err != nil {
+	const op = "Linker.Finalize"
+	if err := l.lock(op); err != nil {
 		return nil, err
 	}
 	defer l.mu.Unlock()
 	// l.l is valid under the lock.
 	if ret := C.bpf_linker__finalize(l.l); ret < 0 {
-		return nil, fmt.Errorf("%s: %w", fn, errnoErr(ret))
+		return nil, opError(op, l.subject(), "bpf_linker__finalize", errnoErr(ret))
 	}
 	l.finalized = true
 	if l.memfd < 0 {
 		data, err := os.ReadFile(l.path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: read %q: %w", fn, l.path, err)
+			call := fmt.Sprintf("read %q", l.path)
+			var pathErr *os.PathError
+			if errors.As(err, &pathErr) {
+				call, err = fmt.Sprintf("%s %q", pathErr.Op, l.path), pathErr.Err
+			}
+			return nil, opError(op, l.subject(), call, err)
 		}
 		return data, nil
 	}
 	var st unix.Stat_t
 	if err := unix.Fstat(l.memfd, &st); err != nil {
-		return nil, fmt.Errorf("%s: read back: %w", fn, err)
+		return nil, opError(op, l.subject(), "fstat memfd", err)
 	}
 	data := make([]byte, st.Size)
 	for off := 0; off < len(data); {
 		n, err := unix.Pread(l.memfd, data[off:], int64(off))
 		if err != nil {
-			return nil, fmt.Errorf("%s: read back: %w", fn, err)
+			return nil, opError(op, l.subject(), "pread memfd", err)
 		}
 		if n == 0 {
-			return nil, fmt.Errorf("%s: read back: short read at %d of %d: %w", fn, off, len(data), unix.EIO)
+			return nil, opError(op, l.subject(), "pread memfd", fmt.Errorf("short read at %d of %d: %w", off, len(data), unix.EIO))
 		}
 		off += n
 	}

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -90,17 +91,29 @@ func TestLinkerRefusesBadInput(t *testing.T) {
 	linker, err := libbpf.NewLinker("")
 	require.NoError(t, err)
 	defer linker.Close()
-	assert.ErrorIs(t, linker.AddBytes("junk", []byte("not an ELF file at all, just text")), libbpf.ErrInvalidObject)
-	assert.ErrorIs(t, linker.AddBytes("empty", nil), unix.EINVAL)
-	assert.ErrorIs(t, linker.AddFile(filepath.Join(t.TempDir(), "missing.o")), os.ErrNotExist)
+	err = linker.AddBytes("junk", []byte("not an ELF file at all, just text"))
+	assert.ErrorIs(t, err, libbpf.ErrInvalidObject)
+	requireOpError(t, err, "Linker.AddBytes", "linker to memory", "")
+	err = linker.AddBytes("empty", nil)
+	assert.ErrorIs(t, err, unix.EINVAL)
+	assert.EqualError(t, err, `Linker.AddBytes linker to memory: object "empty": empty object data: invalid argument`)
+	missing := filepath.Join(t.TempDir(), "missing.o")
+	err = linker.AddFile(missing)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+	assert.EqualError(t, err, fmt.Sprintf("Linker.AddFile linker to memory: open %q: no such file or directory", missing))
 
 	// The same object twice defines every global symbol twice.
 	require.NoError(t, linker.AddFile(objectPath(t, "link_b")))
-	assert.Error(t, linker.AddFile(objectPath(t, "link_b")))
+	err = linker.AddFile(objectPath(t, "link_b"))
+	assert.ErrorIs(t, err, unix.EINVAL)
+	requireOpError(t, err, "Linker.AddFile", "linker to memory", fmt.Sprintf("bpf_linker__add_file %q", objectPath(t, "link_b")))
 
-	_, err = libbpf.NewLinker(filepath.Join(t.TempDir(), "no", "such", "folder", "out.o"))
+	out := filepath.Join(t.TempDir(), "no", "such", "folder", "out.o")
+	_, err = libbpf.NewLinker(out)
 	assert.Error(t, err)
+	requireOpError(t, err, "NewLinker", fmt.Sprintf("linker to %q", out), "bpf_linker__new")
 	var nilLinker *libbpf.Linker
 	assert.ErrorIs(t, nilLinker.AddFile("x"), libbpf.ErrClosed)
+	assert.EqualError(t, nilLinker.AddFile("x"), "Linker.AddFile linker: libbpf: use of closed handle")
 	assert.NoError(t, nilLinker.Close())
 }

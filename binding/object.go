@@ -101,6 +101,9 @@ type Object struct {
 	// res holds the memory mappings and descriptors the binding made for
 	// the maps (Map.Memory, Map.SetInnerMap); Close releases them.
 	res mapResources
+	// btf is the object's BTF (Object.BTF), nil when it has none; it
+	// shares mu, and Close marks it closed.
+	btf *BTF
 }
 
 // OpenFile opens the BPF ELF object file at path, as bpf_object__open_file
@@ -115,20 +118,21 @@ type Object struct {
 // path. The object is not loaded into the kernel yet: configure it, then
 // call Load. Close releases it.
 func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
-	what := fmt.Sprintf("bpf_object__open_file %q", path)
+	const op = "OpenFile"
+	subject := fmt.Sprintf("%q", path)
 	if path == "" {
-		return nil, fmt.Errorf("bpf_object__open_file: empty path: %w", unix.EINVAL)
+		return nil, opError(op, subject, "", fmt.Errorf("empty path: %w", unix.EINVAL))
 	}
-	buf, size, err := readFileC(path)
+	buf, size, call, err := readFileC(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, opError(op, subject, call, err)
 	}
 	// buf is C memory (malloc) that only this function frees.
 	defer C.free(buf)
 	// SAFETY: buf holds size bytes of C memory, alive until the deferred
 	// free; checkELF only reads it and keeps no reference.
 	if err := checkELF(unsafe.Slice((*byte)(buf), size)); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, opError(op, subject, "", err)
 	}
 	name := objectName(path)
 	if opts != nil && opts.Name != "" {
@@ -146,7 +150,7 @@ func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
 		o = *opts
 	}
 	o.Name = name
-	return open(&o, what+": bpf_object__open_mem", func(co *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
+	return open(&o, op, subject, "bpf_object__open_mem", func(co *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
 		// SAFETY: buf is C memory, freed after the call returns (libbpf
 		// parses it during bpf_object__open_mem only); co is Go memory
 		// holding only C pointers, used only during the call.
@@ -160,7 +164,7 @@ func OpenFile(path string, opts *ObjectOptions) (*Object, error) {
 func openFileLibbpf(path string, opts *ObjectOptions) (*Object, error) {
 	cPath := C.CString(path)
 	defer freeCString(cPath)
-	return open(opts, fmt.Sprintf("bpf_object__open_file %q", path),
+	return open(opts, "OpenFile", fmt.Sprintf("%q", path), "bpf_object__open_file",
 		func(o *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
 			// SAFETY: cPath is C memory; o is Go memory holding only C
 			// pointers, used only during the call.
@@ -185,10 +189,10 @@ func objectName(path string) string {
 // readFileC reads the file at path into C memory (malloc; the caller
 // frees it) with one open, fstat, read and close when it is a regular
 // file of known size, as os.ReadFile would read it otherwise. Errors are
-// the bare errno, as the *os.PathError of os.ReadFile would carry.
-func readFileC(path string) (unsafe.Pointer, int, error) {
+// the bare errno, as the *os.PathError of os.ReadFile would carry, and
+// call names the system call that failed ("open", "fstat", "read").
+func readFileC(path string) (buf unsafe.Pointer, size int, call string, err error) {
 	var fd int
-	var err error
 	for {
 		fd, err = unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 		if err != unix.EINTR {
@@ -196,16 +200,16 @@ func readFileC(path string) (unsafe.Pointer, int, error) {
 		}
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, "open", err
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return nil, 0, err
+		return nil, 0, "fstat", err
 	}
 	switch {
 	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
-		return nil, 0, unix.EISDIR
+		return nil, 0, "read", unix.EISDIR
 	case st.Mode&unix.S_IFMT != unix.S_IFREG || st.Size <= 0 || st.Size > math.MaxInt32:
 		// Pipes, /proc files that report no size, empty files: read
 		// until the end.
@@ -215,18 +219,18 @@ func readFileC(path string) (unsafe.Pointer, int, error) {
 			if errors.As(err, &pathErr) {
 				err = pathErr.Err
 			}
-			return nil, 0, err
+			return nil, 0, "read", err
 		}
 		if len(data) == 0 {
 			// checkELF refuses it; malloc(0) may return NULL.
-			return C.malloc(1), 0, nil
+			return C.malloc(1), 0, "", nil
 		}
-		return C.CBytes(data), len(data), nil
+		return C.CBytes(data), len(data), "", nil
 	}
-	size := int(st.Size)
-	buf := C.malloc(C.size_t(size))
+	size = int(st.Size)
+	buf = C.malloc(C.size_t(size))
 	if buf == nil {
-		return nil, 0, unix.ENOMEM
+		return nil, 0, "malloc", unix.ENOMEM
 	}
 	// SAFETY: buf holds size bytes of C memory that the read fills.
 	b := unsafe.Slice((*byte)(buf), size)
@@ -238,7 +242,7 @@ func readFileC(path string) (unsafe.Pointer, int, error) {
 		}
 		if err != nil {
 			C.free(buf)
-			return nil, 0, err
+			return nil, 0, "read", err
 		}
 		if m == 0 {
 			// The file shrank since fstat: take what it holds.
@@ -246,7 +250,7 @@ func readFileC(path string) (unsafe.Pointer, int, error) {
 		}
 		n += m
 	}
-	return buf, n, nil
+	return buf, n, "", nil
 }
 
 // OpenMem opens a BPF ELF object held in memory with bpf_object__open_mem.
@@ -256,11 +260,13 @@ func readFileC(path string) (unsafe.Pointer, int, error) {
 // caller may reuse it once OpenMem returns. The object is not loaded into
 // the kernel yet: configure it, then call Load. Close releases it.
 func OpenMem(name string, data []byte, opts *ObjectOptions) (*Object, error) {
+	const op = "OpenMem"
+	subject := fmt.Sprintf("%q", name)
 	if len(data) == 0 {
-		return nil, fmt.Errorf("bpf_object__open_mem %q: empty object data: %w", name, unix.EINVAL)
+		return nil, opError(op, subject, "", fmt.Errorf("empty object data: %w", unix.EINVAL))
 	}
 	if err := checkELF(data); err != nil {
-		return nil, fmt.Errorf("bpf_object__open_mem %q: %w", name, err)
+		return nil, opError(op, subject, "", err)
 	}
 	if name != "" && (opts == nil || opts.Name == "") {
 		o := ObjectOptions{}
@@ -274,7 +280,7 @@ func OpenMem(name string, data []byte, opts *ObjectOptions) (*Object, error) {
 	// copy keeps Go memory out of libbpf's hands entirely.
 	buf := C.CBytes(data)
 	defer C.free(buf)
-	return open(opts, fmt.Sprintf("bpf_object__open_mem %q", name),
+	return open(opts, op, subject, "bpf_object__open_mem",
 		func(o *C.struct_lbg_open_opts) (*C.struct_bpf_object, error) {
 			// buf is C memory; o is Go memory holding only C pointers, used only during the call.
 			obj, err := C.lbg_open_mem(buf, C.size_t(len(data)), o)
@@ -282,8 +288,10 @@ func OpenMem(name string, data []byte, opts *ObjectOptions) (*Object, error) {
 		})
 }
 
-// open converts opts to C, calls openFn and wraps the resulting object.
-func open(opts *ObjectOptions, what string,
+// open converts opts to C, calls openFn, which calls the libbpf function
+// call, and wraps the resulting object. Its errors are the OpErrors of op
+// (OpenFile, OpenMem) on subject, the path or name given.
+func open(opts *ObjectOptions, op, subject, call string,
 	openFn func(*C.struct_lbg_open_opts) (*C.struct_bpf_object, error)) (*Object, error) {
 	if opts == nil {
 		opts = &ObjectOptions{}
@@ -293,8 +301,8 @@ func open(opts *ObjectOptions, what string,
 		logSize = defaultKernelLogSize
 	}
 	if logSize < minKernelLogSize || logSize > maxKernelLogSize {
-		return nil, fmt.Errorf("%s: kernel log size %d is outside [%d, %d]: %w",
-			what, opts.KernelLogSize, minKernelLogSize, maxKernelLogSize, unix.EINVAL)
+		return nil, opError(op, subject, "", fmt.Errorf("kernel log size %d is outside [%d, %d]: %w",
+			opts.KernelLogSize, minKernelLogSize, maxKernelLogSize, unix.EINVAL))
 	}
 	syncLogLevel()
 
@@ -320,7 +328,7 @@ func open(opts *ObjectOptions, what string,
 	// it writes; an empty log is the NUL set here.
 	logBuf := (*C.char)(C.malloc(C.size_t(logSize)))
 	if logBuf == nil {
-		return nil, fmt.Errorf("%s: allocate kernel log buffer: %w", what, unix.ENOMEM)
+		return nil, opError(op, subject, "malloc", fmt.Errorf("kernel log buffer of %d bytes: %w", logSize, unix.ENOMEM))
 	}
 	// SAFETY: logBuf holds logSize >= minKernelLogSize bytes of C memory.
 	*logBuf = 0
@@ -332,12 +340,16 @@ func open(opts *ObjectOptions, what string,
 	if obj == nil {
 		// logBuf was only ever referenced by the failed, freed object.
 		C.free(unsafe.Pointer(logBuf))
-		return nil, fmt.Errorf("%s: %w", what, ptrErr(err))
+		return nil, opError(op, subject, call, ptrErr(err))
 	}
 
 	o := &Object{obj: obj, logBuf: logBuf, logSize: logSize}
 	// obj is valid; bpf_object__name returns a string owned by it.
 	o.name = C.GoString(C.bpf_object__name(obj))
+	// The object's BTF, if any, lives from open to bpf_object__close.
+	if b := C.bpf_object__btf(obj); b != nil {
+		o.btf = &BTF{mu: &o.mu, btf: b, what: "of " + o.subject()}
+	}
 	for p := C.bpf_object__next_program(obj, nil); p != nil; p = C.bpf_object__next_program(obj, p) {
 		o.progs = append(o.progs, newObjectProgram(o, p))
 	}
@@ -345,7 +357,7 @@ func open(opts *ObjectOptions, what string,
 		mp := newObjectMap(o, m)
 		if err := mp.refresh(); err != nil {
 			o.Close()
-			return nil, fmt.Errorf("%s: map %s: %w", what, mp.name, err)
+			return nil, opError(op, subject, "", fmt.Errorf("map %s: %w", mp.name, err))
 		}
 		o.maps = append(o.maps, mp)
 	}
@@ -358,23 +370,29 @@ func open(opts *ObjectOptions, what string,
 // once: like libbpf, it refuses a second attempt with EINVAL, even after a
 // failure.
 //
-// When the kernel rejects a program, the error is a *VerifierError holding
-// the program's name and verifier log; otherwise it wraps the error code
-// and names the libbpf function, and the map when one of the maps could
-// not be created (for example when the kernel refuses its size). Load
-// blocks every other method of the object, its programs and maps until it
-// returns.
+// Errors are *OpError of Op "Object.Load". When the kernel rejects a
+// program, its Err is a *VerifierError holding the program's name and
+// verifier log (errors.As finds it), as in
+//
+//	Object.Load object minimal: bpf_object__load: program handle: bpf(BPF_PROG_LOAD): permission denied: verifier log: ...
+//
+// otherwise it names the libbpf function (bpf_object__prepare, which
+// creates the maps, or bpf_object__load) and wraps the error code, naming
+// the map when one of the maps could not be created (for example when
+// the kernel refuses its size). Load blocks every other method of the
+// object, its programs and maps until it returns.
 func (o *Object) Load() error {
+	const op = "Object.Load"
 	if o == nil {
-		return closedError("bpf_object__load")
+		return opError(op, o.subject(), "", ErrClosed)
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.obj == nil {
-		return closedError("bpf_object__load")
+		return opError(op, o.subject(), "", ErrClosed)
 	}
 	if o.loaded {
-		return fmt.Errorf("bpf_object__load %q: object was already loaded: %w", o.name, unix.EINVAL)
+		return opError(op, o.subject(), "", fmt.Errorf("object was already loaded: %w", unix.EINVAL))
 	}
 	syncLogLevel()
 	o.loaded = true
@@ -392,9 +410,10 @@ func (o *Object) Load() error {
 	}()
 	if prep := C.lbg_object_prepare(o.obj); prep.err < 0 {
 		if mp := o.mapOf(prep.failed_map); mp != nil {
-			return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: map %s: %w", o.name, mp.name, mp.createErr(errnoErr(prep.err)))
+			return opError(op, o.subject(), "bpf_object__prepare",
+				fmt.Errorf("map %s: %w", mp.name, mp.createErr(errnoErr(prep.err))))
 		}
-		return fmt.Errorf("bpf_object__load %q: bpf_object__prepare: %w", o.name, o.permErr(errnoErr(prep.err)))
+		return opError(op, o.subject(), "bpf_object__prepare", o.permErr(errnoErr(prep.err)))
 	}
 	// Forget any BTF log from the prepare step, so that the buffer holds
 	// only what program loads write.
@@ -412,16 +431,16 @@ func (o *Object) Load() error {
 			if p.logBuf != nil {
 				buf, size = p.logBuf, p.logSize
 			}
-			return &VerifierError{
+			return opError(op, o.subject(), "bpf_object__load", &VerifierError{
 				Program: p.name,
 				// The kernel NUL-terminates the log within size bytes,
 				// and the buffer starts with a NUL (open, SetLogSize).
 				Log: goStringN(buf, size),
 				Err: p.loadErr(err),
-			}
+			})
 		}
 	}
-	return fmt.Errorf("bpf_object__load %q: %w", o.name, o.permErr(err))
+	return opError(op, o.subject(), "bpf_object__load", o.permErr(err))
 }
 
 // Close releases the object with bpf_object__close: its maps and programs
@@ -442,6 +461,10 @@ func (o *Object) Close() error {
 		return nil
 	}
 	o.res.release()
+	if o.btf != nil {
+		// bpf_object__close frees it; the write lock keeps its users out.
+		o.btf.btf = nil
+	}
 	for _, mp := range o.maps {
 		mp.markClosed()
 	}
@@ -470,6 +493,19 @@ func (o *Object) Close() error {
 func freeObject(obj *C.struct_bpf_object, logBuf *C.char) {
 	C.bpf_object__close(obj)
 	C.free(unsafe.Pointer(logBuf))
+}
+
+// subject is the object's identity in the errors of its methods, "object
+// <name>" ("object" for a nil Object). The name is set at open and never
+// changes, so it is known once closed too.
+func (o *Object) subject() string {
+	switch {
+	case o == nil:
+		return "object"
+	case o.name == "":
+		return `object ""`
+	}
+	return "object " + o.name
 }
 
 // Name returns the object's name (bpf_object__name), or "" once closed.
@@ -520,20 +556,21 @@ func (o *Object) Maps() []*Map {
 // bpf_object__find_program_by_name finds it. An unknown name gives an error
 // wrapping ErrNotFound and os.ErrNotExist.
 func (o *Object) Program(name string) (*Program, error) {
+	const op = "Object.Program"
 	if o == nil {
-		return nil, closedError("program " + name)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	if o.obj == nil {
-		return nil, closedError("program " + name)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	for _, p := range o.progs {
 		if p.name == name {
 			return p, nil
 		}
 	}
-	return nil, &notFoundError{what: fmt.Sprintf("object %s: program %q", o.name, name)}
+	return nil, opError(op, o.subject(), "", &notFoundError{what: fmt.Sprintf("program %q", name)})
 }
 
 // Map returns the map called name, found with bpf_object__find_map_by_name,
@@ -541,13 +578,14 @@ func (o *Object) Program(name string) (*Program, error) {
 // ".data", ".rodata", ".data.custom", ...). An unknown name gives an error
 // wrapping ErrNotFound and os.ErrNotExist.
 func (o *Object) Map(name string) (*Map, error) {
+	const op = "Object.Map"
 	if o == nil {
-		return nil, closedError("map " + name)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	if o.obj == nil {
-		return nil, closedError("map " + name)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	if name != "" {
 		cName := C.CString(name)
@@ -559,7 +597,7 @@ func (o *Object) Map(name string) (*Map, error) {
 			}
 		}
 	}
-	return nil, &notFoundError{what: fmt.Sprintf("object %s: map %q", o.name, name)}
+	return nil, opError(op, o.subject(), "", &notFoundError{what: fmt.Sprintf("map %q", name)})
 }
 
 // mapOf returns the Map wrapping m. The caller holds o.mu.

@@ -29,8 +29,9 @@ func (p *Program) Autoattach() bool {
 // Object.Load, but not concurrently with AttachAll. Program.Attach
 // ignores it.
 func (p *Program) SetAutoattach(autoattach bool) error {
+	const op = "Program.SetAutoattach"
 	if !p.lock() {
-		return p.closed("bpf_program__set_autoattach")
+		return wrapOp(op, p.subject(), p.closed(op))
 	}
 	defer p.mu.RUnlock()
 	C.bpf_program__set_autoattach(p.prog, C.bool(autoattach))
@@ -46,19 +47,21 @@ func (p *Program) SetAutoattach(autoattach bool) error {
 // caller must close (CloseAll). struct_ops maps are not attached.
 //
 // If a program fails to attach, AttachAll closes the links it made and
-// returns an error naming that program and wrapping the errno.
+// returns an error naming that program and wrapping the errno:
+// "Object.AttachAll object x: bpf_object__attach_skeleton: program p:
+// ...", followed by the errors of closing the links, if any.
 func (o *Object) AttachAll() ([]*Link, error) {
-	const fn = "bpf_object__attach_skeleton"
+	const op, fn = "Object.AttachAll", "bpf_object__attach_skeleton"
 	if o == nil {
-		return nil, closedError(fn)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	if o.obj == nil {
-		return nil, closedError(fn + " " + o.name)
+		return nil, opError(op, o.subject(), "", ErrClosed)
 	}
 	if !o.loaded {
-		return nil, fmt.Errorf("%s %s: object not loaded: %w", fn, o.name, unix.EINVAL)
+		return nil, opError(op, o.subject(), "", fmt.Errorf("object not loaded: call Object.Load first: %w", unix.EINVAL))
 	}
 	// A skeleton of one program at a time, so that a failure names its
 	// program. libbpf reads the skeleton through pointers, so all of it is
@@ -75,7 +78,7 @@ func (o *Object) AttachAll() ([]*Link, error) {
 		}
 	}()
 	if skel == nil || progSkel == nil || progSlot == nil || linkSlot == nil {
-		return nil, fmt.Errorf("%s %s: %w", fn, o.name, unix.ENOMEM)
+		return nil, opError(op, o.subject(), "calloc", unix.ENOMEM)
 	}
 	skel.sz = C.sizeof_struct_bpf_object_skeleton
 	skel.prog_cnt = 1
@@ -96,8 +99,11 @@ func (o *Object) AttachAll() ([]*Link, error) {
 			return *linkSlot, nil
 		})
 		if err != nil {
-			err = fmt.Errorf("%s %s: program %s: %w", fn, o.name, p.name, err)
-			return nil, errors.Join(err, CloseAll(links))
+			err = fmt.Errorf("%s: %w", p.subject(), err)
+			if cerr := CloseAll(links); cerr != nil {
+				err = errors.Join(err, cerr)
+			}
+			return nil, opError(op, o.subject(), fn, err)
 		}
 		if link != nil {
 			links = append(links, link)
@@ -107,8 +113,9 @@ func (o *Object) AttachAll() ([]*Link, error) {
 }
 
 // CloseAll closes every link in links (Link.Close), such as those
-// Object.AttachAll made, and returns their errors joined. nil entries are
-// skipped.
+// Object.AttachAll made. It returns nil, or an OpError of Op "CloseAll"
+// whose Err joins the errors of the links' Close (errors.As finds each).
+// nil entries are skipped.
 func CloseAll(links []*Link) error {
 	var errs []error
 	for _, l := range links {
@@ -116,7 +123,10 @@ func CloseAll(links []*Link) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		return nil
+	}
+	return opError("CloseAll", fmt.Sprintf("%d links", len(links)), "", errors.Join(errs...))
 }
 
 // DisconnectAll calls Link.Disconnect on every link in links, such as

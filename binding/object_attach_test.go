@@ -76,8 +76,9 @@ func TestAttachAllFailure(t *testing.T) {
 	links, err := obj.AttachAll()
 	require.Error(t, err)
 	assert.Nil(t, links)
-	assert.Contains(t, err.Error(), "count_bad")
 	assert.ErrorIs(t, err, syscall.ENOENT)
+	oe := requireOpError(t, err, "Object.AttachAll", "object "+obj.Name(), "bpf_object__attach_skeleton")
+	assert.True(t, strings.HasPrefix(oe.Err.Error(), "program count_bad: "), "the cause names the program: %s", err)
 	before := getpidCounts(t, counts)
 	assert.Equal(t, before, getpidCounts(t, counts), "links of a failed AttachAll detached")
 }
@@ -110,23 +111,28 @@ func TestDisconnectAll(t *testing.T) {
 func TestAttachAllErrors(t *testing.T) {
 	requireKernel(t)
 	obj := openAutoattach(t, false)
+	name := obj.Name()
 	prog := program(t, obj, "count_tp")
 	_, err := obj.AttachAll()
 	assert.ErrorIs(t, err, syscall.EINVAL, "not loaded")
-	assert.True(t, strings.Contains(err.Error(), "not loaded"), err.Error())
+	assert.EqualError(t, err, "Object.AttachAll object "+name+": object not loaded: call Object.Load first: invalid argument")
 
 	var nilObj *libbpf.Object
 	_, err = nilObj.AttachAll()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	requireOpError(t, err, "Object.AttachAll", "object", "")
 	var nilProg *libbpf.Program
 	assert.False(t, nilProg.Autoattach())
 	assert.ErrorIs(t, nilProg.SetAutoattach(true), libbpf.ErrClosed)
+	assertOpErrorHead(t, nilProg.SetAutoattach(true), "Program.SetAutoattach", "program", "")
 	libbpf.DisconnectAll(nil)
 	assert.NoError(t, libbpf.CloseAll(nil))
 
 	require.NoError(t, obj.Close())
 	_, err = obj.AttachAll()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assert.EqualError(t, err, "Object.AttachAll object "+name+": libbpf: use of closed handle")
 	assert.False(t, prog.Autoattach())
 	assert.ErrorIs(t, prog.SetAutoattach(true), libbpf.ErrClosed)
+	assertOpErrorHead(t, prog.SetAutoattach(true), "Program.SetAutoattach", "program count_tp", "")
 }

@@ -29,7 +29,7 @@ import (
 // path that is not the same map, fails with EEXIST or EBUSY. PinMaps waits
 // for other users of the object.
 func (o *Object) PinMaps(dir string) error {
-	return o.pinAll("bpf_object__pin_maps", dir, true, func(cDir *C.char) C.int {
+	return o.pinAll("Object.PinMaps", "bpf_object__pin_maps", dir, true, func(cDir *C.char) C.int {
 		return C.bpf_object__pin_maps(o.obj, cDir)
 	})
 }
@@ -40,7 +40,7 @@ func (o *Object) PinMaps(dir string) error {
 // "", each map's pin path. The pins of a map that other objects still use
 // are removed all the same; the maps live on while something holds them.
 func (o *Object) UnpinMaps(dir string) error {
-	return o.pinAll("bpf_object__unpin_maps", dir, false, func(cDir *C.char) C.int {
+	return o.pinAll("Object.UnpinMaps", "bpf_object__unpin_maps", dir, false, func(cDir *C.char) C.int {
 		return C.bpf_object__unpin_maps(o.obj, cDir)
 	})
 }
@@ -53,9 +53,9 @@ func (o *Object) UnpinMaps(dir string) error {
 // PinMaps.
 func (o *Object) PinPrograms(dir string) error {
 	if dir == "" {
-		return fmt.Errorf("object %s: bpf_object__pin_programs: empty folder: %w", o.Name(), unix.EINVAL)
+		return opError("Object.PinPrograms", o.subject(), "", fmt.Errorf("empty folder: %w", unix.EINVAL))
 	}
-	return o.pinAll("bpf_object__pin_programs", dir, true, func(cDir *C.char) C.int {
+	return o.pinAll("Object.PinPrograms", "bpf_object__pin_programs", dir, true, func(cDir *C.char) C.int {
 		return C.bpf_object__pin_programs(o.obj, cDir)
 	})
 }
@@ -65,9 +65,9 @@ func (o *Object) PinPrograms(dir string) error {
 // ENOENT.
 func (o *Object) UnpinPrograms(dir string) error {
 	if dir == "" {
-		return fmt.Errorf("object %s: bpf_object__unpin_programs: empty folder: %w", o.Name(), unix.EINVAL)
+		return opError("Object.UnpinPrograms", o.subject(), "", fmt.Errorf("empty folder: %w", unix.EINVAL))
 	}
-	return o.pinAll("bpf_object__unpin_programs", dir, false, func(cDir *C.char) C.int {
+	return o.pinAll("Object.UnpinPrograms", "bpf_object__unpin_programs", dir, false, func(cDir *C.char) C.int {
 		return C.bpf_object__unpin_programs(o.obj, cDir)
 	})
 }
@@ -78,9 +78,9 @@ func (o *Object) UnpinPrograms(dir string) error {
 // the programs fail, the maps are unpinned again.
 func (o *Object) Pin(dir string) error {
 	if dir == "" {
-		return fmt.Errorf("object %s: bpf_object__pin: empty folder: %w", o.Name(), unix.EINVAL)
+		return opError("Object.Pin", o.subject(), "", fmt.Errorf("empty folder: %w", unix.EINVAL))
 	}
-	return o.pinAll("bpf_object__pin", dir, true, func(cDir *C.char) C.int {
+	return o.pinAll("Object.Pin", "bpf_object__pin", dir, true, func(cDir *C.char) C.int {
 		return C.bpf_object__pin(o.obj, cDir)
 	})
 }
@@ -89,32 +89,32 @@ func (o *Object) Pin(dir string) error {
 // programs' pins, then the maps'.
 func (o *Object) Unpin(dir string) error {
 	if dir == "" {
-		return fmt.Errorf("object %s: bpf_object__unpin: empty folder: %w", o.Name(), unix.EINVAL)
+		return opError("Object.Unpin", o.subject(), "", fmt.Errorf("empty folder: %w", unix.EINVAL))
 	}
-	return o.pinAll("bpf_object__unpin", dir, false, func(cDir *C.char) C.int {
+	return o.pinAll("Object.Unpin", "bpf_object__unpin", dir, false, func(cDir *C.char) C.int {
 		return C.bpf_object__unpin(o.obj, cDir)
 	})
 }
 
 // pinAll checks the object and dir and calls fn under the object's write
-// lock (the pins change the maps' pin paths inside libbpf). needLoaded
-// refuses an object that was not loaded, as libbpf would with a misleading
-// ENOENT.
-func (o *Object) pinAll(fn, dir string, needLoaded bool, call func(*C.char) C.int) error {
+// lock (the pins change the maps' pin paths inside libbpf); its errors are
+// the OpErrors of op. needLoaded refuses an object that was not loaded, as
+// libbpf would with a misleading ENOENT.
+func (o *Object) pinAll(op, fn, dir string, needLoaded bool, call func(*C.char) C.int) error {
 	if o == nil {
-		return closedError(fn)
+		return opError(op, o.subject(), "", ErrClosed)
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.obj == nil {
-		return closedError(fn)
+		return opError(op, o.subject(), "", ErrClosed)
 	}
 	if needLoaded && !o.loaded {
-		return fmt.Errorf("object %s: %s: object not loaded: %w", o.name, fn, unix.EBADF)
+		return opError(op, o.subject(), "", fmt.Errorf("object not loaded: %w", unix.EBADF))
 	}
 	if dir != "" {
 		if err := checkPinDir(dir); err != nil {
-			return fmt.Errorf("object %s: %s: %w", o.name, fn, err)
+			return opError(op, o.subject(), "", err)
 		}
 	}
 	cDir := cString(dir)
@@ -122,7 +122,10 @@ func (o *Object) pinAll(fn, dir string, needLoaded bool, call func(*C.char) C.in
 	// o.obj is valid under the write lock; cDir is C memory or NULL (the
 	// maps' own pin paths).
 	if ret := call(cDir); ret < 0 {
-		return fmt.Errorf("object %s: %s %q: %w", o.name, fn, dir, errnoErr(ret))
+		if dir != "" {
+			fn += fmt.Sprintf(" %q", dir)
+		}
+		return opError(op, o.subject(), fn, errnoErr(ret))
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -112,7 +113,7 @@ func TestObjectPinProgramsFailsWholeForAProgramNotLoaded(t *testing.T) {
 
 	err := obj.PinPrograms(dir)
 	assert.ErrorIs(t, err, unix.EINVAL)
-	assert.ErrorContains(t, err, "bpf_object__pin_programs")
+	requireOpError(t, err, "Object.PinPrograms", "object counter", fmt.Sprintf("bpf_object__pin_programs %q", dir))
 	assert.Empty(t, pinsIn(t, dir), "the programs pinned before the failure are unpinned")
 }
 

@@ -33,22 +33,22 @@ import (
 // must not be used after either. Like Map.Memory, the binding cannot track
 // the slice once returned.
 func (m *Map) InitialValue() ([]byte, error) {
-	const fn = "bpf_map__initial_value"
+	const op = "Map.InitialValue"
 	if !m.lock() {
-		return nil, m.closed(fn)
+		return nil, opError(op, m.subject(), "", ErrClosed)
 	}
 	defer m.mu.RUnlock()
 	if m.m == nil {
-		return nil, m.noObject(fn)
+		return nil, opError(op, m.subject(), "", fmt.Errorf("map was opened without an object: %w", unix.EOPNOTSUPP))
 	}
 	if m.loaded() {
-		return nil, fmt.Errorf("map %s: %s: object loaded, the image may be read-only (use Map.Memory or Map.Lookup): %w", m.name, fn, unix.EBUSY)
+		return nil, opError(op, m.subject(), "", fmt.Errorf("object loaded, the image may be read-only (use Map.Memory or Map.Lookup): %w", unix.EBUSY))
 	}
 	var size C.size_t
 	// m.m is valid under the read lock; size is written during the call.
 	base := C.bpf_map__initial_value(m.m, &size)
 	if base == nil || size == 0 {
-		return nil, fmt.Errorf("map %s: %s: not a global data section: %w", m.name, fn, unix.EINVAL)
+		return nil, opError(op, m.subject(), "bpf_map__initial_value", fmt.Errorf("not a global data section: %w", unix.EINVAL))
 	}
 	// SAFETY: base points to size bytes that libbpf allocated for the
 	// section (mmap'd, read and write, until Load or bpf_object__close).
@@ -64,13 +64,13 @@ func (m *Map) InitialValue() ([]byte, error) {
 // program and wrapping the errno. Object.AttachAll does the same for every
 // program; AttachSkeleton lets a skeleton keep each program's link.
 func (p *Program) AttachSkeleton() (*Link, error) {
-	const fn = "bpf_object__attach_skeleton"
+	const op = "Program.AttachSkeleton"
 	if !p.lock() {
-		return nil, p.closed(fn)
+		return nil, wrapOp(op, p.subject(), p.closed(op))
 	}
 	defer p.mu.RUnlock()
 	if !p.obj.loaded {
-		return nil, fmt.Errorf("%s %s: program %s: object not loaded: %w", fn, p.obj.name, p.name, unix.EINVAL)
+		return nil, opError(op, p.subject(), "", fmt.Errorf("%s is not loaded: call Object.Load first: %w", p.obj.subject(), unix.EINVAL))
 	}
 	// libbpf reads the skeleton through pointers, so all of it is C
 	// memory: one allocation holding the skeleton, its one program entry
@@ -83,7 +83,7 @@ func (p *Program) AttachSkeleton() (*Link, error) {
 	}
 	s := (*slots)(C.calloc(1, C.size_t(unsafe.Sizeof(slots{}))))
 	if s == nil {
-		return nil, fmt.Errorf("%s %s: program %s: %w", fn, p.obj.name, p.name, unix.ENOMEM)
+		return nil, opError(op, p.subject(), "calloc", unix.ENOMEM)
 	}
 	// s is from calloc.
 	defer C.free(unsafe.Pointer(s))
@@ -103,7 +103,7 @@ func (p *Program) AttachSkeleton() (*Link, error) {
 		return s.l, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: program %s: %w", fn, p.obj.name, p.name, err)
+		return nil, opError(op, p.subject(), "bpf_object__attach_skeleton", err)
 	}
 	return link, nil
 }

@@ -79,7 +79,7 @@ func TestAttachSkeletonPerProgram(t *testing.T) {
 	require.NoError(t, program(t, obj, "count_bad").SetAutoattach(true))
 	_, err = program(t, obj, "count_bad").AttachSkeleton()
 	assert.ErrorIs(t, err, syscall.ENOENT)
-	assert.Contains(t, err.Error(), "count_bad")
+	requireOpError(t, err, "Program.AttachSkeleton", "program count_bad", "bpf_object__attach_skeleton")
 
 	// Detaching one link leaves the other counting.
 	require.NoError(t, links["count_tp"].Close())
@@ -92,4 +92,5 @@ func TestAttachSkeletonPerProgram(t *testing.T) {
 	require.NoError(t, obj.Close())
 	_, err = tp.AttachSkeleton()
 	assert.ErrorIs(t, err, libbpf.ErrClosed)
+	assertOpErrorHead(t, err, "Program.AttachSkeleton", "program count_tp", "")
 }

@@ -1,6 +1,7 @@
 package libbpf_test
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -89,8 +90,9 @@ func TestOpenFileMissing(t *testing.T) {
 	assert.Nil(t, obj)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	assert.ErrorIs(t, err, syscall.ENOENT)
-	assert.ErrorContains(t, err, "bpf_object__open_file")
-	assert.ErrorContains(t, err, path)
+	assert.EqualError(t, err, fmt.Sprintf("OpenFile %q: open: no such file or directory", path))
+	oe := requireOpError(t, err, "OpenFile", fmt.Sprintf("%q", path), "open")
+	assert.Equal(t, syscall.ENOENT, oe.Err)
 }
 
 // Malformed objects are refused with an error, at open or at the latest at
@@ -125,7 +127,9 @@ func TestCorruptObjects(t *testing.T) {
 					assert.NoError(t, obj.Close())
 				} else {
 					assert.Nil(t, obj)
-					assert.ErrorContains(t, err, "bpf_object__open_mem")
+					oe := opErrorOf(t, err)
+					assert.Equal(t, "OpenMem", oe.Op)
+					assert.Equal(t, `"corrupt"`, oe.Subject)
 				}
 				assert.Error(t, err)
 			})
@@ -138,7 +142,9 @@ func TestCorruptObjects(t *testing.T) {
 					assert.NoError(t, obj.Close())
 				} else {
 					assert.Nil(t, obj)
-					assert.ErrorContains(t, err, "bpf_object__open_file")
+					oe := opErrorOf(t, err)
+					assert.Equal(t, "OpenFile", oe.Op)
+					assert.Equal(t, fmt.Sprintf("%q", path), oe.Subject)
 				}
 				assert.Error(t, err)
 			})
@@ -152,7 +158,8 @@ func TestOpenMemEmpty(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			obj, err := libbpf.OpenMem("empty", data, nil)
 			assert.Nil(t, obj)
-			assert.Error(t, err)
+			assert.ErrorIs(t, err, syscall.EINVAL)
+			assert.EqualError(t, err, `OpenMem "empty": empty object data: invalid argument`)
 		})
 	}
 }
@@ -165,13 +172,15 @@ func TestUnknownProgramAndMap(t *testing.T) {
 	assert.Nil(t, prog)
 	assert.ErrorIs(t, err, libbpf.ErrNotFound)
 	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.ErrorContains(t, err, "no_such_program")
+	assert.EqualError(t, err, `Object.Program object counter: program "no_such_program": libbpf: not found`)
+	requireOpError(t, err, "Object.Program", "object counter", "")
 
 	m, err := obj.Map("no_such_map")
 	assert.Nil(t, m)
 	assert.ErrorIs(t, err, libbpf.ErrNotFound)
 	assert.ErrorIs(t, err, os.ErrNotExist)
-	assert.ErrorContains(t, err, "no_such_map")
+	assert.EqualError(t, err, `Object.Map object counter: map "no_such_map": libbpf: not found`)
+	requireOpError(t, err, "Object.Map", "object counter", "")
 
 	_, err = obj.Map(".data")
 	assert.ErrorIs(t, err, libbpf.ErrNotFound, "counter.bpf.c has no .data section")
@@ -182,7 +191,8 @@ func TestLoadTwice(t *testing.T) {
 	obj := loadObject(t, "xdp")
 	err := obj.Load()
 	assert.ErrorIs(t, err, syscall.EINVAL)
-	assert.ErrorContains(t, err, "bpf_object__load")
+	assert.EqualError(t, err, "Object.Load object xdp: object was already loaded: invalid argument")
+	requireOpError(t, err, "Object.Load", "object xdp", "")
 	assert.GreaterOrEqual(t, program(t, obj, "xdp_mark").FD(), 0, "the first load is intact")
 }
 
@@ -465,7 +475,11 @@ func TestVerifierError(t *testing.T) {
 	assert.Contains(t, verr.Log, "R0 invalid mem access 'map_value_or_null'")
 	assert.ErrorIs(t, err, syscall.EACCES)
 	assert.ErrorIs(t, verr.Err, syscall.EACCES)
-	assert.Contains(t, err.Error(), "xdp_unchecked")
+	oe := requireOpError(t, err, "Object.Load", "object bad", "bpf_object__load")
+	assert.Same(t, verr, oe.Err, "the VerifierError is the OpError's cause")
+	assert.True(t, strings.HasPrefix(err.Error(),
+		"Object.Load object bad: bpf_object__load: program xdp_unchecked: bpf(BPF_PROG_LOAD): permission denied: verifier log: "), err.Error())
 	assert.Contains(t, err.Error(), "invalid mem access", "the message quotes the end of the log")
+	assert.Equal(t, 1, strings.Count(err.Error(), "xdp_unchecked"), "the program is named once: %s", err)
 	assert.Less(t, program(t, obj, "xdp_unchecked").FD(), 0)
 }

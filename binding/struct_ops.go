@@ -26,15 +26,15 @@ import (
 // it, leaves the registration in place and returns an error wrapping
 // ErrClosed.
 func (m *Map) AttachStructOps() (*Link, error) {
-	const fn = "bpf_map__attach_struct_ops"
-	if err := m.checkStructOps(fn); err != nil {
-		return nil, err
+	const op = "Map.AttachStructOps"
+	if err := m.checkStructOps(); err != nil {
+		return nil, opError(op, m.subject(), "", err)
 	}
 	defer m.mu.RUnlock()
 	// m.m is valid under the read lock; libbpf keeps no reference to it.
 	l, err := C.bpf_map__attach_struct_ops(m.m)
 	if l == nil {
-		return nil, fmt.Errorf("map %s: %s: %w", m.name, fn, ptrErr(err))
+		return nil, opError(op, m.subject(), "bpf_map__attach_struct_ops", ptrErr(err))
 	}
 	if C.bpf_map__map_flags(m.m)&C.BPF_F_LINK == 0 {
 		return &Link{kind: &structOpsMapLink{bpfLink: bpfLink{l: l}, owner: m.obj}}, nil
@@ -49,13 +49,13 @@ func (m *Map) AttachStructOps() (*Link, error) {
 // congestion control keeps its name). A Link made from a SEC(".struct_ops")
 // map, or any other kind of Link, gives an error wrapping EINVAL.
 func (l *Link) UpdateMap(m *Map) error {
-	const fn = "bpf_link__update_map"
+	const op = "Link.UpdateMap"
 	if !l.lock() {
-		return closedError(fn)
+		return opError(op, l.subject(), "", ErrClosed)
 	}
 	defer l.mu.RUnlock()
-	if err := m.checkStructOps(fn); err != nil {
-		return err
+	if err := m.checkStructOps(); err != nil {
+		return opError(op, l.subject(), "", fmt.Errorf("%s: %w", m.subject(), err))
 	}
 	defer m.mu.RUnlock()
 	// libbpf takes any link for a struct_ops link and reads past the end
@@ -63,38 +63,43 @@ func (l *Link) UpdateMap(m *Map) error {
 	switch l.kind.(type) {
 	case *structOpsLink:
 	case *structOpsMapLink:
-		return fmt.Errorf("%s %s: the link was made without the kernel's link (SEC(\".struct_ops\")): %w",
-			fn, m.name, unix.EINVAL)
+		return opError(op, l.subject(), "",
+			fmt.Errorf("the link was made without the kernel's link (SEC(\".struct_ops\")): %w", unix.EINVAL))
 	default:
-		return fmt.Errorf("%s %s: not a link made by Map.AttachStructOps: %w", fn, m.name, unix.EINVAL)
+		return opError(op, l.subject(), "", fmt.Errorf("not a link made by Map.AttachStructOps: %w", unix.EINVAL))
 	}
 	// Both handles are valid under their read locks; libbpf keeps only the
 	// map's descriptor number, as a marker.
 	if ret := C.bpf_link__update_map(l.kind.libbpfLink(), m.m); ret < 0 {
-		return fmt.Errorf("%s %s: %w", fn, m.name, errnoErr(ret))
+		return opError(op, l.subject(), "bpf_link__update_map "+m.subject(), errnoErr(ret))
 	}
 	return nil
 }
 
-// checkStructOps takes the read lock of m's Object for fn and checks that
-// m is a loaded struct_ops map of an Object. Unless it returns an error,
-// the caller must call m.mu.RUnlock.
-func (m *Map) checkStructOps(fn string) error {
-	if err := m.begin(fn); err != nil {
-		return err
+// checkStructOps takes the read lock of m's Object and checks that m is a
+// loaded struct_ops map of an Object; its error is the cause, for the
+// caller's OpError. Unless it returns an error, the caller must call
+// m.mu.RUnlock.
+func (m *Map) checkStructOps() error {
+	if !m.lock() {
+		return ErrClosed
 	}
+	var err error
 	switch {
+	case !m.loaded():
+		err = fmt.Errorf("object not loaded: %w", unix.EBADF)
 	case m.m == nil:
-		m.mu.RUnlock()
-		return m.noObject(fn)
+		err = fmt.Errorf("map was opened without an object: %w", unix.EOPNOTSUPP)
 	case m.mapType != MapTypeStructOps:
-		m.mu.RUnlock()
-		return fmt.Errorf("map %s: %s: a %s map is not a struct_ops map: %w", m.name, fn, m.mapType, unix.EINVAL)
+		err = fmt.Errorf("a %s map is not a struct_ops map: %w", m.mapType, unix.EINVAL)
 	case C.bpf_map__fd(m.m) < 0:
-		m.mu.RUnlock()
-		return m.notLoaded(fn)
+		// Load did not create it (SetAutocreate(false), or Load failed).
+		err = fmt.Errorf("map not created by Object.Load: %w", unix.EBADF)
 	}
-	return nil
+	if err != nil {
+		m.mu.RUnlock()
+	}
+	return err
 }
 
 // structOpsLink is the link of a SEC(".struct_ops.link") map, a kernel
@@ -110,9 +115,15 @@ type structOpsMapLink struct {
 	owner *Object
 }
 
-func (s *structOpsMapLink) ownFD(fn string) (C.int, error) {
-	return -1, fmt.Errorf("%s: the link of a SEC(\".struct_ops\") map has the map's descriptor, not a link's: %w", fn, unix.EOPNOTSUPP)
+// ownFD returns the cause of the error of the methods that need the
+// link's own descriptor (the Link's method names itself).
+func (s *structOpsMapLink) ownFD(string) (C.int, error) {
+	return -1, errStructOpsMapNoFD
 }
+
+// errStructOpsMapNoFD is the cause of the error of the methods that need a
+// link's descriptor on the link of a SEC(".struct_ops") map.
+var errStructOpsMapNoFD = fmt.Errorf("the link of a SEC(\".struct_ops\") map has the map's descriptor, not a link's: %w", unix.EOPNOTSUPP)
 
 // close closes the link under the read lock of the map's Object. Once the
 // Object is closed the descriptor is gone, and may be another file's: the
@@ -126,5 +137,5 @@ func (s *structOpsMapLink) close() error {
 	// Disconnected, bpf_link__destroy only frees the link.
 	C.bpf_link__disconnect(s.l)
 	C.bpf_link__destroy(s.l)
-	return fmt.Errorf("bpf_link__destroy: struct_ops map's object closed first, the map stays registered: %w", ErrClosed)
+	return fmt.Errorf("the struct_ops map's object was closed first, the map stays registered: %w", ErrClosed)
 }

@@ -16,9 +16,10 @@ import (
 // The system-wide views: every program, map, link and BTF object loaded
 // in the kernel, as bpftool lists them. They need CAP_SYS_ADMIN.
 
-// systemIDs walks the IDs with next, one of libbpf's bpf_*_get_next_id
-// functions, from the lowest up, until the kernel reports ENOENT.
-func systemIDs(fn string, next func(start C.__u32, id *C.__u32) C.int) ([]uint32, error) {
+// systemIDs walks the IDs with next, the libbpf function fn (one of the
+// bpf_*_get_next_id functions), from the lowest up, until the kernel
+// reports ENOENT. Its error is the OpError of op.
+func systemIDs(op, fn string, next func(start C.__u32, id *C.__u32) C.int) ([]uint32, error) {
 	var ids []uint32
 	var id C.__u32
 	for {
@@ -28,7 +29,7 @@ func systemIDs(fn string, next func(start C.__u32, id *C.__u32) C.int) ([]uint32
 			if errors.Is(err, unix.ENOENT) {
 				return ids, nil
 			}
-			return ids, fmt.Errorf("%s after ID %d: %w", fn, id, err)
+			return ids, opError(op, "", fmt.Sprintf("%s start_id %d", fn, id), err)
 		}
 		ids = append(ids, uint32(id))
 	}
@@ -40,7 +41,12 @@ func systemIDs(fn string, next func(start C.__u32, id *C.__u32) C.int) ([]uint32
 // an ID may be gone by the time it is opened (OpenProgramID then fails
 // with ENOENT).
 func ProgramIDs() ([]uint32, error) {
-	return systemIDs("bpf_prog_get_next_id", func(start C.__u32, id *C.__u32) C.int {
+	return progIDs("ProgramIDs")
+}
+
+// progIDs is ProgramIDs for op, the exported function called.
+func progIDs(op string) ([]uint32, error) {
+	return systemIDs(op, "bpf_prog_get_next_id", func(start C.__u32, id *C.__u32) C.int {
 		return C.bpf_prog_get_next_id(start, id)
 	})
 }
@@ -48,7 +54,12 @@ func ProgramIDs() ([]uint32, error) {
 // MapIDs returns the IDs of every BPF map in the system with
 // bpf_map_get_next_id (BPF_MAP_GET_NEXT_ID, kernel 4.13); see ProgramIDs.
 func MapIDs() ([]uint32, error) {
-	return systemIDs("bpf_map_get_next_id", func(start C.__u32, id *C.__u32) C.int {
+	return mapIDs("MapIDs")
+}
+
+// mapIDs is MapIDs for op, the exported function called.
+func mapIDs(op string) ([]uint32, error) {
+	return systemIDs(op, "bpf_map_get_next_id", func(start C.__u32, id *C.__u32) C.int {
 		return C.bpf_map_get_next_id(start, id)
 	})
 }
@@ -56,7 +67,12 @@ func MapIDs() ([]uint32, error) {
 // LinkIDs returns the IDs of every BPF link in the system with
 // bpf_link_get_next_id (BPF_LINK_GET_NEXT_ID, kernel 5.8); see ProgramIDs.
 func LinkIDs() ([]uint32, error) {
-	return systemIDs("bpf_link_get_next_id", func(start C.__u32, id *C.__u32) C.int {
+	return linkIDs("LinkIDs")
+}
+
+// linkIDs is LinkIDs for op, the exported function called.
+func linkIDs(op string) ([]uint32, error) {
+	return systemIDs(op, "bpf_link_get_next_id", func(start C.__u32, id *C.__u32) C.int {
 		return C.bpf_link_get_next_id(start, id)
 	})
 }
@@ -65,15 +81,21 @@ func LinkIDs() ([]uint32, error) {
 // modules, programs' BTF) with bpf_btf_get_next_id (BPF_BTF_GET_NEXT_ID,
 // kernel 5.4); see ProgramIDs.
 func BTFIDs() ([]uint32, error) {
-	return systemIDs("bpf_btf_get_next_id", func(start C.__u32, id *C.__u32) C.int {
+	return btfIDs("BTFIDs")
+}
+
+// btfIDs is BTFIDs for op, the exported function called.
+func btfIDs(op string) ([]uint32, error) {
+	return systemIDs(op, "bpf_btf_get_next_id", func(start C.__u32, id *C.__u32) C.int {
 		return C.bpf_btf_get_next_id(start, id)
 	})
 }
 
-// eachID opens every ID of ids with open (a bpf_*_get_fd_by_id_opts call),
-// passes the descriptor to read and closes it. IDs that went away between
-// the walk and the open (ENOENT) are skipped.
-func eachID(fn string, ids []uint32, open func(C.__u32, *C.struct_bpf_get_fd_by_id_opts) C.int, read func(C.int) error) error {
+// eachID opens every ID of ids with open (fn, a bpf_*_get_fd_by_id_opts
+// call), passes the descriptor to read and closes it. IDs that went away
+// between the walk and the open (ENOENT) are skipped. Its error is the
+// OpError of op on the ID that failed.
+func eachID(op, fn string, ids []uint32, open func(C.__u32, *C.struct_bpf_get_fd_by_id_opts) C.int, read func(C.int) error) error {
 	// opts is Go memory without Go pointers, read during each call.
 	var opts C.struct_bpf_get_fd_by_id_opts
 	opts.sz = C.sizeof_struct_bpf_get_fd_by_id_opts
@@ -84,12 +106,12 @@ func eachID(fn string, ids []uint32, open func(C.__u32, *C.struct_bpf_get_fd_by_
 			if errors.Is(err, unix.ENOENT) {
 				continue
 			}
-			return fmt.Errorf("%s %d: %w", fn, id, err)
+			return opError(op, fmt.Sprintf("id %d", id), fn, err)
 		}
 		err := read(fd)
 		unix.Close(int(fd))
 		if err != nil {
-			return fmt.Errorf("ID %d: %w", id, err)
+			return opError(op, fmt.Sprintf("id %d", id), "", err)
 		}
 	}
 	return nil
@@ -100,12 +122,13 @@ func eachID(fn string, ids []uint32, open func(C.__u32, *C.struct_bpf_get_fd_by_
 // bpf_prog_get_fd_by_id_opts (kernel 4.13) and bpf_prog_get_info_by_fd.
 // Programs unloaded meanwhile are left out.
 func Programs() ([]ProgramInfo, error) {
-	ids, err := ProgramIDs()
+	const op = "Programs"
+	ids, err := progIDs(op)
 	if err != nil {
 		return nil, err
 	}
 	var out []ProgramInfo
-	err = eachID("bpf_prog_get_fd_by_id_opts", ids,
+	err = eachID(op, "bpf_prog_get_fd_by_id_opts", ids,
 		func(id C.__u32, o *C.struct_bpf_get_fd_by_id_opts) C.int { return C.bpf_prog_get_fd_by_id_opts(id, o) },
 		func(fd C.int) error {
 			info, err := programInfo(fd)
@@ -119,12 +142,13 @@ func Programs() ([]ProgramInfo, error) {
 // in ID order, with bpf_map_get_fd_by_id_opts and bpf_map_get_info_by_fd;
 // see Programs.
 func Maps() ([]MapInfo, error) {
-	ids, err := MapIDs()
+	const op = "Maps"
+	ids, err := mapIDs(op)
 	if err != nil {
 		return nil, err
 	}
 	var out []MapInfo
-	err = eachID("bpf_map_get_fd_by_id_opts", ids,
+	err = eachID(op, "bpf_map_get_fd_by_id_opts", ids,
 		func(id C.__u32, o *C.struct_bpf_get_fd_by_id_opts) C.int { return C.bpf_map_get_fd_by_id_opts(id, o) },
 		func(fd C.int) error {
 			info, err := mapInfo(fd)
@@ -138,12 +162,13 @@ func Maps() ([]MapInfo, error) {
 // system, in ID order, with bpf_link_get_fd_by_id_opts (kernel 5.8) and
 // bpf_link_get_info_by_fd, as Link.Info reports it; see Programs.
 func Links() ([]LinkInfo, error) {
-	ids, err := LinkIDs()
+	const op = "Links"
+	ids, err := linkIDs(op)
 	if err != nil {
 		return nil, err
 	}
 	var out []LinkInfo
-	err = eachID("bpf_link_get_fd_by_id_opts", ids,
+	err = eachID(op, "bpf_link_get_fd_by_id_opts", ids,
 		func(id C.__u32, o *C.struct_bpf_get_fd_by_id_opts) C.int { return C.bpf_link_get_fd_by_id_opts(id, o) },
 		func(fd C.int) error {
 			// A Link that does not own fd: eachID closes it.
@@ -175,11 +200,11 @@ type BTFInfo struct {
 const maxBTFName = 64
 
 // btfInfo reads fd's struct bpf_btf_info with bpf_btf_get_info_by_fd,
-// with its name.
+// with its name. Its errors name the call.
 func btfInfo(fd C.int) (BTFInfo, error) {
 	name := (*C.char)(C.calloc(1, maxBTFName))
 	if name == nil {
-		return BTFInfo{}, unix.ENOMEM
+		return BTFInfo{}, fmt.Errorf("calloc: %w", unix.ENOMEM)
 	}
 	defer C.free(unsafe.Pointer(name))
 	var info C.struct_bpf_btf_info
@@ -203,12 +228,13 @@ func btfInfo(fd C.int) (BTFInfo, error) {
 // holds, in ID order, with bpf_btf_get_fd_by_id_opts (kernel 5.4) and
 // bpf_btf_get_info_by_fd; see Programs.
 func BTFObjects() ([]BTFInfo, error) {
-	ids, err := BTFIDs()
+	const op = "BTFObjects"
+	ids, err := btfIDs(op)
 	if err != nil {
 		return nil, err
 	}
 	var out []BTFInfo
-	err = eachID("bpf_btf_get_fd_by_id_opts", ids,
+	err = eachID(op, "bpf_btf_get_fd_by_id_opts", ids,
 		func(id C.__u32, o *C.struct_bpf_get_fd_by_id_opts) C.int { return C.bpf_btf_get_fd_by_id_opts(id, o) },
 		func(fd C.int) error {
 			info, err := btfInfo(fd)
@@ -224,15 +250,15 @@ func BTFObjects() ([]BTFInfo, error) {
 // bpf_btf_get_info_by_fd. An ID no BTF object has gives an error wrapping
 // ENOENT.
 func BTFInfoByID(id uint32) (BTFInfo, error) {
-	const fn = "bpf_btf_get_fd_by_id"
+	const op = "BTFInfoByID"
 	fd := C.bpf_btf_get_fd_by_id(C.__u32(id))
 	if fd < 0 {
-		return BTFInfo{}, fmt.Errorf("%s %d: %w", fn, id, errnoErr(fd))
+		return BTFInfo{}, opError(op, fmt.Sprintf("id %d", id), "bpf_btf_get_fd_by_id", errnoErr(fd))
 	}
 	defer unix.Close(int(fd))
 	info, err := btfInfo(fd)
 	if err != nil {
-		return BTFInfo{}, fmt.Errorf("%s %d: %w", fn, id, err)
+		return BTFInfo{}, opError(op, fmt.Sprintf("id %d", id), "", err)
 	}
 	return info, nil
 }
@@ -244,14 +270,18 @@ func BTFInfoByID(id uint32) (BTFInfo, error) {
 // program's state by mistake. The caller must Close the Map; see
 // OpenMapID.
 func OpenMapIDReadOnly(id uint32) (*Map, error) {
-	const fn = "bpf_map_get_fd_by_id_opts"
+	const op = "OpenMapIDReadOnly"
 	// opts is Go memory without Go pointers, read during the call.
 	var opts C.struct_bpf_get_fd_by_id_opts
 	opts.sz = C.sizeof_struct_bpf_get_fd_by_id_opts
 	opts.open_flags = C.BPF_F_RDONLY
 	fd := C.bpf_map_get_fd_by_id_opts(C.__u32(id), &opts)
 	if fd < 0 {
-		return nil, fmt.Errorf("%s %d BPF_F_RDONLY: %w", fn, id, errnoErr(fd))
+		return nil, opError(op, fmt.Sprintf("id %d", id), "bpf_map_get_fd_by_id_opts BPF_F_RDONLY", byIDErr(errnoErr(fd)))
 	}
-	return newOwnedMap(fd, fmt.Sprintf("%s %d", fn, id))
+	m, err := newOwnedMap(fd, "map")
+	if err != nil {
+		return nil, opError(op, fmt.Sprintf("id %d", id), "", err)
+	}
+	return m, nil
 }

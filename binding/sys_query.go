@@ -60,10 +60,12 @@ const maxQueryPrograms = 256
 // nothing of type t gives an empty result; an attach type the target does
 // not support gives EINVAL.
 func QueryPrograms(target int, t AttachType, flags uint32) (*QueryResult, error) {
+	const op = "QueryPrograms"
+	subject := fmt.Sprintf("target %d attach type %v", target, t)
 	const fn = "bpf_prog_query_opts"
 	arrays := C.calloc(4*maxQueryPrograms, C.sizeof___u32)
 	if arrays == nil {
-		return nil, fmt.Errorf("%s: %w", fn, unix.ENOMEM)
+		return nil, opError(op, subject, "calloc", unix.ENOMEM)
 	}
 	defer C.free(arrays)
 	// SAFETY: arrays holds four C arrays of maxQueryPrograms __u32 each.
@@ -87,18 +89,18 @@ func QueryPrograms(target int, t AttachType, flags uint32) (*QueryResult, error)
 		// prog_attach_flags) refuse fields they do not know only through
 		// E2BIG; ask again with the older fields.
 		if !errors.Is(err, unix.E2BIG) && !errors.Is(err, unix.EINVAL) {
-			return nil, fmt.Errorf("%s %d %v: %w", fn, target, t, err)
+			return nil, opError(op, subject, fn, err)
 		}
 		opts.link_ids, opts.link_attach_flags, opts.prog_attach_flags = nil, nil, nil
 		*(*C.__u32)(unsafe.Pointer(&opts.anon0[0])) = maxQueryPrograms
 		if ret2 := C.bpf_prog_query_opts(C.int(target), C.enum_bpf_attach_type(t), &opts); ret2 < 0 {
-			return nil, fmt.Errorf("%s %d %v: %w", fn, target, t, err)
+			return nil, opError(op, subject, fn, err)
 		}
 	}
 	n := int(*(*C.__u32)(unsafe.Pointer(&opts.anon0[0])))
 	if n > maxQueryPrograms {
 		// The kernel reports how many there are even when fewer fit.
-		return nil, fmt.Errorf("%s %d %v: %d programs, more than %d: %w", fn, target, t, n, maxQueryPrograms, unix.ENOSPC)
+		return nil, opError(op, subject, fn, fmt.Errorf("%d programs, more than %d: %w", n, maxQueryPrograms, unix.ENOSPC))
 	}
 	res := &QueryResult{AttachFlags: uint32(opts.attach_flags), Revision: uint64(opts.revision)}
 	for i := range n {
@@ -172,10 +174,11 @@ const maxTaskFDName = unix.PathMax
 // is not one of these gives EBADF, ENOTSUPP (524) or EINVAL; a perf event
 // without a program, ENOENT; an unknown pid or fd, ESRCH or EBADF.
 func TaskFDQuery(pid, fd int) (TaskFDInfo, error) {
-	const fn = "bpf_task_fd_query"
+	const op = "TaskFDQuery"
+	subject := fmt.Sprintf("pid %d fd %d", pid, fd)
 	buf := (*C.char)(C.calloc(1, maxTaskFDName))
 	if buf == nil {
-		return TaskFDInfo{}, fmt.Errorf("%s: %w", fn, unix.ENOMEM)
+		return TaskFDInfo{}, opError(op, subject, "calloc", unix.ENOMEM)
 	}
 	defer C.free(unsafe.Pointer(buf))
 	size := C.__u32(maxTaskFDName)
@@ -184,7 +187,7 @@ func TaskFDQuery(pid, fd int) (TaskFDInfo, error) {
 	// buf is C memory; the outputs are Go memory without Go pointers,
 	// written during the call.
 	if ret := C.bpf_task_fd_query(C.int(pid), C.int(fd), 0, buf, &size, &progID, &fdType, &offset, &addr); ret < 0 {
-		return TaskFDInfo{}, fmt.Errorf("%s pid %d fd %d: %w", fn, pid, fd, errnoErr(ret))
+		return TaskFDInfo{}, opError(op, subject, "bpf_task_fd_query", errnoErr(ret))
 	}
 	return TaskFDInfo{
 		ProgramID:   uint32(progID),
@@ -209,10 +212,9 @@ type Stats struct {
 // kernel.bpf_stats_enabled or another holder keeps them on); the counts
 // stay.
 func EnableStats() (*Stats, error) {
-	const fn = "bpf_enable_stats"
 	fd := C.bpf_enable_stats(C.BPF_STATS_RUN_TIME)
 	if fd < 0 {
-		return nil, fmt.Errorf("%s BPF_STATS_RUN_TIME: %w", fn, errnoErr(fd))
+		return nil, opError("EnableStats", "", "bpf_enable_stats BPF_STATS_RUN_TIME", errnoErr(fd))
 	}
 	return &Stats{fd: int(fd)}, nil
 }
@@ -224,7 +226,10 @@ func (s *Stats) Close() error {
 	}
 	err := unix.Close(s.fd)
 	s.fd = -1
-	return err
+	if err != nil {
+		return opError("Stats.Close", "run time statistics", "close", err)
+	}
+	return nil
 }
 
 // BindMap binds m to the loaded program with bpf_prog_bind_map
@@ -235,27 +240,27 @@ func (s *Stats) Close() error {
 // a map twice does nothing. m may belong to any object or be opened
 // without one.
 func (p *Program) BindMap(m *Map) error {
-	const fn = "bpf_prog_bind_map"
+	const op = "Program.BindMap"
 	if m == nil {
-		return closedError(fn + " " + p.Name() + ": map")
+		return opError(op, p.subject(), "", fmt.Errorf("nil map: %w", ErrClosed))
 	}
 	// A duplicate of the map's descriptor, so that no two objects' locks
 	// are held at once.
-	mfd, err := m.dupFD(fn)
+	mfd, err := m.dupFD("")
 	if err != nil {
-		return fmt.Errorf("program %s: %w", p.Name(), err)
+		return wrapOp(op, p.subject(), err)
 	}
 	defer unix.Close(mfd)
 	fd, ok := p.lockFD()
 	if !ok {
-		return p.closed(fn)
+		return wrapOp(op, p.subject(), p.closed(op))
 	}
 	defer p.mu.RUnlock()
 	if fd < 0 {
-		return fmt.Errorf("%s %s: program not loaded: %w", fn, p.name, unix.EBADF)
+		return opError(op, p.subject(), "", fmt.Errorf("program not loaded: %w", unix.EBADF))
 	}
 	if ret := C.bpf_prog_bind_map(fd, C.int(mfd), nil); ret < 0 {
-		return fmt.Errorf("%s %s: map %s: %w", fn, p.name, m.Name(), errnoErr(ret))
+		return opError(op, p.subject(), "bpf_prog_bind_map "+m.subject(), errnoErr(ret))
 	}
 	return nil
 }

@@ -22,6 +22,8 @@ import (
 type Token struct {
 	mu sync.Mutex
 	fd int
+	// path is the bpffs mount the token was created from.
+	path string
 }
 
 // NewToken creates a BPF token from the root of the bpffs mount at path
@@ -33,17 +35,26 @@ type Token struct {
 // mount (EINVAL), and a mount of another user namespace (EPERM). Close
 // releases the token.
 func NewToken(path string) (*Token, error) {
-	const fn = "bpf_token_create"
+	const op = "NewToken"
+	subject := fmt.Sprintf("%q", path)
 	fd, err := unix.Open(path, unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: open: %w", fn, path, err)
+		return nil, opError(op, subject, "open", err)
 	}
 	defer unix.Close(fd)
 	ret := C.bpf_token_create(C.int(fd), nil)
 	if ret < 0 {
-		return nil, fmt.Errorf("%s %q: %w", fn, path, errnoErr(ret))
+		return nil, opError(op, subject, "bpf_token_create", errnoErr(ret))
 	}
-	return &Token{fd: int(ret)}, nil
+	return &Token{fd: int(ret), path: path}, nil
+}
+
+// subject is the token's identity in errors: "token of" its mount.
+func (t *Token) subject() string {
+	if t == nil {
+		return "token"
+	}
+	return fmt.Sprintf("token of %q", t.path)
 }
 
 // FD returns the token's descriptor, or -1 once closed. It belongs to the
@@ -57,7 +68,9 @@ func (t *Token) FD() int {
 	return t.fd
 }
 
-// Close releases the token; it is idempotent and returns nil.
+// Close releases the token; it is idempotent. It returns nil, or the
+// OpError of close(2) failing, which leaves the descriptor closed all the
+// same.
 func (t *Token) Close() error {
 	if t == nil {
 		return nil
@@ -69,7 +82,10 @@ func (t *Token) Close() error {
 	}
 	err := unix.Close(t.fd)
 	t.fd = -1
-	return err
+	if err != nil {
+		return opError("Token.Close", t.subject(), "close", err)
+	}
+	return nil
 }
 
 // TokenFD returns the descriptor of the BPF token libbpf created for the
