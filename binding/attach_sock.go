@@ -74,7 +74,7 @@ func (m *Map) DetachProgram(p *Program, t AttachType) error {
 // lock lockFD takes on p's Object keeps p's descriptor open. Its errors
 // are *OpError of op on m, which say what was wrong with p.
 func (m *Map) sockProgram(op, fn string, p *Program, t AttachType, call func(progFD, mapFD C.int) C.int) error {
-	subject := sockMapSubject(m)
+	subject := m.subject()
 	mapFD, err := sockMapFD(m)
 	if err != nil {
 		return opError(op, subject, "", err)
@@ -107,16 +107,6 @@ func (m *Map) sockProgram(op, fn string, p *Program, t AttachType, call func(pro
 	return nil
 }
 
-// sockMapSubject names m in the errors of AttachProgram and
-// DetachProgram, as Map's errors do.
-// TODO(lead): use m.subject() (map.go) once both branches are merged.
-func sockMapSubject(m *Map) string {
-	if m == nil {
-		return "map"
-	}
-	return "map " + m.name
-}
-
 // sockMapFD checks that m is an open and loaded sockmap or sockhash and
 // returns a duplicate of its descriptor, which the caller closes; its
 // error is the cause alone, which names m. It takes and releases m's
@@ -125,7 +115,7 @@ func sockMapSubject(m *Map) string {
 // another call doing the opposite while writers wait on both.
 func sockMapFD(m *Map) (C.int, error) {
 	if !m.lock() {
-		return -1, fmt.Errorf("%s: %w", sockMapSubject(m), ErrClosed)
+		return -1, fmt.Errorf("%s: %w", m.subject(), ErrClosed)
 	}
 	defer m.mu.RUnlock()
 	if m.mapType != MapTypeSockMap && m.mapType != MapTypeSockHash {

@@ -161,11 +161,6 @@ func wrapOp(op, subject string, err error) error {
 	return opError(op, subject, "", err)
 }
 
-// closedError returns the error for a method called on a closed handle.
-func closedError(what string) error {
-	return fmt.Errorf("%s: %w", what, ErrClosed)
-}
-
 // libbpfErrno is one of libbpf's own error codes (LIBBPF_ERRNO__*, from
 // 4000 up), which unix.Errno cannot describe.
 type libbpfErrno struct {
@@ -395,34 +390,4 @@ func (p *Program) permErr(err error) error {
 // verifier's and says nothing about privileges.
 func (p *Program) loadErr(err error) error {
 	return explainPermission(err, programNeed(p.progTypeLocked()), false)
-}
-
-// notLoaded returns the error of fn, which needs p loaded, when p is a
-// program of an open object that is not loaded, or that Load left
-// unloaded; nil otherwise (p closed, or loaded). It wraps EINVAL, which
-// libbpf gives for an attach before load.
-func (p *Program) notLoaded(fn string) error {
-	fd, ok := p.lockFD()
-	if !ok {
-		return nil
-	}
-	defer p.mu.RUnlock()
-	if p.prog == nil || fd >= 0 {
-		return nil
-	}
-	return p.notLoadedLocked(fn, unix.EINVAL)
-}
-
-// notLoadedLocked returns the error of fn on p, a program of an object
-// without a descriptor, wrapping errno: it says whether the object is not
-// loaded yet, or Load skipped or failed the program. The caller holds the
-// read lock.
-func (p *Program) notLoadedLocked(fn string, errno error) error {
-	switch {
-	case !p.obj.loaded:
-		return fmt.Errorf("%s %s: object %q is not loaded: call Object.Load first: %w", fn, p.name, p.obj.name, errno)
-	case p.prog != nil && !bool(C.bpf_program__autoload(p.prog)): // p.prog is valid under the read lock.
-		return fmt.Errorf("%s %s: program was not loaded (SetAutoload(false)): %w", fn, p.name, errno)
-	}
-	return fmt.Errorf("%s %s: program was not loaded: Object.Load failed: %w", fn, p.name, errno)
 }

@@ -31,7 +31,7 @@ func (p *Program) Autoattach() bool {
 func (p *Program) SetAutoattach(autoattach bool) error {
 	const op = "Program.SetAutoattach"
 	if !p.lock() {
-		return wrapOp(op, p.subject(), p.closed(op))
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	C.bpf_program__set_autoattach(p.prog, C.bool(autoattach))

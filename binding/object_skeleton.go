@@ -66,7 +66,7 @@ func (m *Map) InitialValue() ([]byte, error) {
 func (p *Program) AttachSkeleton() (*Link, error) {
 	const op = "Program.AttachSkeleton"
 	if !p.lock() {
-		return nil, wrapOp(op, p.subject(), p.closed(op))
+		return nil, p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if !p.obj.loaded {

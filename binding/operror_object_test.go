@@ -49,17 +49,6 @@ func requireOpError(t testing.TB, err error, op, subject, call string) *libbpf.O
 	return oe
 }
 
-// assertOpErrorHead checks the Op, Subject and Call of err, a refusal whose
-// cause the program's shared helper (Program.closed in program.go) makes;
-// requireOpError checks the whole text.
-func assertOpErrorHead(t testing.TB, err error, op, subject, call string) {
-	t.Helper()
-	oe := opErrorOf(t, err)
-	assert.Equal(t, op, oe.Op, "Op of %q", err)
-	assert.Equal(t, subject, oe.Subject, "Subject of %q", err)
-	assert.Equal(t, call, oe.Call, "Call of %q", err)
-}
-
 // Each group of exported functions and methods of objects, globals,
 // BTF, the linker, the system views, tokens and probes fails with an
 // *OpError that names the method called, what it was called on, the call

@@ -186,21 +186,6 @@ func openPinned(path, kind string) (C.int, error) {
 	return fd, nil
 }
 
-// objGetPinned is openPinned for callers whose subject is not the path:
-// its *callError names the path in Call ("bpf_obj_get \"/sys/fs/bpf/x\""),
-// and a refused path is a *callError of Call "bpf_obj_get" too (the text
-// these errors always had).
-func objGetPinned(path, kind string) (C.int, error) {
-	fd, err := openPinned(path, kind)
-	if err == nil {
-		return fd, nil
-	}
-	if ce, ok := err.(*callError); ok {
-		return -1, &callError{call: fmt.Sprintf("%s %q", ce.call, path), err: ce.err}
-	}
-	return -1, &callError{call: "bpf_obj_get", err: err}
-}
-
 // objPin pins fd, the descriptor of an owned handle, at path with
 // bpf_obj_pin (BPF_OBJ_PIN, kernel 4.4), which is what libbpf's
 // bpf_map__pin, bpf_program__pin and bpf_link__pin call. It does not check

@@ -37,9 +37,9 @@ func (m *Map) AttachStructOps() (*Link, error) {
 		return nil, opError(op, m.subject(), "bpf_map__attach_struct_ops", ptrErr(err))
 	}
 	if C.bpf_map__map_flags(m.m)&C.BPF_F_LINK == 0 {
-		return &Link{kind: &structOpsMapLink{bpfLink: bpfLink{l: l}, owner: m.obj}}, nil
+		return &Link{kind: &structOpsMapLink{bpfLink: bpfLink{l: l}, owner: m.obj}, of: "struct_ops " + m.subject()}, nil
 	}
-	return &Link{kind: &structOpsLink{bpfLink: bpfLink{l: l}}}, nil
+	return &Link{kind: &structOpsLink{bpfLink: bpfLink{l: l}}, of: "struct_ops " + m.subject()}, nil
 }
 
 // UpdateMap makes the struct_ops link l, from Map.AttachStructOps on a

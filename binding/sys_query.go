@@ -253,7 +253,7 @@ func (p *Program) BindMap(m *Map) error {
 	defer unix.Close(mfd)
 	fd, ok := p.lockFD()
 	if !ok {
-		return wrapOp(op, p.subject(), p.closed(op))
+		return p.closed(op)
 	}
 	defer p.mu.RUnlock()
 	if fd < 0 {
