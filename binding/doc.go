@@ -72,8 +72,17 @@
 //
 // # Errors
 //
-// Errors from libbpf wrap the [syscall.Errno] it reported and name the
-// libbpf function, so errors.Is(err, os.ErrNotExist) or errors.Is(err,
+// Every error a function or method of the package returns is an
+// [*OpError] with one form, "Op Subject: Call: cause", as net.OpError's:
+//
+//	Map.Lookup map counts: bpf(BPF_MAP_LOOKUP_ELEM): no such file or directory
+//
+// the Go operation called, what it was called on (map counts, program
+// handle_exec, link of program handle_exec, ring buffer events, or a
+// path), the libbpf function or system call that failed with what it was
+// given (none when the method refused before calling anything), and the
+// cause. The cause wraps the [syscall.Errno] the kernel or libbpf
+// reported, so errors.Is(err, os.ErrNotExist) or errors.Is(err,
 // syscall.EPERM) work as for system calls. Sizes are checked in Go first
 // ([ErrInvalidSize]), unknown names give [ErrNotFound] (which also matches
 // [os.ErrNotExist]), pin paths outside bpffs give [ErrNotBPFFS], malformed
