@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -13,54 +12,6 @@ import (
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
-
-// opErrorCase is one failing call of an exported method and the OpError
-// it must give.
-type opErrorCase struct {
-	// op is the method called, which must be OpError.Op.
-	op string
-	// err is the error the call returned.
-	err error
-	// subject and call are the OpError's Subject and Call.
-	subject, call string
-	// is is a cause errors.Is must find.
-	is error
-	// text, when set, is the whole message.
-	text string
-}
-
-// checkOpError checks that c.err is an *OpError at the top level (not
-// only somewhere in the chain) with the fields c names, that errors.Is
-// sees its cause, and that the message says the operation and the subject
-// once each.
-func checkOpError(t *testing.T, c opErrorCase) {
-	t.Helper()
-	require.Error(t, c.err, c.op)
-	oe, ok := c.err.(*libbpf.OpError)
-	require.True(t, ok, "%s: %T is not an *OpError: %v", c.op, c.err, c.err)
-	var as *libbpf.OpError
-	require.True(t, errors.As(c.err, &as))
-	assert.Equal(t, c.op, oe.Op, "Op is the method called: %v", c.err)
-	assert.Equal(t, c.subject, oe.Subject, "%v", c.err)
-	assert.Equal(t, c.call, oe.Call, "%v", c.err)
-	if c.is != nil {
-		assert.ErrorIs(t, c.err, c.is, "%v", c.err)
-	}
-	if c.text != "" {
-		assert.Equal(t, c.text, c.err.Error())
-	}
-	msg := c.err.Error()
-	assert.True(t, strings.HasPrefix(msg, c.op+" "), "starts with the Op: %s", msg)
-	assert.Equal(t, 1, strings.Count(msg, c.op+" "), "Op said once: %s", msg)
-	if strings.Contains(oe.Subject, " ") {
-		assert.Equal(t, 1, strings.Count(msg, oe.Subject), "subject said once: %s", msg)
-	}
-	var inner *libbpf.OpError
-	if errors.As(oe.Err, &inner) {
-		assert.NotEqual(t, oe.Op, inner.Op, "an OpError wraps no OpError of its own Op: %s", msg)
-	}
-	assert.NotContains(t, oe.Err.Error(), oe.Op+" ", "no doubled prefix: %s", msg)
-}
 
 // Every exported map method gives its failures as an OpError naming the
 // method, the map, and the call that failed ("" before any call).

@@ -1,11 +1,9 @@
 package libbpf_test
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -14,40 +12,6 @@ import (
 
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
-
-// opErrorOf returns err as the *OpError it must be at its top level (not
-// merely somewhere in its chain).
-func opErrorOf(t testing.TB, err error) *libbpf.OpError {
-	t.Helper()
-	require.Error(t, err)
-	oe, ok := err.(*libbpf.OpError)
-	require.True(t, ok, "%T is not an *OpError at the top: %v", err, err)
-	return oe
-}
-
-// requireOpError checks that err is an *OpError of op on subject whose
-// failed call is call ("" for none), and that its text says the operation
-// once: no OpError of the same call chain is wrapped in another.
-func requireOpError(t testing.TB, err error, op, subject, call string) *libbpf.OpError {
-	t.Helper()
-	oe := opErrorOf(t, err)
-	assert.Equal(t, op, oe.Op, "Op of %q", err)
-	assert.Equal(t, subject, oe.Subject, "Subject of %q", err)
-	assert.Equal(t, call, oe.Call, "Call of %q", err)
-	require.NotNil(t, oe.Err, "the OpError has a cause")
-	text := err.Error()
-	prefix := op
-	if subject != "" {
-		prefix += " " + subject
-	}
-	assert.True(t, strings.HasPrefix(text, prefix+": "), "%q starts with %q", text, prefix)
-	assert.Equal(t, 1, strings.Count(text, op+" "), "the operation is said once: %q", text)
-	var inner *libbpf.OpError
-	if errors.As(oe.Err, &inner) {
-		assert.NotEqual(t, op, inner.Op, "an OpError of %s wraps another of %s: %q", op, op, text)
-	}
-	return oe
-}
 
 // Each group of exported functions and methods of objects, globals,
 // BTF, the linker, the system views, tokens and probes fails with an

@@ -1,7 +1,6 @@
 package libbpf_test
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -25,32 +24,12 @@ import (
 // failed with what identifies its target ("" when none was made), and Err
 // the cause.
 
-// assertProgOpError checks that err is, at its top, an *OpError of op on
-// subject with call that wraps cause, and that its text states op and
-// subject once: no prefix is repeated. It returns the OpError.
+// assertProgOpError makes requireOpError's checks and checks that err
+// wraps cause. It returns the OpError.
 func assertProgOpError(t *testing.T, err error, op, subject, call string, cause error) *libbpf.OpError {
 	t.Helper()
-	require.Error(t, err, op)
-	oe, ok := err.(*libbpf.OpError)
-	require.True(t, ok, "%s: %T at the top, want *libbpf.OpError: %v", op, err, err)
-	assert.Equal(t, op, oe.Op, "Op of %v", err)
-	assert.Equal(t, subject, oe.Subject, "Subject of %v", err)
-	assert.Equal(t, call, oe.Call, "Call of %v", err)
+	oe := requireOpError(t, err, op, subject, call)
 	assert.ErrorIs(t, err, cause)
-	msg := err.Error()
-	assert.True(t, strings.HasPrefix(msg, op+" ") || strings.HasPrefix(msg, op+": "), "starts with Op: %s", msg)
-	assert.Equal(t, 1, strings.Count(msg, op), "Op once: %s", msg)
-	errText := oe.Err.Error()
-	if subject != "" {
-		assert.Equal(t, 1, strings.Count(msg, op+" "+subject), "Op and Subject once: %s", msg)
-		assert.False(t, strings.HasPrefix(errText, subject+":"), "Err repeats the Subject: %s", msg)
-	}
-	if call != "" {
-		assert.Equal(t, 1, strings.Count(msg, call+":"), "Call once: %s", msg)
-		assert.False(t, strings.HasPrefix(errText, call), "Err repeats the Call: %s", msg)
-	}
-	var inner *libbpf.OpError
-	assert.False(t, errors.As(oe.Err, &inner), "an OpError inside the OpError of the same call: %v", err)
 	return oe
 }
 
