@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -97,8 +98,10 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 	}
 	fd := m.FD()
 
+	// Each block has buffers of its own, so that two may run at once.
 	lookup := func(call func(key, value []byte) error) func(uint64) uint64 {
 		return func(n uint64) (found uint64) {
+			key, value := make([]byte, 8), make([]byte, 8)
 			for k := range n {
 				binary.NativeEndian.PutUint64(key, k)
 				if call(key, value) == nil && binary.NativeEndian.Uint64(value) == want(k) {
@@ -133,6 +136,13 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 		{"update", []way{
 			{"c", func(n uint64) uint64 { return cUpdates(fd, n) }},
 			{"binding", update},
+		}},
+		// Two at once, as map_lookup_parallel: the wall time per lookup.
+		{"lookup_2", []way{
+			{"c", twice(func(n uint64) uint64 { return cLookups(fd, n) })},
+			{"binding", twice(lookup(m.Lookup))},
+			{"go_rawsyscall", twice(lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, true) }))},
+			{"go_syscall", twice(lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, false) }))},
 		}},
 	} {
 		sums, err := compare(op.name, op.ways, rounds, keys)
@@ -190,6 +200,26 @@ func compare(op string, ways []way, rounds int, n uint64) ([]summary, error) {
 		})
 	}
 	return sums, nil
+}
+
+// twice returns a block that runs block on two goroutines at once (each
+// with a thread of its own, as a cgo call or a locked goroutine has) and
+// counts a call done when both did it: the work of 2n calls in the time
+// of n, so the figure per call is wall time per pair of calls.
+func twice(block func(n uint64) uint64) func(uint64) uint64 {
+	return func(n uint64) uint64 {
+		var done [2]uint64
+		var wg sync.WaitGroup
+		for i := range done {
+			wg.Go(func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				done[i] = block(n)
+			})
+		}
+		wg.Wait()
+		return min(done[0], done[1])
+	}
 }
 
 // elemAttr is the element-command part of union bpf_attr (map_fd, key,
