@@ -8,7 +8,6 @@ import "C"
 
 import (
 	"fmt"
-	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,7 +33,7 @@ type TypeID uint32
 type BTF struct {
 	// mu is the lock that guards btf: &Object.mu for an object's BTF,
 	// &own.mu for parsed BTF.
-	mu *sync.RWMutex
+	mu *handleLock
 	// btf is the libbpf BTF, nil once closed. For an object's BTF it is
 	// the object's (bpf_object__btf, which libbpf sets at open and frees
 	// at bpf_object__close), cleared by Object.Close.
@@ -53,7 +52,7 @@ type BTF struct {
 // ownedBTF is what parsed BTF has and an object's BTF has not: its own
 // lock.
 type ownedBTF struct {
-	mu sync.RWMutex
+	mu handleLock
 }
 
 // newOwnedBTF wraps btf, parsed BTF that the caller owns, with a lock of

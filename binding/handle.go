@@ -5,8 +5,6 @@ package libbpf
 */
 import "C"
 
-import "sync"
-
 // Ownership of handles.
 //
 // A Map, Program or Link is one of two kinds, decided once when it is
@@ -43,7 +41,11 @@ import "sync"
 // descriptor or why there is none, detach, pin, unpin, disconnect, close.
 //
 // The lock order is unchanged: a method holds the lock of at most one
-// Object (or owned handle) at a time, after its Link's lock if any.
+// Object (or owned handle) at a time, after its Link's lock if any. That
+// lock is a handleLock (handle_lock.go): a sync.RWMutex, and for Objects
+// and owned maps a read guard that the map element operations take
+// instead of the read lock, so that lookups from several CPUs do not all
+// write the RWMutex's reader count; its writers shut out both.
 
 // handleState is where a Map or Program is in its life.
 type handleState uint8
@@ -65,7 +67,7 @@ type fdHandle struct {
 	// mu is the lock that guards the handle: its Object's, or for an
 	// owned handle its own. nil for a zero Map or Program, which is
 	// closed.
-	mu *sync.RWMutex
+	mu *handleLock
 	// state and fd change only under mu held for writing.
 	state handleState
 	// fd is the descriptor: libbpf's for a borrowed handle, cached when

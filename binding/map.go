@@ -8,7 +8,6 @@ import "C"
 import (
 	"fmt"
 	"strconv"
-	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -91,7 +90,7 @@ type mapCore struct {
 // fdHandle points to, the resources Map.Close releases, and what libbpf's
 // struct bpf_map keeps for a map of an Object: its capacity and pin state.
 type ownedMap struct {
-	mu         sync.RWMutex
+	mu         handleLock
 	res        mapResources
 	maxEntries uint32
 	// id is the map's kernel ID, for its subject when it has no name.
@@ -183,6 +182,40 @@ func (m *Map) begin(op string) error {
 		return err
 	}
 	return nil
+}
+
+// enter is begin for the element operations (Lookup, Update, Delete,
+// NextKey, LookupAndDelete): it takes the read guard of the map's lock
+// rather than its read lock, so that goroutines on several CPUs calling
+// them do not write one shared line per call (see handleLock). It returns
+// what exit takes: the guard's counter, or -1 when it took the read lock
+// as begin does (a writer held the lock, the map is not loaded, or it is
+// closed: begin's errors).
+func (m *Map) enter(op string) (int, error) {
+	if m != nil && m.mu != nil && m.mu.guard != nil {
+		if s, ok := m.mu.guard.enter(); ok {
+			// Under the guard as under the read lock, the state only
+			// changes while a writer holds the lock.
+			if m.state == handleLoaded {
+				return s, nil
+			}
+			m.mu.guard.exit(s)
+		}
+	}
+	if err := m.begin(op); err != nil {
+		return 0, err
+	}
+	return -1, nil
+}
+
+// exit ends an element operation that enter began, with what enter
+// returned.
+func (m *Map) exit(tok int) {
+	if tok >= 0 {
+		m.mu.guard.exit(tok)
+		return
+	}
+	m.mu.RUnlock()
 }
 
 // lockLibbpf takes the read lock for op, a method that calls a libbpf
@@ -526,10 +559,11 @@ func (m *Map) Lookup(key, value []byte) error {
 
 // lookup is Lookup for op, the method the caller called.
 func (m *Map) lookup(op string, key, value []byte) error {
-	if err := m.begin(op); err != nil {
+	tok, err := m.enter(op)
+	if err != nil {
 		return err
 	}
-	defer m.mu.RUnlock()
+	defer m.exit(tok)
 	if err := m.checkKey(key, "key"); err != nil {
 		return m.fail(op, "", err)
 	}
@@ -552,10 +586,11 @@ func (m *Map) Update(key, value []byte, flags MapUpdateFlags) error {
 
 // update is Update for op, the method the caller called.
 func (m *Map) update(op string, key, value []byte, flags MapUpdateFlags) error {
-	if err := m.begin(op); err != nil {
+	tok, err := m.enter(op)
+	if err != nil {
 		return err
 	}
-	defer m.mu.RUnlock()
+	defer m.exit(tok)
 	if err := m.checkKey(key, "key"); err != nil {
 		return m.fail(op, "", err)
 	}
@@ -578,10 +613,11 @@ func (m *Map) Delete(key []byte) error {
 
 // delete is Delete for op, the method the caller called.
 func (m *Map) delete(op string, key []byte) error {
-	if err := m.begin(op); err != nil {
+	tok, err := m.enter(op)
+	if err != nil {
 		return err
 	}
-	defer m.mu.RUnlock()
+	defer m.exit(tok)
 	if err := m.checkKey(key, "key"); err != nil {
 		return m.fail(op, "", err)
 	}
@@ -602,10 +638,11 @@ func (m *Map) NextKey(key, next []byte) error {
 
 // nextKey is NextKey for op, the method the caller called.
 func (m *Map) nextKey(op string, key, next []byte) error {
-	if err := m.begin(op); err != nil {
+	tok, err := m.enter(op)
+	if err != nil {
 		return err
 	}
-	defer m.mu.RUnlock()
+	defer m.exit(tok)
 	if key != nil {
 		if err := m.checkKey(key, "key"); err != nil {
 			return m.fail(op, "", err)
@@ -632,10 +669,11 @@ func (m *Map) LookupAndDelete(key, value []byte) error {
 
 // lookupAndDelete is LookupAndDelete for op, the method the caller called.
 func (m *Map) lookupAndDelete(op string, key, value []byte) error {
-	if err := m.begin(op); err != nil {
+	tok, err := m.enter(op)
+	if err != nil {
 		return err
 	}
-	defer m.mu.RUnlock()
+	defer m.exit(tok)
 	if err := m.checkKey(key, "key"); err != nil {
 		return m.fail(op, "", err)
 	}

@@ -32,6 +32,7 @@ func ownMap(fd C.int) (*Map, error) {
 		return nil, err
 	}
 	own := &ownedMap{maxEntries: info.MaxEntries, id: info.ID}
+	own.mu.guard = new(readGuard)
 	m := &Map{own: own}
 	m.mapCore = mapCore{
 		fdHandle:  fdHandle{mu: &own.mu, state: handleLoaded, fd: fd},

@@ -75,7 +75,7 @@ type Object struct {
 	// mu guards obj: readers are the methods of Object, Program and Map,
 	// writers are Load, Close and the Map methods that change libbpf's
 	// state after Load (ReuseFD, Pin, Unpin).
-	mu sync.RWMutex
+	mu handleLock
 	// obj is the libbpf object; nil once closed.
 	obj *C.struct_bpf_object
 	// logBuf is the C kernel_log_buf given to libbpf at open time; libbpf
@@ -344,6 +344,7 @@ func open(opts *ObjectOptions, op, subject, call string,
 	}
 
 	o := &Object{obj: obj, logBuf: logBuf, logSize: logSize}
+	o.mu.guard = new(readGuard)
 	// obj is valid; bpf_object__name returns a string owned by it.
 	o.name = C.GoString(C.bpf_object__name(obj))
 	// The object's BTF, if any, lives from open to bpf_object__close.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -72,7 +71,7 @@ type Program struct {
 // ownedProgram is what only a program opened without an object has: the
 // lock its fdHandle points to.
 type ownedProgram struct {
-	mu sync.RWMutex
+	mu handleLock
 }
 
 // newObjectProgram returns the Program of prog, a program of o.
