@@ -40,6 +40,12 @@ func TestObjectOpErrors(t *testing.T) {
 	beyond := libbpf.TypeID(objBTF.TypeCount())
 	noPins := filepath.Join(bpffsDir(t), "none")
 
+	// A query of a descriptor that is not open: kernel 6.18 looks the
+	// target up first (EBADF); 6.1 answers EINVAL (seen in its guest).
+	queryCause := error(syscall.EBADF)
+	if !kernelAtLeast(t, 6, 18) {
+		queryCause = syscall.EINVAL
+	}
 	for _, c := range []struct {
 		name              string
 		err               func() error
@@ -129,7 +135,7 @@ func TestObjectOpErrors(t *testing.T) {
 			_, err := libbpf.QueryPrograms(1<<20, libbpf.AttachTypeCgroupInetIngress, 0)
 			return err
 		}, "QueryPrograms", fmt.Sprintf("target %d attach type %v", 1<<20, libbpf.AttachTypeCgroupInetIngress),
-			"bpf_prog_query_opts", syscall.EBADF},
+			"bpf_prog_query_opts", queryCause},
 		{"ProbeIterTarget bad name", func() error { return libbpf.ProbeIterTarget("a/b") },
 			"ProbeIterTarget", `iterator target "a/b"`, "", syscall.EINVAL},
 	} {
