@@ -43,7 +43,9 @@ const (
 // attachFailure is the error an attach call returns to Program.attach
 // when libbpf failed: the libbpf function called, with the target that
 // identifies the failing attach ("bpf_program__attach_xdp ifindex 3"), and
-// libbpf's error.
+// the error cgo captured when it returned NULL. Unlike a callError, whose
+// cause is ready to use, that error is the raw errno (or none), which
+// Program.attach converts (ptrErr) and explains (permErr).
 type attachFailure struct {
 	call string
 	err  error

@@ -81,9 +81,9 @@ type OpError struct {
 	// "OpenFile", "TypedMap.Update".
 	Op string
 	// Subject names what Op was called on, its kind and identity: "map
-	// counts", "program handle_exec", "object minimal", "link 12 of program
-	// handle_exec", "ring buffer events", or a package function's argument
-	// (a path, quoted).
+	// counts", "program handle_exec", "object minimal", "link of program
+	// handle_exec", "link 12", "ring buffer events", or a package
+	// function's argument (a path, quoted).
 	Subject string
 	// Call is the libbpf function or system call that failed, with the
 	// arguments that tell which ("bpf_link__pin \"/sys/fs/bpf/x\"",
@@ -126,11 +126,11 @@ func opError(op, subject, call string, err error) error {
 }
 
 // callError is the failure of one libbpf function or system call, as the
-// package's internal helpers (and the kinds of Link) return it: call names it with the arguments
-// that identify the target ("bpf_obj_get \"/sys/fs/bpf/x\""), err is the
-// cause. Its text, "call: err", is what those helpers returned before the
-// exported methods took their errors to OpError. The exported method that
-// gets one makes it its OpError's Call and Err (wrapOp).
+// package's internal helpers (and the kinds of Link) return it: call names
+// it with the arguments that identify the target ("bpf_obj_get
+// \"/sys/fs/bpf/x\""), err is the cause. Its text is "call: err". The
+// exported method that gets one makes it its OpError's Call and Err
+// (wrapOp).
 type callError struct {
 	call string
 	err  error

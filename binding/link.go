@@ -86,9 +86,9 @@ func (l *Link) opErr(op, call string, err error) error {
 // (ownedLink). Its methods run under the Link's lock, for writing where
 // they change the link's state (pin, unpin, disconnect, close).
 type linkKind interface {
-	// ownFD returns the link's own descriptor or, for fn, the error of a
-	// link that has none.
-	ownFD(fn string) (C.int, error)
+	// ownFD returns the link's own descriptor or the cause of the error
+	// of a link that has none.
+	ownFD() (C.int, error)
 	// libbpfLink returns the libbpf link, nil for an owned link.
 	libbpfLink() *C.struct_bpf_link
 	// detach detaches the link, as bpf_link__detach does.
@@ -139,7 +139,7 @@ func (l *Link) open() bool {
 // Passing either to the kernel would act on whatever that descriptor is.
 // The caller holds l.mu.
 func (l *Link) noFD(op string) error {
-	if _, err := l.kind.ownFD(""); err != nil {
+	if _, err := l.kind.ownFD(); err != nil {
 		return l.opErr(op, "", err)
 	}
 	return nil
@@ -148,7 +148,7 @@ func (l *Link) noFD(op string) error {
 // cFD returns the link's descriptor (bpf_link__fd for libbpf's links); the
 // caller holds l.mu and has checked noFD.
 func (l *Link) cFD() C.int {
-	fd, _ := l.kind.ownFD("")
+	fd, _ := l.kind.ownFD()
 	return fd
 }
 
@@ -158,7 +158,7 @@ type bpfLink struct {
 	l *C.struct_bpf_link
 }
 
-func (b *bpfLink) ownFD(string) (C.int, error)    { return C.bpf_link__fd(b.l), nil }
+func (b *bpfLink) ownFD() (C.int, error)          { return C.bpf_link__fd(b.l), nil }
 func (b *bpfLink) libbpfLink() *C.struct_bpf_link { return b.l }
 func (b *bpfLink) detach() C.int                  { return C.bpf_link__detach(b.l) }
 func (b *bpfLink) disconnect()                    { C.bpf_link__disconnect(b.l) }
@@ -235,7 +235,7 @@ func newUSDTLink(l *C.struct_bpf_link, o *Object, p *Program) *Link {
 
 // ownFD returns the error of a USDT link, which has no descriptor (the
 // cause alone, whatever fn: noFD names the method).
-func (u *usdtLink) ownFD(string) (C.int, error) {
+func (u *usdtLink) ownFD() (C.int, error) {
 	return -1, errUSDTNoFD
 }
 
@@ -432,7 +432,7 @@ func (l *Link) FD() int {
 		return -1
 	}
 	defer l.mu.RUnlock()
-	if fd, err := l.kind.ownFD(""); err == nil && fd >= 0 {
+	if fd, err := l.kind.ownFD(); err == nil && fd >= 0 {
 		return int(fd)
 	}
 	return -1

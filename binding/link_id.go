@@ -43,7 +43,7 @@ func OpenLinkID(id uint32) (*Link, error) {
 	return &Link{kind: &ownedLink{fd: fd}, id: id}, nil
 }
 
-func (b *ownedLink) ownFD(string) (C.int, error)    { return b.fd, nil }
+func (b *ownedLink) ownFD() (C.int, error)          { return b.fd, nil }
 func (b *ownedLink) libbpfLink() *C.struct_bpf_link { return nil }
 func (b *ownedLink) pinPath() string                { return b.pinned }
 func (b *ownedLink) disconnect()                    { b.disconnected = true }

@@ -117,7 +117,7 @@ type structOpsMapLink struct {
 
 // ownFD returns the cause of the error of the methods that need the
 // link's own descriptor (the Link's method names itself).
-func (s *structOpsMapLink) ownFD(string) (C.int, error) {
+func (s *structOpsMapLink) ownFD() (C.int, error) {
 	return -1, errStructOpsMapNoFD
 }
 
