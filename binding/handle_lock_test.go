@@ -84,13 +84,23 @@ func TestHandleLockGuardExcludesWriters(t *testing.T) {
 }
 
 // A lock without a guard (programs and BTF opened on their own) is a
-// plain RWMutex.
+// plain RWMutex: a writer keeps readers out until Unlock.
 func TestHandleLockWithoutGuard(t *testing.T) {
 	var l handleLock
 	l.Lock()
+	got := make(chan struct{})
+	go func() {
+		l.RLock()
+		close(got)
+		l.RUnlock()
+	}()
+	select {
+	case <-got:
+		t.Fatal("RLock returned while the lock was held for writing")
+	case <-time.After(20 * time.Millisecond):
+	}
 	l.Unlock()
-	l.RLock()
-	l.RUnlock()
+	<-got
 }
 
 // Goroutines pick counters by their stacks: many goroutines spread over
