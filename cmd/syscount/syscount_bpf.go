@@ -91,8 +91,8 @@ func (c *Syscount) find() error {
 // Load loads the object into the kernel (libbpf.Object.Load,
 // bpf_object__load) and points the section structs at the loaded maps:
 // writable sections at their live memory (libbpf.Map.Memory), read-only
-// ones at a copy of their frozen value. A program the kernel rejects
-// gives a *libbpf.VerifierError.
+// ones at a copy of their frozen value. When the kernel rejects a
+// program, errors.As finds a *libbpf.VerifierError in the error.
 func (c *Syscount) Load() error {
 	if err := c.obj.Load(); err != nil {
 		return err
