@@ -20,7 +20,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -28,6 +27,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/libbpf-go/libbpf-go/bench/internal/host"
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
@@ -121,7 +121,7 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 		}
 		return done
 	}
-	mach := machine()
+	mach := host.Describe().String()
 	var all []summary
 	for _, op := range []struct {
 		name string
@@ -257,25 +257,4 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-// machine describes the machine as the report does: CPU model, CPUs,
-// kernel and load average.
-func machine() string {
-	model, kernel, load := runtime.GOARCH, "", ""
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for l := range strings.Lines(string(b)) {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				model = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		kernel = strings.TrimSpace(string(b))
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		load = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
-	return fmt.Sprintf("%s, %d CPUs, kernel %s, load %s", model, runtime.NumCPU(), kernel, load)
 }

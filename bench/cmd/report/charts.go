@@ -24,15 +24,8 @@ func writeCharts(res results, dir string) ([]string, error) {
 		{"ringbuf", "Ring buffer drain"},
 		{"perfbuf", "Perf buffer drain"},
 	} {
-		p := plot.New()
-		p.Title.Text = fmt.Sprintf("%s: %s, %s", kind.title, res.Machine.CPUModel, res.Date[:10])
-		p.X.Label.Text = "event size, bytes"
-		p.Y.Label.Text = "ns per event (median)"
-		p.X.Scale = plot.LogScale{}
-		p.Y.Scale = plot.LogScale{}
+		p := logPlot(res, kind.title, "event size, bytes", "ns per event (median)")
 		p.X.Tick.Marker = plot.ConstantTicks(sizeTicks())
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-		p.Legend.Top = true
 		p.Legend.Left = true
 		var lines []any
 		for _, d := range drivers {
@@ -47,11 +40,8 @@ func writeCharts(res results, dir string) ([]string, error) {
 			sortXY(pts)
 			lines = append(lines, driverLabels[d], pts)
 		}
-		if err := plotutil.AddLinePoints(p, lines...); err != nil {
-			return files, err
-		}
-		file := filepath.Join(dir, kind.prefix+"_drain.svg")
-		if err := p.Save(6*vg.Inch, 4*vg.Inch, file); err != nil {
+		file, err := saveLines(p, lines, dir, kind.prefix+"_drain.svg")
+		if err != nil {
 			return files, err
 		}
 		files = append(files, file)
@@ -85,15 +75,7 @@ var openLoadSizes = map[string][]struct {
 // writeOpenLoadChart draws the open + load curve: ms per open + load +
 // close against the object's programs (one map) and maps (one program).
 func writeOpenLoadChart(res results, dir string) (string, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Open + load + close: %s, %s", res.Machine.CPUModel, res.Date[:10])
-	p.X.Label.Text = "programs (1 map) or maps (1 program) in the object"
-	p.Y.Label.Text = "ms (median)"
-	p.X.Scale = plot.LogScale{}
-	p.Y.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p := logPlot(res, "Open + load + close", "programs (1 map) or maps (1 program) in the object", "ms (median)")
 	p.Legend.Left = true
 	var lines []any
 	for _, kind := range []string{"programs", "maps"} {
@@ -110,10 +92,32 @@ func writeOpenLoadChart(res results, dir string) (string, error) {
 			lines = append(lines, driverLabels[d]+", N "+kind, pts)
 		}
 	}
+	return saveLines(p, lines, dir, "open_load.svg")
+}
+
+// logPlot returns a plot of what title says, on this machine's CPU and the
+// date of res, with log scales and log ticks on both axes and the legend
+// at the top.
+func logPlot(res results, title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: %s, %s", title, res.Machine.CPUModel, res.Date[:10])
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.X.Scale = plot.LogScale{}
+	p.Y.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	return p
+}
+
+// saveLines draws lines (label, points, label, points ...) on p and saves
+// it as dir/name, 6 by 4 inches, returning the file's path.
+func saveLines(p *plot.Plot, lines []any, dir, name string) (string, error) {
 	if err := plotutil.AddLinePoints(p, lines...); err != nil {
 		return "", err
 	}
-	file := filepath.Join(dir, "open_load.svg")
+	file := filepath.Join(dir, name)
 	return file, p.Save(6*vg.Inch, 4*vg.Inch, file)
 }
 
@@ -131,15 +135,7 @@ var walkEntries = map[string]struct {
 // writeWalkChart draws the iteration cost curve: ns per entry against the
 // map's entries, walking with next key + lookup and with batch lookups.
 func writeWalkChart(res results, dir string) (string, error) {
-	p := plot.New()
-	p.Title.Text = fmt.Sprintf("Hash map walk: %s, %s", res.Machine.CPUModel, res.Date[:10])
-	p.X.Label.Text = "entries"
-	p.Y.Label.Text = "ns per entry (median)"
-	p.X.Scale = plot.LogScale{}
-	p.Y.Scale = plot.LogScale{}
-	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	p := logPlot(res, "Hash map walk", "entries", "ns per entry (median)")
 	var lines []any
 	for _, kind := range []string{"iterate", "batch"} {
 		for _, d := range drivers {
@@ -155,11 +151,7 @@ func writeWalkChart(res results, dir string) (string, error) {
 			lines = append(lines, driverLabels[d]+" "+kind, pts)
 		}
 	}
-	if err := plotutil.AddLinePoints(p, lines...); err != nil {
-		return "", err
-	}
-	file := filepath.Join(dir, "map_walk.svg")
-	return file, p.Save(6*vg.Inch, 4*vg.Inch, file)
+	return saveLines(p, lines, dir, "map_walk.svg")
 }
 
 // eventSize returns the event size of a drain workload of the given kind:

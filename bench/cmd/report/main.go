@@ -14,11 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/libbpf-go/libbpf-go/bench/internal/host"
 )
 
 // line is one JSON line a driver prints.
@@ -105,18 +106,8 @@ type check struct {
 	Detail   string `json:"detail"`
 }
 
-type machine struct {
-	Kernel   string `json:"kernel"`
-	CPUModel string `json:"cpu_model"`
-	Cores    int    `json:"cores"`
-	Arch     string `json:"arch"`
-	// LoadAvg is /proc/loadavg when the runs started: other work on the
-	// machine makes the figures noisy.
-	LoadAvg string `json:"loadavg"`
-}
-
 type results struct {
-	Machine   machine          `json:"machine"`
+	Machine   host.Machine     `json:"machine"`
 	Date      string           `json:"date"`
 	Runs      int              `json:"runs"`
 	Workloads []workloadResult `json:"workloads"`
@@ -145,7 +136,7 @@ func run(runs int, obj, sized, cdriver, gobench, out, static string) error {
 	if runs < 1 {
 		return errors.New("-runs must be at least 1")
 	}
-	mach := describeMachine()
+	mach := host.Describe()
 	start := time.Now()
 	// samples[workload][driver] holds one line per run.
 	samples := map[string]map[string][]line{}
@@ -363,23 +354,4 @@ func format(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.2f", v)
-}
-
-func describeMachine() machine {
-	m := machine{Cores: runtime.NumCPU(), Arch: runtime.GOARCH}
-	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
-		m.Kernel = strings.TrimSpace(string(b))
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.LoadAvg = strings.TrimSpace(string(b))
-	}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for l := range strings.Lines(string(b)) {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m.CPUModel = strings.TrimSpace(v)
-				break
-			}
-		}
-	}
-	return m
 }
