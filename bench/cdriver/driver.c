@@ -27,9 +27,9 @@
 #define OPEN_LOADS 10
 #define EVENT_SIZE 64
 #define OPEN_PHASES 200
+#define OPEN_WARMUP 300
 #define SIZED_LOADS 10
 #define KV_1M 1000000
-#define DRAIN_CPU 0
 
 // The value the map holds for key k after `pass` rounds of updates.
 static __u64 value_of(__u64 k, __u64 pass)
@@ -100,10 +100,56 @@ static struct bpf_object *open_and_load(const char *path)
 	return obj;
 }
 
+// Every timed thread is bound to one CPU, the same in every driver of a
+// run (bench/cmd/gobench/pin.go says why): the thread that runs the
+// workloads to the run's CPU, BENCH_CPU (an index into the CPUs the
+// driver may use as it starts; 0 when unset), and the second thread of
+// map_lookup_parallel to the next one. BENCH_CPU=none leaves them
+// unbound. cpus[0] is the run's CPU; ncpus is 0 when unbound.
+static int cpus[CPU_SETSIZE], ncpus;
+
+static void bench_cpus(void)
+{
+	const char *v = getenv("BENCH_CPU");
+	int all[CPU_SETSIZE], n = 0, first = 0, c;
+	cpu_set_t set;
+	char *end;
+
+	if (v && !strcmp(v, "none"))
+		return;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		die("sched_getaffinity: %s", strerror(errno));
+	for (c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			all[n++] = c;
+	if (v && *v) {
+		first = (int)strtol(v, &end, 10);
+		if (*end || first < 0)
+			die("BENCH_CPU=\"%s\": want a CPU index or none", v);
+	}
+	for (c = 0; c < n; c++)
+		cpus[c] = all[(first + c) % n];
+	ncpus = n;
+}
+
+// bind_thread binds the calling thread to the i-th CPU of cpus (wrapping
+// around); unbound runs leave it alone.
+static void bind_thread(int i)
+{
+	cpu_set_t one;
+
+	if (!ncpus)
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpus[i % ncpus], &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		die("sched_setaffinity CPU %d: %s", cpus[i % ncpus], strerror(errno));
+}
+
 // One of the two threads of map_lookup_parallel: LOOKUP_PASSES passes
 // over the keys, counting the lookups that found their value.
 struct lookup_worker {
-	int fd;
+	int fd, index;
 	unsigned long long found;
 };
 
@@ -112,6 +158,8 @@ static void *lookup_worker(void *arg)
 	struct lookup_worker *w = arg;
 	__u64 k, v;
 
+	// Worker w on the run's CPU w (threads start with their creator's).
+	bind_thread(w->index);
 	for (k = 0; k < NKEYS; k++)
 		if (bpf_map_lookup_elem(w->fd, &k, &v) == 0 && v == value_of(k, 0))
 			w->found++;
@@ -123,7 +171,7 @@ static void *lookup_worker(void *arg)
 // time per lookup of both together (median of the passes).
 static void parallel_lookups(int fd)
 {
-	struct lookup_worker w[2] = { { .fd = fd }, { .fd = fd } };
+	struct lookup_worker w[2] = { { .fd = fd, .index = 0 }, { .fd = fd, .index = 1 } };
 	pthread_t th[2];
 	unsigned long long n = 2ULL * LOOKUP_PASSES * NKEYS;
 	char check[160];
@@ -503,26 +551,48 @@ static void iterate_curve(struct bpf_object *obj, const char *name, __u64 n, con
 	emit(workload, "ns/entry", t / n, n, check);
 }
 
-// open_phase_workload: bpf_object__open_file + bpf_object__close of path,
-// no load; the open phase (parse and checks) of open_load.
-static void open_phase_workload(const char *path)
+// open_once opens path with bpf_object__open_file and closes it, no
+// load: the open phase (parse and checks) of open_load.
+static void open_once(const char *path)
 {
-	char check[160];
-	static double ts[OPEN_PHASES];
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+
+	if (!obj)
+		die("open_phase: bpf_object__open_file %s: %s", path, strerror(errno));
+	bpf_object__close(obj);
+}
+
+// open_phases times OPEN_PHASES opens of path into ts.
+static void open_phases(const char *path, double *ts)
+{
 	double t0;
-	struct bpf_object *obj;
 	int i;
 
-	for (i = 0; i <= OPEN_PHASES; i++) {
+	for (i = 0; i < OPEN_PHASES; i++) {
 		t0 = now_ns();
-		obj = bpf_object__open_file(path, NULL);
-		if (!obj)
-			die("open_phase: bpf_object__open_file %s: %s", path, strerror(errno));
-		bpf_object__close(obj);
-		if (i > 0)
-			ts[i - 1] = now_ns() - t0;
+		open_once(path);
+		ts[i] = now_ns() - t0;
 	}
-	snprintf(check, sizeof(check), "%d objects opened and closed", OPEN_PHASES);
+}
+
+// open_phase_workload times the open phase twice over, as the Go drivers
+// do: the process's first OPEN_PHASES opens after the very first
+// (open_phase_first), then, after OPEN_WARMUP more, OPEN_PHASES again
+// (open_phase).
+static void open_phase_workload(const char *path)
+{
+	static double first[OPEN_PHASES], ts[OPEN_PHASES];
+	char check[160];
+	int i;
+
+	open_once(path);
+	open_phases(path, first);
+	for (i = 0; i < OPEN_WARMUP; i++)
+		open_once(path);
+	open_phases(path, ts);
+	snprintf(check, sizeof(check), "%d objects opened and closed, the process's first", OPEN_PHASES);
+	emit("open_phase_first", "us/op", median(first, OPEN_PHASES) / 1e3, OPEN_PHASES, check);
+	snprintf(check, sizeof(check), "%d objects opened and closed, after %d more", OPEN_PHASES, OPEN_WARMUP);
 	emit("open_phase", "us/op", median(ts, OPEN_PHASES) / 1e3, OPEN_PHASES, check);
 }
 
@@ -575,28 +645,6 @@ static int run_group(const char *group)
 	return 0;
 }
 
-// pin_drains(1) binds the (only) thread to DRAIN_CPU; pin_drains(0)
-// gives it back the CPUs it had.
-static void pin_drains(int on)
-{
-	static cpu_set_t saved;
-	cpu_set_t one;
-	const char *pin = getenv("BENCH_DRAIN_PIN");
-
-	if (pin && !strcmp(pin, "0"))
-		return;
-	if (on) {
-		if (sched_getaffinity(0, sizeof(saved), &saved))
-			die("sched_getaffinity: %s", strerror(errno));
-		CPU_ZERO(&one);
-		CPU_SET(DRAIN_CPU, &one);
-		if (sched_setaffinity(0, sizeof(one), &one))
-			die("sched_setaffinity CPU %d: %s", DRAIN_CPU, strerror(errno));
-	} else if (sched_setaffinity(0, sizeof(saved), &saved)) {
-		die("sched_setaffinity: %s", strerror(errno));
-	}
-}
-
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
@@ -609,6 +657,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(print_warnings);
+	bench_cpus();
+	bind_thread(0);
 	obj = bpf_object__open_file(argv[1], NULL);
 	if (!obj)
 		die("bpf_object__open_file %s: %s", argv[1], strerror(errno));
@@ -627,15 +677,10 @@ int main(int argc, char **argv)
 		iterate_curve(obj, "kv_100k", 100000, "100k");
 		iterate_curve(obj, "kv_1m", KV_1M, "1m");
 	}
-	// The drains run on one CPU, DRAIN_CPU, in every driver: the fill
-	// (BPF_PROG_TEST_RUN runs the program on the calling CPU) and the
-	// drain then share that CPU's caches.
-	pin_drains(1);
 	for (i = 0; run_group("drains") && i < sizeof(drains) / sizeof(drains[0]); i++) {
 		ring_workload(obj, &drains[i]);
 		perf_workload(obj, &drains[i]);
 	}
-	pin_drains(0);
 	bpf_object__close(obj);
 	if (!run_group("open"))
 		return 0;

@@ -38,10 +38,6 @@ func runBinding(path, sizedDir string) error {
 			err = bindingCurve(obj, c.name, c.entries, c.suffix)
 		}
 	}
-	unpin, perr := pinDrains()
-	if err == nil {
-		err = perr
-	}
 	for _, d := range drains {
 		if !runGroup("drains") {
 			break
@@ -52,9 +48,6 @@ func runBinding(path, sizedDir string) error {
 		if err == nil {
 			err = bindingPerf(obj, d)
 		}
-	}
-	if uerr := unpin(); err == nil {
-		err = uerr
 	}
 	if cerr := obj.Close(); err == nil {
 		err = cerr
@@ -85,21 +78,13 @@ func runBinding(path, sizedDir string) error {
 // bindingOpenPhase times OpenFile + Close of path, no load: the open
 // phase (parse and checks) of open_load.
 func bindingOpenPhase(path string) error {
-	var ts []float64
-	for i := 0; i <= openPhases; i++ {
-		start := time.Now()
+	return openPhase(func() error {
 		obj, err := libbpf.OpenFile(path, nil)
 		if err != nil {
-			return fmt.Errorf("open_phase: %w", err)
+			return err
 		}
-		obj.Close()
-		if i > 0 {
-			ts = append(ts, perOp(time.Since(start), 1))
-		}
-	}
-	emit(result{Workload: "open_phase", Unit: "us/op", Value: median(ts) / 1e3, Ops: openPhases,
-		Check: fmt.Sprintf("%d objects opened and closed", openPhases)})
-	return nil
+		return obj.Close()
+	}, "objects opened and closed")
 }
 
 // bindingSized times open + load + close of the curve's object name.

@@ -36,10 +36,6 @@ func runCilium(path, sizedDir string) error {
 			err = ciliumCurve(coll.Maps[c.name], c.entries, c.suffix)
 		}
 	}
-	unpin, perr := pinDrains()
-	if err == nil {
-		err = perr
-	}
 	for _, d := range drains {
 		if !runGroup("drains") {
 			break
@@ -50,9 +46,6 @@ func runCilium(path, sizedDir string) error {
 		if err == nil {
 			err = ciliumPerf(coll, d)
 		}
-	}
-	if uerr := unpin(); err == nil {
-		err = uerr
 	}
 	coll.Close()
 	if err != nil {
@@ -81,19 +74,10 @@ func runCilium(path, sizedDir string) error {
 // ciliumOpenPhase times LoadCollectionSpec of path: cilium/ebpf's open
 // phase (parse), which holds nothing to close.
 func ciliumOpenPhase(path string) error {
-	var ts []float64
-	for i := 0; i <= openPhases; i++ {
-		start := time.Now()
-		if _, err := ebpf.LoadCollectionSpec(path); err != nil {
-			return fmt.Errorf("open_phase: %w", err)
-		}
-		if i > 0 {
-			ts = append(ts, perOp(time.Since(start), 1))
-		}
-	}
-	emit(result{Workload: "open_phase", Unit: "us/op", Value: median(ts) / 1e3, Ops: openPhases,
-		Check: fmt.Sprintf("%d collection specs loaded", openPhases)})
-	return nil
+	return openPhase(func() error {
+		_, err := ebpf.LoadCollectionSpec(path)
+		return err
+	}, "collection specs loaded")
 }
 
 // ciliumSized times LoadCollectionSpec + NewCollection + Close of the

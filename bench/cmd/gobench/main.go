@@ -9,6 +9,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -19,7 +20,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/libbpf-go/libbpf-go/bench/internal/pin"
 )
 
 // The sizes, mirrored constant for constant from bench/cdriver/driver.c.
@@ -37,9 +38,9 @@ const (
 	openLoads    = 10
 	eventSize    = 64
 	openPhases   = 200
+	openWarmup   = 300
 	sizedLoads   = 10
 	kv1M         = 1000000
-	drainCPU     = 0
 )
 
 // result is one JSON line: the median-able figure of one workload.
@@ -60,6 +61,15 @@ func main() {
 	sizedDir := flag.String("sized", "", "the folder of the open + load curve's objects (bench/cmd/genobj); none if empty")
 	flag.Parse()
 	var err error
+	if err = pin.Setup(); err == nil {
+		// The workloads run on main's goroutine, bound for the whole
+		// run (see package pin).
+		_, err = pin.Thread(0)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gobench -driver=%s: %v\n", driverName, err)
+		os.Exit(1)
+	}
 	switch driverName {
 	case "binding":
 		err = runBinding(*obj, *sizedDir)
@@ -99,12 +109,24 @@ func getU64(b []byte) uint64 { return binary.NativeEndian.Uint64(b) }
 // lookup of both together, the median of the passes.
 func parallelLookups(lookup func(key, val []byte) error) error {
 	var found [2]uint64
+	var errs [2]error
 	var ts []float64
 	for range lookupPasses {
 		var wg sync.WaitGroup
 		start := time.Now()
 		for w := range 2 {
 			wg.Go(func() {
+				// Worker w on the run's CPU w (as in the C driver).
+				unbind, err := pin.Thread(w)
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				defer func() {
+					if err := unbind(); err != nil {
+						errs[w] = err
+					}
+				}()
 				key, val := make([]byte, 8), make([]byte, 8)
 				for k := uint64(0); k < nKeys; k++ {
 					putU64(key, k)
@@ -116,6 +138,9 @@ func parallelLookups(lookup func(key, val []byte) error) error {
 		}
 		wg.Wait()
 		ts = append(ts, perOp(time.Since(start), 2*nKeys))
+		if err := errors.Join(errs[:]...); err != nil {
+			return fmt.Errorf("map_lookup_parallel: %w", err)
+		}
 	}
 	n := uint64(2 * lookupPasses * nKeys)
 	if found[0]+found[1] != n {
@@ -259,38 +284,6 @@ func (t *eventTotals) emit(workload string) {
 	})
 }
 
-// pinDrains locks the goroutine to its thread and binds the thread to
-// drainCPU, as the C driver binds its thread for the drains: the fill
-// (BPF_PROG_TEST_RUN runs the program on the calling CPU) and the drain
-// then share that CPU's caches in every driver. Unpinned, the Go runtime
-// may resume the goroutine on another CPU after the fill's system call,
-// and the drain then reads every event from the other CPU's cache. unpin
-// restores the thread's CPUs and unlocks it.
-// BENCH_DRAIN_PIN=0 leaves the drains unpinned in every driver.
-func pinDrains() (unpin func() error, err error) {
-	if os.Getenv("BENCH_DRAIN_PIN") == "0" {
-		return func() error { return nil }, nil
-	}
-	runtime.LockOSThread()
-	var saved, one unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &saved); err != nil {
-		runtime.UnlockOSThread()
-		return func() error { return nil }, fmt.Errorf("sched_getaffinity: %w", err)
-	}
-	one.Set(drainCPU)
-	if err := unix.SchedSetaffinity(0, &one); err != nil {
-		runtime.UnlockOSThread()
-		return func() error { return nil }, fmt.Errorf("sched_setaffinity CPU %d: %w", drainCPU, err)
-	}
-	return func() error {
-		defer runtime.UnlockOSThread()
-		if err := unix.SchedSetaffinity(0, &saved); err != nil {
-			return fmt.Errorf("sched_setaffinity: %w", err)
-		}
-		return nil
-	}, nil
-}
-
 // runGroup says whether the workloads of group (maps, walk, drains, open)
 // run: all of them unless the BENCH_ONLY environment variable lists some,
 // comma-separated, as in the C driver.
@@ -304,10 +297,52 @@ func runGroup(group string) bool {
 // milliseconds here; the Go runtime's sysmon marks a goroutine that has
 // run (system call included) for over 10 ms for preemption, and the mark
 // takes effect at the goroutine's next function call, in the timed drain.
-// With the thread locked (pinDrains) that preemption is a hand-off through
+// With the thread locked (package pin) that preemption is a hand-off through
 // another thread and back, milliseconds on a loaded machine (seen as one
 // voluntary context switch in each slow round). Yielding here takes the
 // preemption before the timer starts; C has no such step to take.
 func afterFill() {
 	runtime.Gosched()
+}
+
+// openPhases times the open phase, open (which opens the object and
+// releases it), twice over: the process's first openPhases opens after
+// the very first, as open_phase_first, then, after openWarmup more,
+// openPhases opens again, as open_phase. The first ones include what a
+// fresh process pays once as its memory grows (in Go, the heap's first
+// megabytes, page by page, before the first collection lets it reuse
+// any); the later ones are what each open costs once that is done.
+func openPhase(open func() error, check string) error {
+	timed := func() ([]float64, error) {
+		var ts []float64
+		for range openPhases {
+			start := time.Now()
+			if err := open(); err != nil {
+				return nil, err
+			}
+			ts = append(ts, perOp(time.Since(start), 1))
+		}
+		return ts, nil
+	}
+	if err := open(); err != nil {
+		return fmt.Errorf("open_phase: %w", err)
+	}
+	first, err := timed()
+	if err != nil {
+		return fmt.Errorf("open_phase_first: %w", err)
+	}
+	for range openWarmup {
+		if err := open(); err != nil {
+			return fmt.Errorf("open_phase: %w", err)
+		}
+	}
+	ts, err := timed()
+	if err != nil {
+		return fmt.Errorf("open_phase: %w", err)
+	}
+	emit(result{Workload: "open_phase_first", Unit: "us/op", Value: median(first) / 1e3, Ops: openPhases,
+		Check: fmt.Sprintf("%d %s, the process's first", openPhases, check)})
+	emit(result{Workload: "open_phase", Unit: "us/op", Value: median(ts) / 1e3, Ops: openPhases,
+		Check: fmt.Sprintf("%d %s, after %d more", openPhases, check, openWarmup)})
+	return nil
 }

@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"sync"
 	"syscall"
@@ -28,6 +27,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/libbpf-go/libbpf-go/bench/internal/host"
+	"github.com/libbpf-go/libbpf-go/bench/internal/pin"
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
@@ -71,8 +71,14 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 	if rounds < 1 || keys < 1 {
 		return fmt.Errorf("-rounds and -keys must be at least 1")
 	}
-	// One thread makes every call, as the C driver's one thread does.
-	runtime.LockOSThread()
+	// One thread makes every call, as the C driver's one thread does,
+	// bound to one CPU (BENCH_CPU, as in the drivers; package pin).
+	if err := pin.Setup(); err != nil {
+		return err
+	}
+	if _, err := pin.Thread(0); err != nil {
+		return err
+	}
 	obj, err := libbpf.OpenFile(objPath, nil)
 	if err != nil {
 		return err
@@ -121,31 +127,49 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 		}
 		return done
 	}
+	opens := func(n uint64) (done uint64) {
+		for range n {
+			o, err := libbpf.OpenFile(objPath, nil)
+			if err != nil {
+				continue
+			}
+			o.Close()
+			done++
+		}
+		return done
+	}
 	mach := host.Describe().String()
 	var all []summary
 	for _, op := range []struct {
 		name string
 		ways []way
+		n    uint64
 	}{
 		{"lookup", []way{
 			{"c", func(n uint64) uint64 { return cLookups(fd, n) }},
 			{"binding", lookup(m.Lookup)},
 			{"go_rawsyscall", lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, true) })},
 			{"go_syscall", lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, false) })},
-		}},
+		}, keys},
 		{"update", []way{
 			{"c", func(n uint64) uint64 { return cUpdates(fd, n) }},
 			{"binding", update},
-		}},
+		}, keys},
 		// Two at once, as map_lookup_parallel: the wall time per lookup.
 		{"lookup_2", []way{
 			{"c", twice(func(n uint64) uint64 { return cLookups(fd, n) })},
 			{"binding", twice(lookup(m.Lookup))},
 			{"go_rawsyscall", twice(lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, true) }))},
 			{"go_syscall", twice(lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, false) }))},
-		}},
+		}, keys},
+		// The open phase, as open_phase: open the object and close it,
+		// no load (a block is a 100th of the lookups' count).
+		{"open", []way{
+			{"c", func(n uint64) uint64 { return cOpens(objPath, n) }},
+			{"binding", opens},
+		}, max(keys/100, 1)},
 	} {
-		sums, err := compare(op.name, op.ways, rounds, keys)
+		sums, err := compare(op.name, op.ways, rounds, op.n)
 		if err != nil {
 			return err
 		}
@@ -202,19 +226,28 @@ func compare(op string, ways []way, rounds int, n uint64) ([]summary, error) {
 	return sums, nil
 }
 
-// twice returns a block that runs block on two goroutines at once (each
-// with a thread of its own, as a cgo call or a locked goroutine has) and
-// counts a call done when both did it: the work of 2n calls in the time
-// of n, so the figure per call is wall time per pair of calls.
+// twice returns a block that runs block on two goroutines at once, each
+// with a thread of its own (as a cgo call or a locked goroutine has),
+// bound to the run's CPU and the next one as the drivers bind theirs,
+// and counts a call done when both did it: the work of 2n calls in the
+// time of n, so the figure per call is wall time per pair of calls.
 func twice(block func(n uint64) uint64) func(uint64) uint64 {
 	return func(n uint64) uint64 {
 		var done [2]uint64
 		var wg sync.WaitGroup
 		for i := range done {
 			wg.Go(func() {
-				runtime.LockOSThread()
-				defer runtime.UnlockOSThread()
+				unbind, err := pin.Thread(i)
+				if err != nil {
+					// Counted as no work done: compare fails the op.
+					fmt.Fprintln(os.Stderr, "paired:", err)
+					return
+				}
 				done[i] = block(n)
+				if err := unbind(); err != nil {
+					fmt.Fprintln(os.Stderr, "paired:", err)
+					done[i] = 0
+				}
 			})
 		}
 		wg.Wait()
