@@ -46,8 +46,10 @@ type goal struct {
 	ref [2]float64
 }
 
-// The targets of issue 16. The drains of 16, 256 and 4096-byte events
-// draw the cost curve; they carry the 64-byte target for comparison.
+// The targets of issue 16. The points of the cost curves (drains of 16,
+// 256 and 4096-byte events, walks of 1k to 1M entries, open + load of
+// objects of 1 to 100 programs or maps) are reported with their ratios,
+// without a target of their own: the issue sets none for them.
 var goals = []goal{
 	{"map_lookup", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{668, 914}},
 	// Two goroutines against two C threads: at least 0.9x C's throughput.
@@ -55,20 +57,20 @@ var goals = []goal{
 	{"map_update", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{761, 1000}},
 	{"map_iterate", 1.10, 1, true, "<=1.10x C in every run, < cilium", [2]float64{1355, 1855}},
 	{"map_batch", 1.10, 0, false, "<=1.10x C", [2]float64{159, 160}},
-	{"iterate_1k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"iterate_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"batch_1k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"batch_100k", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"iterate_1m", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"batch_1m", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"iterate_1k", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"iterate_100k", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"batch_1k", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"batch_100k", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"iterate_1m", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"batch_1m", 0, 0, false, "reported (curve)", [2]float64{}},
 	{"ringbuf", 1.5, 1.0 / 3, false, "<=1.5x C, >=3x faster than cilium", [2]float64{2.9, 22.5}},
 	{"perfbuf", 1.5, 0, false, "<=1.5x C", [2]float64{}},
-	{"ringbuf_16", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
-	{"ringbuf_256", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
-	{"ringbuf_4096", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
-	{"perfbuf_16", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
-	{"perfbuf_256", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
-	{"perfbuf_4096", 1.5, 0, false, "<=1.5x C (curve)", [2]float64{}},
+	{"ringbuf_16", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"ringbuf_256", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"ringbuf_4096", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"perfbuf_16", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"perfbuf_256", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"perfbuf_4096", 0, 0, false, "reported (curve)", [2]float64{}},
 	{"open_load", 1.10, 0, false, "<=1.10x C", [2]float64{2.5, 2.8}},
 	// The open phase alone: bpf_object__open_file + close, OpenFile +
 	// Close, LoadCollectionSpec; after the process's first 500 opens.
@@ -77,11 +79,11 @@ var goals = []goal{
 	// pays once as its memory grows: reported, no target.
 	{"open_phase_first", 0, 0, false, "reported (a process's first opens)", [2]float64{}},
 	// The open + load curve: P programs, M maps (bench/cmd/genobj).
-	{"open_load_p1_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"open_load_p10_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"open_load_p100_m1", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"open_load_p1_m10", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
-	{"open_load_p1_m100", 1.10, 0, false, "<=1.10x C (curve)", [2]float64{}},
+	{"open_load_p1_m1", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"open_load_p10_m1", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"open_load_p100_m1", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"open_load_p1_m10", 0, 0, false, "reported (curve)", [2]float64{}},
+	{"open_load_p1_m100", 0, 0, false, "reported (curve)", [2]float64{}},
 }
 
 var drivers = []string{"c", "binding", "cilium"}
