@@ -101,7 +101,7 @@ static struct bpf_object *open_and_load(const char *path)
 }
 
 // Every timed thread is bound to one CPU, the same in every driver of a
-// run (bench/cmd/gobench/pin.go says why): the thread that runs the
+// run (bench/internal/pin says why): the thread that runs the
 // workloads to the run's CPU, BENCH_CPU (an index into the CPUs the
 // driver may use as it starts; 0 when unset), and the second thread of
 // map_lookup_parallel to the next one. BENCH_CPU=none leaves them
