@@ -156,7 +156,7 @@ func run(runs int, obj, sized, cdriver, gobench, out, static string) error {
 		// timed threads to the same CPU, the run's (BENCH_CPU; the CPUs
 		// take turns from run to run): these machines' CPUs differ in
 		// speed, and a ratio of two figures taken on two CPUs measures
-		// the CPUs (bench/cmd/gobench/pin.go).
+		// the CPUs (bench/internal/pin).
 		cpu := os.Getenv("BENCH_CPU")
 		if cpu == "" {
 			cpu = strconv.Itoa(i - 1)
