@@ -305,7 +305,7 @@ func afterFill() {
 	runtime.Gosched()
 }
 
-// openPhases times the open phase, open (which opens the object and
+// openPhase times the open phase, open (which opens the object and
 // releases it), twice over: the process's first openPhases opens after
 // the very first, as open_phase_first, then, after openWarmup more,
 // openPhases opens again, as open_phase. The first ones include what a

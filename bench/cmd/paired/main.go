@@ -1,10 +1,11 @@
 // Command paired compares map element calls made through the binding with
 // the same calls made by C libbpf, in one process and close in time: each
-// round runs a block of lookups (and of updates) every way, in an order
-// that turns from round to round, and the ratio of each way to C is taken
-// per round. Figures taken that way do not depend on which state (fast or
-// slow) the machine was in while each driver of `make bench` ran, so they
-// are an independent check of its map verdicts. Two ways without the
+// round runs a block of lookups (and of updates, of two lookups at once,
+// of opens of the object) every way, in an order that turns from round to
+// round, and the ratio of each way to C is taken per round. Figures taken
+// that way do not depend on which state (fast or slow) the machine was in
+// while each driver of `make bench` ran, so they are an independent check
+// of its map and open-phase verdicts. Two ways without the
 // binding split the binding's distance from C: bpf(2) from Go through
 // syscall.RawSyscall and through syscall.Syscall (what the binding uses;
 // see binding/map_syscall.go).
@@ -127,14 +128,14 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 		}
 		return done
 	}
+	// A block of opens is a 100th of a block of element calls.
+	openBlock := max(keys/100, 1)
 	opens := func(n uint64) (done uint64) {
 		for range n {
 			o, err := libbpf.OpenFile(objPath, nil)
-			if err != nil {
-				continue
+			if err == nil && o.Close() == nil {
+				done++
 			}
-			o.Close()
-			done++
 		}
 		return done
 	}
@@ -163,11 +164,11 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 			{"go_syscall", twice(lookup(func(k, v []byte) error { return bpfLookup(fd, k, v, false) }))},
 		}, keys},
 		// The open phase, as open_phase: open the object and close it,
-		// no load (a block is a 100th of the lookups' count).
+		// no load.
 		{"open", []way{
 			{"c", func(n uint64) uint64 { return cOpens(objPath, n) }},
 			{"binding", opens},
-		}, max(keys/100, 1)},
+		}, openBlock},
 	} {
 		sums, err := compare(op.name, op.ways, rounds, op.n)
 		if err != nil {
@@ -184,7 +185,7 @@ func run(objPath string, rounds int, keys uint64, out string) error {
 				s.Op, s.Way, s.NsPerOp, s.Way, s.VsC, s.VsCMin, s.VsCMax)
 		}
 	}
-	fmt.Printf("paired: %d rounds of %d calls each way, one process, on %s\n", rounds, keys, mach)
+	fmt.Printf("paired: %d rounds of %d calls (of %d opens) each way, one process, on %s\n", rounds, keys, openBlock, mach)
 	if out == "" {
 		return nil
 	}
