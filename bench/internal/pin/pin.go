@@ -2,11 +2,11 @@
 // bench/cdriver binds its own.
 //
 // Every timed thread of a driver is bound to one CPU, the same in every
-// driver of a run (bench/cdriver binds its threads alike): the thread
+// driver of a run: the thread
 // that runs the workloads to the run's CPU, BENCH_CPU (an index into the
 // CPUs the driver may use as it starts; 0 when unset), and the second
 // thread of map_lookup_parallel to the next one. These machines' CPUs
-// differ in speed by up to a third from each other, and unbound, a
+// differ in speed by about a quarter from each other, and unbound, a
 // driver's figures depend on which CPU the scheduler gave it; bound, the
 // binding's figure and C's of one run are taken on the same CPU. The
 // drains also need it: the fill (BPF_PROG_TEST_RUN runs the program on
@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -63,7 +64,7 @@ func benchCPUs() ([]int, error) {
 		}
 		first = n % len(cpus)
 	}
-	return append(cpus[first:], cpus[:first]...), nil
+	return slices.Concat(cpus[first:], cpus[:first]), nil
 }
 
 // cpus are the CPUs of benchCPUs, set by Setup.
