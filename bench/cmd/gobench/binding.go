@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/libbpf-go/libbpf-go/bench/internal/stats"
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
@@ -112,7 +113,7 @@ func bindingSized(dir, name string) error {
 			ts = append(ts, perOp(d+time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: median(ts) / 1e6, Ops: sizedLoads,
+	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: stats.Median(ts) / 1e6, Ops: sizedLoads,
 		Check: fmt.Sprintf("%d times opened, loaded (%d programs) and closed", sizedLoads, progs)})
 	return nil
 }
@@ -159,7 +160,7 @@ func bindingMaps(obj *libbpf.Object) error {
 	if found != n {
 		return fmt.Errorf("map_lookup: %d of %d lookups found their value", found, n)
 	}
-	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
 	if err := parallelLookups(m.Lookup); err != nil {
 		return err
@@ -188,7 +189,7 @@ func bindingMaps(obj *libbpf.Object) error {
 	if found != nKeys {
 		return fmt.Errorf("map_update: %d of %d keys hold the updated value", found, nKeys)
 	}
-	emit(result{Workload: "map_update", Unit: "ns/op", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_update", Unit: "ns/op", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d updates, %d/%d keys hold the new value", n, found, nKeys)})
 
 	found = 0
@@ -216,7 +217,7 @@ func bindingMaps(obj *libbpf.Object) error {
 	if found != n {
 		return fmt.Errorf("map_iterate: %d of %d keys visited with their value", found, n)
 	}
-	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
 
 	keys, vals := make([]byte, batchSize*8), make([]byte, batchSize*8)
@@ -245,7 +246,7 @@ func bindingMaps(obj *libbpf.Object) error {
 	if found != n {
 		return fmt.Errorf("map_batch: %d of %d entries read with their value", found, n)
 	}
-	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
 	return nil
 }
@@ -280,7 +281,7 @@ func bindingOpenLoadClose(path string) error {
 			ts = append(ts, perOp(time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load", Unit: "ms/op", Value: median(ts) / 1e6, Ops: openLoads,
+	emit(result{Workload: "open_load", Unit: "ms/op", Value: stats.Median(ts) / 1e6, Ops: openLoads,
 		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
 	return nil
 }

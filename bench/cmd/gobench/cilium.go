@@ -9,6 +9,8 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/perf"
 	"github.com/cilium/ebpf/ringbuf"
+
+	"github.com/libbpf-go/libbpf-go/bench/internal/stats"
 )
 
 // runCilium runs every workload through cilium/ebpf.
@@ -104,7 +106,7 @@ func ciliumSized(dir, name string) error {
 			ts = append(ts, perOp(d+time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: median(ts) / 1e6, Ops: sizedLoads,
+	emit(result{Workload: "open_load_" + name, Unit: "ms/op", Value: stats.Median(ts) / 1e6, Ops: sizedLoads,
 		Check: fmt.Sprintf("%d times opened, loaded (%d programs) and closed", sizedLoads, progs)})
 	return nil
 }
@@ -146,7 +148,7 @@ func ciliumMaps(m *ebpf.Map) error {
 	if found != n {
 		return fmt.Errorf("map_lookup: %d of %d lookups found their value", found, n)
 	}
-	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_lookup", Unit: "ns/op", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value", found, n)})
 	if err := parallelLookups(func(key, val []byte) error { return m.Lookup(key, val) }); err != nil {
 		return err
@@ -175,7 +177,7 @@ func ciliumMaps(m *ebpf.Map) error {
 	if found != nKeys {
 		return fmt.Errorf("map_update: %d of %d keys hold the updated value", found, nKeys)
 	}
-	emit(result{Workload: "map_update", Unit: "ns/op", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_update", Unit: "ns/op", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d updates, %d/%d keys hold the new value", n, found, nKeys)})
 
 	found = 0
@@ -203,7 +205,7 @@ func ciliumMaps(m *ebpf.Map) error {
 	if found != n {
 		return fmt.Errorf("map_iterate: %d of %d keys visited with their value", found, n)
 	}
-	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_iterate", Unit: "ns/key", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d keys visited with their value", found, n)})
 
 	keys, vals := make([]uint64, batchSize), make([]uint64, batchSize)
@@ -232,7 +234,7 @@ func ciliumMaps(m *ebpf.Map) error {
 	if found != n {
 		return fmt.Errorf("map_batch: %d of %d entries read with their value", found, n)
 	}
-	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_batch", Unit: "ns/entry", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d entries read with their value", found, n)})
 	return nil
 }
@@ -352,7 +354,7 @@ func ciliumOpenLoadClose(path string) error {
 			ts = append(ts, perOp(time.Since(start), 1))
 		}
 	}
-	emit(result{Workload: "open_load", Unit: "ms/op", Value: median(ts) / 1e6, Ops: openLoads,
+	emit(result{Workload: "open_load", Unit: "ms/op", Value: stats.Median(ts) / 1e6, Ops: openLoads,
 		Check: fmt.Sprintf("%d objects opened, loaded and closed", openLoads)})
 	return nil
 }

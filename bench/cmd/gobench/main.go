@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/libbpf-go/libbpf-go/bench/internal/pin"
+	"github.com/libbpf-go/libbpf-go/bench/internal/stats"
 )
 
 // The sizes, mirrored constant for constant from bench/cdriver/driver.c.
@@ -146,20 +147,9 @@ func parallelLookups(lookup func(key, val []byte) error) error {
 	if found[0]+found[1] != n {
 		return fmt.Errorf("map_lookup_parallel: %d of %d lookups found their value", found[0]+found[1], n)
 	}
-	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: median(ts), Ops: n,
+	emit(result{Workload: "map_lookup_parallel", Unit: "ns/op", Value: stats.Median(ts), Ops: n,
 		Check: fmt.Sprintf("%d/%d lookups found their value in 2 goroutines", found[0]+found[1], n)})
 	return nil
-}
-
-// median is the median of the per-pass (per-round) figures of one
-// workload: a pass that another process preempted does not move it, as it
-// moves a sum. It sorts ts.
-func median(ts []float64) float64 {
-	slices.Sort(ts)
-	if len(ts)%2 == 1 {
-		return ts[len(ts)/2]
-	}
-	return (ts[len(ts)/2-1] + ts[len(ts)/2]) / 2
 }
 
 // perOp is the average of d over n operations in nanoseconds.
@@ -279,7 +269,7 @@ func (t *eventTotals) add(d time.Duration, produced, lost, received uint64) {
 func (t *eventTotals) emit(workload string) {
 	emit(result{
 		Workload: workload, Unit: "ns/event",
-		Value: median(t.perEvent), Ops: t.received,
+		Value: stats.Median(t.perEvent), Ops: t.received,
 		Check: fmt.Sprintf("received %d = produced %d - lost %d", t.received, t.produced, t.lost),
 	})
 }
@@ -340,9 +330,9 @@ func openPhase(open func() error, check string) error {
 	if err != nil {
 		return fmt.Errorf("open_phase: %w", err)
 	}
-	emit(result{Workload: "open_phase_first", Unit: "us/op", Value: median(first) / 1e3, Ops: openPhases,
+	emit(result{Workload: "open_phase_first", Unit: "us/op", Value: stats.Median(first) / 1e3, Ops: openPhases,
 		Check: fmt.Sprintf("%d %s, the process's first", openPhases, check)})
-	emit(result{Workload: "open_phase", Unit: "us/op", Value: median(ts) / 1e3, Ops: openPhases,
+	emit(result{Workload: "open_phase", Unit: "us/op", Value: stats.Median(ts) / 1e3, Ops: openPhases,
 		Check: fmt.Sprintf("%d %s, after %d more", openPhases, check, openWarmup)})
 	return nil
 }

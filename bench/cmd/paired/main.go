@@ -29,6 +29,7 @@ import (
 
 	"github.com/libbpf-go/libbpf-go/bench/internal/host"
 	"github.com/libbpf-go/libbpf-go/bench/internal/pin"
+	"github.com/libbpf-go/libbpf-go/bench/internal/stats"
 	libbpf "github.com/libbpf-go/libbpf-go/binding"
 )
 
@@ -219,7 +220,7 @@ func compare(op string, ways []way, rounds int, n uint64) ([]summary, error) {
 			ratios[r] = took[i][r] / took[0][r]
 		}
 		sums = append(sums, summary{
-			Op: op, Way: w.name, NsPerOp: median(took[i]), VsC: median(ratios),
+			Op: op, Way: w.name, NsPerOp: stats.Median(took[i]), VsC: stats.Median(ratios),
 			VsCMin: slices.Min(ratios), VsCMax: slices.Max(ratios), Rounds: rounds,
 			Calls: uint64(rounds) * n, Checked: fmt.Sprintf("%d/%d calls did their work", uint64(rounds)*n, uint64(rounds)*n),
 		})
@@ -280,15 +281,4 @@ func bpfLookup(fd int, key, value []byte, raw bool) error {
 		return errno
 	}
 	return nil
-}
-
-// median returns the middle value of xs (the mean of the two middle ones
-// for an even count).
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

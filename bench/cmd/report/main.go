@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/libbpf-go/libbpf-go/bench/internal/host"
+	"github.com/libbpf-go/libbpf-go/bench/internal/stats"
 )
 
 // line is one JSON line a driver prints.
@@ -296,7 +297,7 @@ func summarize(g goal, byDriver map[string][]line, runs int) (workloadResult, []
 			w.Unit = l.Unit
 			w.Runs[d] = append(w.Runs[d], l.Value)
 		}
-		w.Median[d] = median(w.Runs[d])
+		w.Median[d] = stats.Median(w.Runs[d])
 		checks = append(checks, check{Workload: g.workload, Driver: d, Runs: runs, Passed: true, Detail: ls[len(ls)-1].Check})
 	}
 	vsC := w.Median["binding"] / w.Median["c"]
@@ -322,15 +323,6 @@ func summarize(g goal, byDriver map[string][]line, runs int) (workloadResult, []
 		w.Goal = "met"
 	}
 	return w, checks, nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func round(x float64) float64 {
